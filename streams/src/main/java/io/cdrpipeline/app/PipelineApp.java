@@ -1,0 +1,89 @@
+package io.cdrpipeline.app;
+
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.topology.IngestMetrics;
+import io.cdrpipeline.topology.IngestTopology;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Properties;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.errors.LogAndContinueExceptionHandler;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Owns the {@link KafkaStreams} lifecycle of the pipeline: its client configuration (exactly-once
+ * v2, dead-letter routing to the rejected topic, pass-through {@code kafka.*} settings), state
+ * listener, uncaught-exception policy and shutdown. Building the topology stays pure; all I/O is here.
+ */
+public final class PipelineApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
+
+    private final KafkaStreams streams;
+    private final IngestMetrics metrics;
+
+    public PipelineApp(PipelineConfig config, KeyRing keys) {
+        this.metrics = new IngestMetrics();
+        Topology topology = IngestTopology.build(config, keys, metrics);
+        this.streams = new KafkaStreams(topology, streamsProperties(config));
+        streams.setStateListener((now, before) -> LOG.info("pipeline state {} -> {}", before, now));
+        // Bad input never gets here (it is routed as data); an unexpected error replaces the thread.
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("stream thread died with {}; replacing it", e.getClass().getName());
+            return StreamThreadExceptionResponse.REPLACE_THREAD;
+        });
+    }
+
+    public static Properties streamsProperties(PipelineConfig config) {
+        Properties p = new Properties();
+        p.putAll(config.kafkaClientSettings());
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get("num.stream.threads"));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.get("state.dir"));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.get("topic.rejected"));
+        p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
+        p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
+        return p;
+    }
+
+    public void start() {
+        streams.start();
+    }
+
+    /** Waits until the pipeline is running (all tasks assigned and restored). */
+    public void awaitRunning(Duration timeout) throws InterruptedException {
+        Instant deadline = Instant.now().plus(timeout);
+        while (streams.state() != KafkaStreams.State.RUNNING) {
+            if (streams.state() == KafkaStreams.State.ERROR || streams.state() == KafkaStreams.State.NOT_RUNNING
+                    || Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("pipeline not running: state " + streams.state());
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    public KafkaStreams.State state() {
+        return streams.state();
+    }
+
+    public IngestMetrics metrics() {
+        return metrics;
+    }
+
+    public KafkaStreams streams() {
+        return streams;
+    }
+
+    @Override
+    public void close() {
+        streams.close(Duration.ofSeconds(30));
+    }
+}

@@ -1,0 +1,91 @@
+package io.cdrpipeline.ingest;
+
+import io.cdrpipeline.normalize.Normalizer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.function.Function;
+
+/**
+ * The one entry point from raw bytes to a {@link ParseOutcome}: size and text checks, the
+ * source's settings, the format (header first, else the source's default), the adapter, then
+ * the normaliser. Text that is not UTF-8 is read as ISO-8859-1, as older switches write caller
+ * names; control characters other than tab and line breaks mean binary garbage. Never throws
+ * for any input. Not thread-safe: one per stream task.
+ */
+public final class CdrParser {
+
+    private final Map<CdrFormat, CdrAdapter> adapters = new EnumMap<>(CdrFormat.class);
+    private final Function<String, SourceSettings> sources;
+    private final Normalizer normalizer;
+    private final int maxPayloadBytes;
+    private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
+            .onMalformedInput(CodingErrorAction.REPORT)
+            .onUnmappableCharacter(CodingErrorAction.REPORT);
+
+    public CdrParser(Function<String, SourceSettings> sources, Normalizer normalizer, int maxPayloadBytes) {
+        this.sources = sources;
+        this.normalizer = normalizer;
+        this.maxPayloadBytes = maxPayloadBytes;
+        for (CdrAdapter a : new CdrAdapter[] {new AsteriskCsvAdapter(), new AsteriskCustomAdapter(),
+                new FreeSwitchCsvAdapter(), new FreeSwitchJsonAdapter(), new CanonicalJsonAdapter()}) {
+            adapters.put(a.format(), a);
+        }
+    }
+
+    public ParseOutcome parse(byte[] payload, String formatHeader, String sourceHeader) {
+        String sourceName = sourceHeader == null || sourceHeader.isBlank() ? "unknown" : sourceHeader.strip();
+        SourceSettings source = sources.apply(sourceName);
+        CdrFormat format = formatHeader != null ? CdrFormat.parse(formatHeader).orElse(null) : source.defaultFormat();
+        String formatName = format != null ? format.id() : formatHeader;
+        try {
+            if (format == null) {
+                throw new RejectedCdr(RejectReason.UNKNOWN_FORMAT, formatHeader == null
+                        ? "no cdr.format header and no default format for source " + sourceName
+                        : "unknown format; known: " + CdrFormat.names());
+            }
+            String text = text(payload);
+            SwitchCdr cdr = adapters.get(format).parse(text, source);
+            return ParseOutcome.parsed(normalizer.normalize(cdr, source, text), formatName);
+        } catch (RejectedCdr e) {
+            return ParseOutcome.rejected(e.reason(), e.getMessage(), sourceName, formatName);
+        }
+    }
+
+    private String text(byte[] payload) throws RejectedCdr {
+        if (payload == null || payload.length == 0) {
+            throw new RejectedCdr(RejectReason.EMPTY, "empty record");
+        }
+        if (payload.length > maxPayloadBytes) {
+            throw new RejectedCdr(RejectReason.OVERSIZED,
+                    "record of " + payload.length + " bytes exceeds the limit of " + maxPayloadBytes);
+        }
+        String text;
+        try {
+            CharBuffer chars = utf8.reset().decode(ByteBuffer.wrap(payload));
+            text = chars.toString();
+        } catch (CharacterCodingException e) {
+            text = new String(payload, StandardCharsets.ISO_8859_1);
+        }
+        int start = text.startsWith("\uFEFF") ? 1 : 0;
+        int end = text.length();
+        while (end > start && (text.charAt(end - 1) == '\n' || text.charAt(end - 1) == '\r')) {
+            end--;
+        }
+        if (end == start || text.substring(start, end).isBlank()) {
+            throw new RejectedCdr(RejectReason.EMPTY, "blank record");
+        }
+        for (int i = start; i < end; i++) {
+            char c = text.charAt(i);
+            if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F) {
+                throw new RejectedCdr(RejectReason.NOT_TEXT, "control character at position " + i);
+            }
+        }
+        return start == 0 && end == text.length() ? text : text.substring(start, end);
+    }
+}

@@ -1,0 +1,45 @@
+package io.cdrpipeline.ingest;
+
+import java.util.function.Function;
+
+/**
+ * Typed reads of named text fields shared by the adapters, turning bad values into
+ * {@link RejectedCdr} with the field's name (never its value: values are PII).
+ */
+final class Fields {
+
+    private Fields() {
+    }
+
+    static String text(String value) {
+        if (value == null) {
+            return null;
+        }
+        String s = value.strip();
+        return s.isEmpty() ? null : s;
+    }
+
+    static Long seconds(Function<String, String> row, String field) throws RejectedCdr {
+        String v = text(row.apply(field));
+        if (v == null) {
+            return null;
+        }
+        try {
+            // FreeSWITCH writes integers; some exports write "12.0".
+            return v.indexOf('.') >= 0 ? (long) Math.floor(Double.parseDouble(v)) : Long.parseLong(v);
+        } catch (NumberFormatException e) {
+            throw new RejectedCdr(RejectReason.BAD_NUMBER, "field " + field + " is not a number");
+        }
+    }
+
+    static Integer smallInt(Function<String, String> row, String field) throws RejectedCdr {
+        Long v = seconds(row, field);
+        if (v == null) {
+            return null;
+        }
+        if (v < 0 || v > 65_535) {
+            throw new RejectedCdr(RejectReason.BAD_NUMBER, "field " + field + " is out of range");
+        }
+        return v.intValue();
+    }
+}

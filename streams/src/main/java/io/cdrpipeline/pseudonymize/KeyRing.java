@@ -1,0 +1,106 @@
+package io.cdrpipeline.pseudonymize;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Properties;
+import java.util.TreeSet;
+
+/**
+ * The pseudonymisation key epochs, on the billing side only: loaded from a key file or the
+ * {@code CDR_PSEUDONYM_KEYS} environment variable, never from a topic the analytics side can read.
+ * A call uses the newest epoch whose {@code not-before} is at or before its start, so a replay
+ * pseudonymises exactly as the first pass did. Format (properties):
+ * <pre>
+ * epoch.2026-11.not-before=2026-11-01T00:00:00Z
+ * epoch.2026-11.key=&lt;base64 of at least 32 random bytes&gt;
+ * </pre>
+ */
+public final class KeyRing {
+
+    private final List<KeyEpoch> epochs;
+
+    public KeyRing(List<KeyEpoch> epochs) {
+        if (epochs.isEmpty()) {
+            throw new IllegalArgumentException("the key ring has no key epoch");
+        }
+        this.epochs = epochs.stream().sorted(Comparator.comparing(KeyEpoch::notBefore)).toList();
+    }
+
+    public static KeyRing load(Path file) throws IOException {
+        return parse(Files.readString(file), file.toString());
+    }
+
+    public static KeyRing parse(String text, String origin) {
+        Properties p = new Properties();
+        try {
+            p.load(new StringReader(text));
+        } catch (IOException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("cannot read key ring " + origin + ": " + e.getMessage());
+        }
+        TreeSet<String> ids = new TreeSet<>();
+        for (String name : p.stringPropertyNames()) {
+            String[] parts = name.split("\\.");
+            if (parts.length != 3 || !parts[0].equals("epoch") || !(parts[2].equals("key") || parts[2].equals("not-before"))) {
+                throw new IllegalArgumentException("key ring " + origin + ": unknown key '" + name
+                        + "' (expected epoch.<id>.key and epoch.<id>.not-before)");
+            }
+            ids.add(parts[1]);
+        }
+        List<KeyEpoch> epochs = new ArrayList<>();
+        for (String id : ids) {
+            String key = p.getProperty("epoch." + id + ".key");
+            String notBefore = p.getProperty("epoch." + id + ".not-before", "1970-01-01T00:00:00Z");
+            if (key == null) {
+                throw new IllegalArgumentException("key ring " + origin + ": epoch " + id + " has no key");
+            }
+            try {
+                epochs.add(new KeyEpoch(id, Instant.parse(notBefore.strip()), Base64.getDecoder().decode(key.strip())));
+            } catch (DateTimeParseException e) {
+                throw new IllegalArgumentException("key ring " + origin + ": epoch " + id + " not-before is not an ISO instant");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("key ring " + origin + ": epoch " + id + ": " + e.getMessage());
+            }
+        }
+        return new KeyRing(epochs);
+    }
+
+    /** A fresh ring with one random epoch, for the demo and tests. */
+    public static KeyRing random(String id, Instant notBefore) {
+        byte[] key = new byte[32];
+        new SecureRandom().nextBytes(key);
+        return new KeyRing(List.of(new KeyEpoch(id, notBefore, key)));
+    }
+
+    /** The key-file text of this ring: what {@code keys generate} writes. */
+    public String toFileText() {
+        StringBuilder sb = new StringBuilder("# cdr-pipeline pseudonymisation keys: keep on the billing side only\n");
+        for (KeyEpoch e : epochs) {
+            sb.append("epoch.").append(e.id()).append(".not-before=").append(e.notBefore()).append('\n');
+            sb.append("epoch.").append(e.id()).append(".key=").append(Base64.getEncoder().encodeToString(e.key())).append('\n');
+        }
+        return sb.toString();
+    }
+
+    public KeyEpoch epochFor(Instant callStart) {
+        KeyEpoch chosen = epochs.get(0);
+        for (KeyEpoch e : epochs) {
+            if (!e.notBefore().isAfter(callStart)) {
+                chosen = e;
+            }
+        }
+        return chosen;
+    }
+
+    public List<KeyEpoch> epochs() {
+        return epochs;
+    }
+}

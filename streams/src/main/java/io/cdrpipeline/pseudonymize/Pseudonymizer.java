@@ -1,0 +1,89 @@
+package io.cdrpipeline.pseudonymize;
+
+import io.cdrpipeline.schema.AnalyticsRecord;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.NumberType;
+import io.cdrpipeline.schema.PartyNumber;
+import io.cdrpipeline.schema.PseudonymousParty;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.Map;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The only door from billing data to analytics data. Each number becomes a keyed HMAC-SHA256
+ * pseudonym (128 bits, base64url) under the call's key epoch: the same number under the same
+ * epoch always gives the same pseudonym, so analysts can count and join, while a different
+ * epoch — or a destroyed key — gives nothing to link. Phone numbers are keyed by E.164 alone (the
+ * same subscriber across switches); extensions and unrecognised strings by source too, since
+ * {@code 201} on one PBX is not {@code 201} on another. One {@link Mac} per epoch is reused: not
+ * thread-safe, one instance per stream task.
+ */
+public final class Pseudonymizer {
+
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final int PSEUDONYM_BYTES = 16;
+
+    private final KeyRing keys;
+    private final NumberFacts facts;
+    private final Map<String, Mac> macs = new HashMap<>();
+
+    public Pseudonymizer(KeyRing keys, NumberFacts facts) {
+        this.keys = keys;
+        this.facts = facts;
+    }
+
+    public AnalyticsRecord pseudonymize(BillingRecord billing) {
+        KeyEpoch epoch = keys.epochFor(billing.getStartTime());
+        Mac mac = macs.computeIfAbsent(epoch.id(), id -> newMac(epoch));
+        return AnalyticsRecord.newBuilder()
+                .setPseudoRecordId(pseudonym(mac, "record:" + billing.getRecordId()))
+                .setKeyEpoch(epoch.id())
+                .setCalling(party(mac, billing.getCalling(), billing.getSource()))
+                .setCalled(party(mac, billing.getCalled(), billing.getSource()))
+                .setStartMinute(billing.getStartTime().truncatedTo(ChronoUnit.MINUTES))
+                .setDurationSeconds(billing.getDurationSeconds())
+                .setBillableSeconds(billing.getBillableSeconds())
+                .setDisposition(billing.getDisposition())
+                .setQ850Cause(billing.getQ850Cause())
+                .setSource(billing.getSource())
+                .setLegRole(billing.getLegRole())
+                .build();
+    }
+
+    private PseudonymousParty party(Mac mac, PartyNumber number, String source) {
+        PseudonymousParty.Builder party = PseudonymousParty.newBuilder().setType(number.getType());
+        String value = number.getNumber();
+        if (value == null || number.getType() == NumberType.WITHHELD) {
+            return party.build();
+        }
+        if (number.getType() == NumberType.E164) {
+            NumberFacts.Prefix prefix = facts.of(value);
+            return party.setPseudonym(pseudonym(mac, "e164:" + value))
+                    .setCountryCode(prefix.countryCode())
+                    .setDestinationCode(prefix.destinationCode())
+                    .setRegion(prefix.region())
+                    .build();
+        }
+        return party.setPseudonym(pseudonym(mac, number.getType() + ":" + source + ":" + value)).build();
+    }
+
+    private static String pseudonym(Mac mac, String input) {
+        byte[] digest = mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
+        return BASE64URL.encodeToString(java.util.Arrays.copyOf(digest, PSEUDONYM_BYTES));
+    }
+
+    private static Mac newMac(KeyEpoch epoch) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(epoch.key(), "HmacSHA256"));
+            return mac;
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

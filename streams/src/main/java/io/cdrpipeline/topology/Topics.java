@@ -1,0 +1,36 @@
+package io.cdrpipeline.topology;
+
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.schema.AnalyticsRecord;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.serde.AvroSerde;
+import org.apache.kafka.common.serialization.Serdes;
+
+/** The pipeline's topics, named by configuration. */
+public record Topics(
+        Topic<byte[], byte[]> raw,
+        Topic<String, BillingRecord> billing,
+        Topic<String, AnalyticsRecord> analytics,
+        Topic<byte[], byte[]> rejected) {
+
+    /** Header naming the CDR format of a raw record. */
+    public static final String FORMAT_HEADER = "cdr.format";
+    /** Header naming the switch a raw record came from. */
+    public static final String SOURCE_HEADER = "cdr.source";
+
+    public static Topics from(PipelineConfig config) {
+        return new Topics(
+                new Topic<>(config.get("topic.raw"), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(config.get("topic.billing"), Serdes.String(), billingSerde()),
+                new Topic<>(config.get("topic.analytics"), Serdes.String(), analyticsSerde()),
+                new Topic<>(config.get("topic.rejected"), Serdes.ByteArray(), Serdes.ByteArray()));
+    }
+
+    public static AvroSerde<BillingRecord> billingSerde() {
+        return new AvroSerde<>(BillingRecord.class, BillingRecord.getClassSchema());
+    }
+
+    public static AvroSerde<AnalyticsRecord> analyticsSerde() {
+        return new AvroSerde<>(AnalyticsRecord.class, AnalyticsRecord.getClassSchema());
+    }
+}

@@ -2,6 +2,8 @@ package io.cdrpipeline.topology;
 
 import io.cdrpipeline.ingest.CdrParser;
 import io.cdrpipeline.ingest.ParseOutcome;
+import io.cdrpipeline.ingest.RejectReason;
+import io.cdrpipeline.produce.RawProducer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
@@ -32,8 +34,13 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRa
     @Override
     public void process(FixedKeyRecord<byte[], byte[]> record) {
         metrics.recordRead();
-        ParseOutcome outcome = parser.parse(record.value(),
-                header(record.headers(), Topics.FORMAT_HEADER), header(record.headers(), Topics.SOURCE_HEADER));
+        String format = header(record.headers(), Topics.FORMAT_HEADER);
+        String source = header(record.headers(), Topics.SOURCE_HEADER);
+        String truncated = header(record.headers(), RawProducer.TRUNCATED_HEADER);
+        ParseOutcome outcome = truncated != null
+                ? ParseOutcome.rejected(RejectReason.OVERSIZED, "record of " + truncated
+                        + " bytes was cut by the producer", source == null ? "unknown" : source, format)
+                : parser.parse(record.value(), format, source);
         if (outcome.isRejected()) {
             metrics.recordRejected(outcome.reason());
         } else {

@@ -1,0 +1,31 @@
+package io.cdrpipeline.cli;
+
+import io.cdrpipeline.config.ConfigException;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code cdr-pipeline}: the one runnable jar. Bad arguments and bad configuration stop with a message naming the problem (exit 2). */
+@Command(name = "cdr-pipeline", mixinStandardHelpOptions = true, version = "cdr-pipeline 0.1.0",
+        description = "Privacy-preserving CDR pipeline on Kafka Streams: ingest switch CDRs, split billing from "
+                + "pseudonymised analytics, and delete personal data on time.",
+        subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, ProduceCommand.class,
+                ConsumeCommand.class, TopicsCommand.class, KeysCommand.class, CommandLine.HelpCommand.class})
+public final class CdrPipelineCli {
+
+    public static void main(String[] args) {
+        System.exit(execute(args));
+    }
+
+    public static int execute(String... args) {
+        CommandLine cli = new CommandLine(new CdrPipelineCli());
+        cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
+                cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
+                return 2;
+            }
+            cmd.getErr().println(cmd.getColorScheme().errorText("failed: " + e));
+            return 1;
+        });
+        return cli.execute(args);
+    }
+}

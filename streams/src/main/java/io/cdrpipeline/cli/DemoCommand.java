@@ -1,0 +1,49 @@
+package io.cdrpipeline.cli;
+
+import io.cdrpipeline.demo.Demo;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The demo, end to end on an embedded broker; exits by itself. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "Start an embedded Kafka, run the pipeline on the bundled samples and synthetic traffic, print the books, exit.")
+final class DemoCommand implements Callable<Integer> {
+
+    @Option(names = "--records", defaultValue = "5000", description = "Synthetic CDRs to add to the samples (default ${DEFAULT-VALUE}).")
+    int records;
+
+    @Option(names = "--keep", description = "Keep the broker and state directory afterwards (printed at the end).")
+    boolean keep;
+
+    @Override
+    public Integer call() throws Exception {
+        if (records < 0 || records > 10_000_000) {
+            throw new IllegalArgumentException("--records must be 0..10000000, got " + records);
+        }
+        // Before any logger exists: the demo's own output is the point, Kafka's start-up chatter is not.
+        System.setProperty("KAFKA_LOG_LEVEL", System.getProperty("KAFKA_LOG_LEVEL", "ERROR"));
+        System.setProperty("CDR_LOG_LEVEL", System.getProperty("CDR_LOG_LEVEL", "WARN"));
+        Path work = Files.createTempDirectory("cdr-demo-");
+        try {
+            return new Demo(System.out, work, records).run() ? 0 : 1;
+        } finally {
+            if (keep) {
+                System.out.println("kept " + work);
+            } else {
+                delete(work);
+            }
+        }
+    }
+
+    private static void delete(Path dir) throws IOException {
+        try (Stream<Path> walk = Files.walk(dir)) {
+            walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+}

@@ -1,0 +1,39 @@
+package io.cdrpipeline.cli;
+
+import io.cdrpipeline.app.TopicAdmin;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.topology.TopicSpecs;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Shows, or with --apply creates and aligns, the topics the pipeline owns. */
+@Command(name = "topics", mixinStandardHelpOptions = true,
+        description = "Show the pipeline's topics and their configs against the cluster; --apply creates or aligns them.")
+final class TopicsCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--apply", description = "Create missing topics and align configs that differ.")
+    boolean apply;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineConfig config = kafka.load();
+        Map<String, Object> props = new HashMap<>(config.kafkaClientSettings());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(props)) {
+            if (apply) {
+                TopicAdmin.apply(admin, TopicSpecs.all(config)).forEach(System.out::println);
+            }
+            TopicAdmin.plan(admin, TopicSpecs.all(config)).forEach(System.out::println);
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,109 @@
+package io.cdrpipeline.demo;
+
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.schema.AnalyticsRecord;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+
+/**
+ * What the pipeline committed to its output topics, read back as a billing consumer would
+ * ({@code read_committed}): billing and analytics records by key, rejections by reason.
+ */
+public final class OutputTally implements AutoCloseable {
+
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final PipelineConfig config;
+    private final Map<String, BillingRecord> billing = new LinkedHashMap<>();
+    private final Map<String, AnalyticsRecord> analytics = new LinkedHashMap<>();
+    private final Map<String, Long> rejectedByReason = new TreeMap<>();
+    private long billingRecords;
+    private long analyticsRecords;
+    private long rejected;
+
+    public OutputTally(PipelineConfig config) {
+        this.config = config;
+        Map<String, Object> props = new HashMap<>(config.kafkaClientSettings());
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String t : List.of(config.get("topic.billing"), config.get("topic.analytics"), config.get("topic.rejected"))) {
+            consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(t, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+    }
+
+    /** Reads until {@code done} holds or the timeout passes; returns whether it held. */
+    public boolean readUntil(BooleanSupplier done, Duration timeout) {
+        Instant deadline = Instant.now().plus(timeout);
+        var billingSerde = Topics.billingSerde();
+        var analyticsSerde = Topics.analyticsSerde();
+        while (!done.getAsBoolean()) {
+            if (Instant.now().isAfter(deadline)) {
+                return false;
+            }
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                if (r.topic().equals(config.get("topic.billing"))) {
+                    billingRecords++;
+                    billing.put(key, billingSerde.decode(r.value()));
+                } else if (r.topic().equals(config.get("topic.analytics"))) {
+                    analyticsRecords++;
+                    analytics.put(key, analyticsSerde.decode(r.value()));
+                } else {
+                    rejected++;
+                    Header h = r.headers().lastHeader("cdr.error.class");
+                    String reason = h == null ? "unlabelled" : new String(h.value(), StandardCharsets.UTF_8);
+                    rejectedByReason.merge(reason, 1L, Long::sum);
+                }
+            }
+        }
+        return true;
+    }
+
+    public long billingRecords() {
+        return billingRecords;
+    }
+
+    public long analyticsRecords() {
+        return analyticsRecords;
+    }
+
+    public long rejected() {
+        return rejected;
+    }
+
+    public Map<String, Long> rejectedByReason() {
+        return rejectedByReason;
+    }
+
+    public Map<String, BillingRecord> billing() {
+        return billing;
+    }
+
+    public Map<String, AnalyticsRecord> analytics() {
+        return analytics;
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

@@ -1,0 +1,93 @@
+package io.cdrpipeline.produce;
+
+import io.cdrpipeline.ingest.CdrFormat;
+import io.cdrpipeline.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes raw CDRs to {@code cdr.raw} with the headers the pipeline reads ({@code cdr.format},
+ * {@code cdr.source}) and where each came from ({@code cdr.file}, {@code cdr.line}), keyed by
+ * source. Idempotent, acks=all. A record larger than the producer may send is not dropped: its
+ * head goes with a {@code cdr.truncated} header so that the pipeline rejects it as oversized.
+ */
+public final class RawProducer implements AutoCloseable {
+
+    /** The largest record sent whole; anything longer is cut to this and marked truncated. */
+    public static final int MAX_SEND_BYTES = 512 * 1024;
+    public static final String TRUNCATED_HEADER = "cdr.truncated";
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong bytes = new AtomicLong();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    public RawProducer(String bootstrapServers, String topic, Map<String, String> clientSettings) {
+        Map<String, Object> props = new HashMap<>(clientSettings);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "10");
+        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_SEND_BYTES + 64 * 1024));
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.topic = topic;
+    }
+
+    public void send(byte[] value, CdrFormat format, String source, String file, long position) {
+        RecordHeaders headers = new RecordHeaders();
+        headers.add(Topics.FORMAT_HEADER, format.id().getBytes(StandardCharsets.UTF_8));
+        headers.add(Topics.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+        if (file != null) {
+            headers.add("cdr.file", file.getBytes(StandardCharsets.UTF_8));
+            headers.add("cdr.line", Long.toString(position).getBytes(StandardCharsets.UTF_8));
+        }
+        byte[] payload = value;
+        if (value.length > MAX_SEND_BYTES) {
+            headers.add(TRUNCATED_HEADER, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
+            payload = java.util.Arrays.copyOf(value, MAX_SEND_BYTES);
+        }
+        int size = payload.length;
+        producer.send(new ProducerRecord<>(topic, null, source.getBytes(StandardCharsets.UTF_8), payload, headers),
+                (metadata, e) -> {
+                    if (e != null) {
+                        failure.compareAndSet(null, e);
+                    } else {
+                        sent.incrementAndGet();
+                        bytes.addAndGet(size);
+                    }
+                });
+    }
+
+    public long sent() {
+        return sent.get();
+    }
+
+    public long bytes() {
+        return bytes.get();
+    }
+
+    /** Flushes, and fails if any record could not be written. */
+    public void flush() {
+        producer.flush();
+        Exception e = failure.get();
+        if (e != null) {
+            throw new IllegalStateException("could not write to " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,80 @@
+package io.cdrpipeline.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cdrpipeline.ingest.CdrFormat;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZoneId;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class PipelineConfigTest {
+
+    @Test
+    void shouldReadAFileWithSourcesAndPassKafkaSettingsThrough(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pipeline.properties");
+        Files.writeString(file, """
+                bootstrap.servers=kafka-1:9093
+                dedupe.window=12h
+                kafka.security.protocol=SASL_SSL
+                kafka.sasl.jaas.config=secret stuff
+                source.pbx-berlin.format=cdr_csv
+                source.pbx-berlin.region=de
+                source.pbx-berlin.zone=Europe/Berlin
+                """);
+
+        PipelineConfig c = PipelineConfig.load(file);
+
+        assertThat(c.bootstrapServers()).isEqualTo("kafka-1:9093");
+        assertThat(c.duration("dedupe.window")).isEqualTo(Duration.ofHours(12));
+        assertThat(c.kafkaClientSettings()).containsEntry("security.protocol", "SASL_SSL");
+        assertThat(c.effective()).containsEntry("kafka.sasl.jaas.config", "******");
+        var berlin = c.sources().apply("pbx-berlin");
+        assertThat(berlin.defaultFormat()).isEqualTo(CdrFormat.ASTERISK_CSV);
+        assertThat(berlin.region()).isEqualTo("DE");
+        assertThat(berlin.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
+        assertThat(c.sources().apply("elsewhere").region()).isEqualTo("ZZ");
+    }
+
+    @Test
+    void shouldNameUnknownAndMisspelledKeys() {
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("dedupe.windw", "1h")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessage("unknown key 'dedupe.windw'; did you mean 'dedupe.window'?");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.pbx.timezone", "UTC")))
+                .hasMessageStartingWith("unknown key 'source.pbx.timezone'");
+    }
+
+    @Test
+    void shouldNameTheKeyOfABadValue() {
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("dedupe.window", "a day")))
+                .hasMessage("dedupe.window: 'a day' is not a duration (use e.g. 24h, 90d, 30s or PT24H)");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.zone", "Mars/Olympus")))
+                .hasMessageContaining("source.x.zone");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.region", "XX")))
+                .hasMessageContaining("source.x.region");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.format", "cisco")))
+                .hasMessageContaining("source.x.format: unknown format 'cisco'");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("topic.partitions", "0")))
+                .hasMessage("topic.partitions: 0 is outside 1..10000");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("topic.billing", "bad topic")))
+                .hasMessageContaining("topic.billing");
+        assertThatThrownBy(() -> PipelineConfig.defaultsOnly().bootstrapServers())
+                .hasMessage("bootstrap.servers is not set");
+        assertThatThrownBy(() -> PipelineConfig.load(Path.of("/nonexistent/x.properties")))
+                .hasMessage("config file /nonexistent/x.properties does not exist");
+    }
+
+    @Test
+    void shouldParseDurationsInBothForms() {
+        assertThat(Durations.parse("90d", "k")).isEqualTo(Duration.ofDays(90));
+        assertThat(Durations.parse("P90D", "k")).isEqualTo(Duration.ofDays(90));
+        assertThat(Durations.parse("PT6H", "k")).isEqualTo(Duration.ofHours(6));
+        assertThat(Durations.parse("500ms", "k")).isEqualTo(Duration.ofMillis(500));
+        assertThat(Durations.format(Duration.ofDays(7))).isEqualTo("7d");
+    }
+}

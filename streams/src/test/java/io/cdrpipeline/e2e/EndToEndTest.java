@@ -1,0 +1,270 @@
+package io.cdrpipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.app.TopicAdmin;
+import io.cdrpipeline.broker.EmbeddedKafka;
+import io.cdrpipeline.cli.CdrPipelineCli;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.demo.SampleCorpus;
+import io.cdrpipeline.ingest.CdrFormat;
+import io.cdrpipeline.ingest.CdrParser;
+import io.cdrpipeline.ingest.ParseOutcome;
+import io.cdrpipeline.normalize.Normalizer;
+import io.cdrpipeline.normalize.NumberNormalizer;
+import io.cdrpipeline.produce.CdrFiles;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.pseudonymize.NumberFacts;
+import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.NumberType;
+import io.cdrpipeline.schema.PartyNumber;
+import io.cdrpipeline.topology.TopicSpecs;
+import io.cdrpipeline.topology.Topics;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The whole path on a real broker: a mixed corpus (every format, resends, bad lines, binary
+ * garbage, an oversized record) loaded with the {@code produce} command, processed with
+ * exactly-once, read back as a billing consumer would ({@code read_committed}).
+ */
+class EndToEndTest {
+
+    private static final Path WORK = Path.of("target", "e2e-" + System.nanoTime()).toAbsolutePath();
+    private static EmbeddedKafka kafka;
+    private static PipelineConfig config;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, Map.of());
+        Map<String, String> settings = new HashMap<>(SampleCorpus.sourceSettings());
+        settings.put("bootstrap.servers", kafka.bootstrapServers());
+        settings.put("application.id", "cdr-e2e");
+        settings.put("state.dir", WORK.resolve("state").toString());
+        config = PipelineConfig.of(settings);
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            TopicAdmin.apply(admin, TopicSpecs.all(config));
+        }
+    }
+
+    @AfterAll
+    static void stopBroker() {
+        kafka.close();
+    }
+
+    @Test
+    void shouldDeliverEveryGoodCdrExactlyOnceAndRejectEveryBadOneOnceWithAReason() throws Exception {
+        List<Input> inputs = writeCorpus(WORK.resolve("corpus"));
+        KeyRing keys = KeyRing.random("e2e", Instant.EPOCH);
+        Expected expected = expect(inputs);
+
+        try (PipelineApp app = new PipelineApp(config, keys)) {
+            app.start();
+            app.awaitRunning(Duration.ofSeconds(60));
+            for (Input in : inputs) {
+                int exit = CdrPipelineCli.execute("produce", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--format", in.format().id(), "--source", in.source(), in.path().toString());
+                assertThat(exit).as("produce %s", in.path()).isZero();
+            }
+            Output out = new Output();
+            await().atMost(Duration.ofSeconds(60)).until(() -> {
+                out.drain();
+                return out.billingKeys.size() >= expected.billingIds.size() && out.rejected.size() >= expected.rejected.size()
+                        && out.analyticsKeys.size() >= expected.billingIds.size() && app.metrics().read() >= expected.in;
+            });
+            out.drainUntilQuiet();
+
+            assertThat(out.billingKeys).as("each good CDR once in billing").hasSize(expected.billingIds.size())
+                    .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected.billingIds);
+            assertThat(out.analyticsKeys).as("each good CDR once in analytics").hasSize(expected.billingIds.size())
+                    .doesNotHaveDuplicates();
+            Pseudonymizer p = new Pseudonymizer(keys, new NumberFacts(1000));
+            assertThat(out.analyticsKeys).containsExactlyInAnyOrderElementsOf(
+                    out.billing.stream().map(b -> p.pseudonymize(b).getPseudoRecordId()).toList());
+            assertThat(out.rejected).as("each bad record once, with a reason")
+                    .containsExactlyInAnyOrderElementsOf(expected.rejected);
+            assertThat(app.metrics().duplicates()).isEqualTo(expected.in - expected.billingIds.size() - expected.rejected.size());
+            assertThat(out.rejected).anyMatch(r -> r.startsWith("garbage.bin") && r.endsWith("not-text"));
+            assertThat(out.rejected).anyMatch(r -> r.endsWith("oversized"));
+
+            assertNoClearNumberIn(out.analyticsBytes.toByteArray(), out.billing);
+        }
+    }
+
+    private static void assertNoClearNumberIn(byte[] analyticsBytes, List<BillingRecord> billing) {
+        String text = new String(analyticsBytes, StandardCharsets.ISO_8859_1);
+        PhoneNumberUtil util = PhoneNumberUtil.getInstance();
+        Set<String> secrets = new HashSet<>();
+        for (BillingRecord b : billing) {
+            for (PartyNumber n : List.of(b.getCalling(), b.getCalled())) {
+                if (n.getType() == NumberType.E164) {
+                    secrets.add(n.getNumber());
+                    secrets.add(n.getNumber().substring(1));
+                    try {
+                        secrets.add(util.getNationalSignificantNumber(util.parse(n.getNumber(), "ZZ")));
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                } else if (n.getNumber() != null && n.getNumber().length() >= 5) {
+                    secrets.add(n.getNumber());
+                }
+            }
+            if (b.getAccount() != null) {
+                secrets.add(b.getAccount());
+            }
+        }
+        assertThat(secrets).hasSizeGreaterThan(20);
+        assertThat(analyticsBytes.length).isGreaterThan(1000);
+        for (String s : secrets) {
+            assertThat(text).as("analytics bytes must not contain a clear number").doesNotContain(s);
+        }
+    }
+
+    private record Input(Path path, CdrFormat format, String source) {
+    }
+
+    private record Expected(long in, Set<String> billingIds, List<String> rejected) {
+    }
+
+    /** What the pipeline must produce, worked out line by line with the same parser, off Kafka. */
+    private static Expected expect(List<Input> inputs) throws Exception {
+        CdrParser parser = new CdrParser(config.sources(), new Normalizer(new NumberNormalizer(1000)), 262_144);
+        long[] in = {0};
+        Set<String> ids = new HashSet<>();
+        List<String> rejected = new ArrayList<>();
+        for (Input i : inputs) {
+            CdrFiles.split(Files.readAllBytes(i.path()), i.format(), piece -> {
+                in[0]++;
+                ParseOutcome o = piece.bytes().length > 512 * 1024
+                        ? ParseOutcome.rejected(io.cdrpipeline.ingest.RejectReason.OVERSIZED, "cut", i.source(), null)
+                        : parser.parse(piece.bytes(), i.format().id(), i.source());
+                if (o.isRejected()) {
+                    rejected.add(i.path().getFileName() + ":" + piece.position() + ":" + o.reason().header());
+                } else {
+                    ids.add(o.record().recordId());
+                }
+            });
+        }
+        assertThat(rejected).hasSizeGreaterThan(10);
+        assertThat(ids).hasSizeGreaterThan(500);
+        return new Expected(in[0], ids, rejected);
+    }
+
+    private static List<Input> writeCorpus(Path dir) throws Exception {
+        Files.createDirectories(dir);
+        List<Input> inputs = new ArrayList<>();
+        for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
+            Path p = dir.resolve(f.path().replace('/', '_'));
+            Files.write(p, f.bytes());
+            inputs.add(new Input(p, f.format(), f.source()));
+        }
+        // The same Master.csv loaded a second time: every line is a resend.
+        Path again = dir.resolve("asterisk-master-again.csv");
+        Files.copy(dir.resolve("asterisk-master.csv"), again);
+        inputs.add(new Input(again, CdrFormat.ASTERISK_CSV, "pbx-berlin"));
+        // Synthetic traffic with resends and impossible lines.
+        io.cdrpipeline.demo.TrafficGenerator gen = new io.cdrpipeline.demo.TrafficGenerator(7, 300, 1.1, 0.05, 0.01);
+        ByteArrayOutputStream traffic = new ByteArrayOutputStream();
+        for (int i = 0; i < 1500; i++) {
+            traffic.write(gen.next());
+            traffic.write('\n');
+        }
+        Path synth = dir.resolve("synth.csv");
+        Files.write(synth, traffic.toByteArray());
+        inputs.add(new Input(synth, CdrFormat.ASTERISK_CSV, "pbx-synth"));
+        // Hostile input: binary garbage, a line over the pipeline's limit, one over the producer's.
+        byte[] garbage = new byte[4096];
+        new Random(1).nextBytes(garbage);
+        Path bin = dir.resolve("garbage.bin");
+        Files.write(bin, garbage);
+        inputs.add(new Input(bin, CdrFormat.ASTERISK_CSV, "pbx-berlin"));
+        Path huge = dir.resolve("huge.csv");
+        Files.writeString(huge, "\"" + "9".repeat(300_000) + "\"\n\"" + "8".repeat(700_000) + "\"\n");
+        inputs.add(new Input(huge, CdrFormat.ASTERISK_CSV, "pbx-berlin"));
+        return inputs;
+    }
+
+    /** A read_committed consumer over billing, analytics and rejected, from the beginning. */
+    private static final class Output {
+        final List<String> billingKeys = new ArrayList<>();
+        final List<BillingRecord> billing = new ArrayList<>();
+        final List<String> analyticsKeys = new ArrayList<>();
+        final List<String> rejected = new ArrayList<>();
+        final ByteArrayOutputStream analyticsBytes = new ByteArrayOutputStream();
+        private final KafkaConsumer<byte[], byte[]> consumer;
+
+        Output() {
+            consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+            List<TopicPartition> parts = new ArrayList<>();
+            for (String t : List.of("cdr.billing", "cdr.analytics", "cdr.rejected")) {
+                consumer.partitionsFor(t).forEach(pi -> parts.add(new TopicPartition(t, pi.partition())));
+            }
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+        }
+
+        int drain() {
+            int n = 0;
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                n++;
+                String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                switch (r.topic()) {
+                    case "cdr.billing" -> {
+                        billingKeys.add(key);
+                        billing.add(Topics.billingSerde().decode(r.value()));
+                    }
+                    case "cdr.analytics" -> {
+                        analyticsKeys.add(key);
+                        analyticsBytes.writeBytes(r.key());
+                        analyticsBytes.writeBytes(r.value());
+                        r.headers().forEach(h -> analyticsBytes.writeBytes(h.value()));
+                    }
+                    default -> rejected.add(header(r, "cdr.file") + ":" + header(r, "cdr.line") + ":"
+                            + header(r, "cdr.error.class"));
+                }
+            }
+            return n;
+        }
+
+        /** Reads until the log end of every partition has been reached, then stops. */
+        void drainUntilQuiet() {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment());
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                drain();
+                return end.entrySet().stream().allMatch(e -> consumer.position(e.getKey()) >= e.getValue());
+            });
+            consumer.close();
+        }
+
+        private static String header(ConsumerRecord<byte[], byte[]> r, String name) {
+            var h = r.headers().lastHeader(name);
+            return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
+        }
+    }
+}

@@ -1,0 +1,15 @@
+# The pipeline image: the one runnable jar on a JRE. Build context: the repository root.
+FROM maven:3.9-eclipse-temurin-17 AS build
+WORKDIR /src
+COPY pom.xml .
+COPY schemas schemas
+COPY streams streams
+RUN mvn -B -q package -DskipTests
+
+FROM eclipse-temurin:17-jre
+RUN useradd --system --uid 10001 cdr && mkdir -p /var/lib/cdr-pipeline && chown cdr /var/lib/cdr-pipeline
+COPY --from=build /src/streams/target/cdr-pipeline.jar /opt/cdr-pipeline/cdr-pipeline.jar
+USER cdr
+ENV JAVA_TOOL_OPTIONS="-Xmx512m"
+ENTRYPOINT ["java", "-jar", "/opt/cdr-pipeline/cdr-pipeline.jar"]
+CMD ["--help"]

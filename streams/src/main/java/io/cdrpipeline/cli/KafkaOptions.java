@@ -19,7 +19,9 @@ final class KafkaOptions {
         if (bootstrapServer != null) {
             c = c.with(Map.of("bootstrap.servers", bootstrapServer));
         }
-        c.bootstrapServers();
+        if (c.get("bootstrap.servers").isBlank()) {
+            throw new IllegalArgumentException("--bootstrap-server is required (or bootstrap.servers in --config)");
+        }
         return c;
     }
 }

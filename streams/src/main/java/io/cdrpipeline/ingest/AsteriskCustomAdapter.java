@@ -1,7 +1,6 @@
 package io.cdrpipeline.ingest;
 
 import java.util.List;
-import java.util.Map;
 
 /**
  * Asterisk {@code cdr_custom}: the columns are whatever the mapping in cdr_custom.conf says. The
@@ -14,10 +13,7 @@ public final class AsteriskCustomAdapter implements CdrAdapter {
             "dstchannel", "lastapp", "lastdata", "start", "answer", "end", "duration", "billsec", "disposition",
             "amaflags", "accountcode", "uniqueid", "userfield", "sequence");
 
-    private static final Map<String, Integer> SAMPLE_INDEX = CsvRows.index(SAMPLE_MAPPING);
-
-    private List<String> lastColumns = SAMPLE_MAPPING;
-    private Map<String, Integer> lastIndex = SAMPLE_INDEX;
+    private final TemplateLayout layout = new TemplateLayout(SAMPLE_MAPPING, "cdr_custom");
 
     @Override
     public CdrFormat format() {
@@ -26,17 +22,6 @@ public final class AsteriskCustomAdapter implements CdrAdapter {
 
     @Override
     public SwitchCdr parse(String text, SourceSettings source) throws RejectedCdr {
-        List<String> columns = source.columns().isEmpty() ? SAMPLE_MAPPING : source.columns();
-        if (!columns.equals(lastColumns)) {
-            lastColumns = columns;
-            lastIndex = CsvRows.index(columns);
-        }
-        Map<String, Integer> index = lastIndex;
-        String[] values = CsvRows.split(text);
-        if (values.length != columns.size()) {
-            throw new RejectedCdr(RejectReason.COLUMN_COUNT,
-                    "cdr_custom row has " + values.length + " columns, mapping has " + columns.size());
-        }
-        return AsteriskFields.toSwitchCdr(CsvRows.named(index, values), source);
+        return AsteriskFields.toSwitchCdr(layout.read(text, source), source);
     }
 }

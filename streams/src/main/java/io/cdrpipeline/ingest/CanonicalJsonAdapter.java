@@ -29,12 +29,8 @@ public final class CanonicalJsonAdapter implements CdrAdapter {
         Long billsec = Fields.seconds(field, "billsec");
         Stamp.CallTimes times = Stamp.resolveCall(stamp(doc, "start"), stamp(doc, "answer"), stamp(doc, "end"),
                 duration, billsec, source.zone());
-        if (duration == null) {
-            duration = times.end().getEpochSecond() - times.start().getEpochSecond();
-        }
-        if (billsec == null) {
-            billsec = times.answer() == null ? 0L : times.end().getEpochSecond() - times.answer().getEpochSecond();
-        }
+        duration = times.durationOr(duration);
+        billsec = times.billableOr(billsec);
         String cause = HangupCauses.name(field.apply("hangupCause"));
         Disposition disposition = field.apply("disposition") != null
                 ? AsteriskFields.disposition(field.apply("disposition"))

@@ -2,7 +2,6 @@ package io.cdrpipeline.ingest;
 
 import io.cdrpipeline.schema.LegRole;
 import java.util.List;
-import java.util.Map;
 
 /**
  * FreeSWITCH {@code mod_cdr_csv}. The default is the shipped {@code example} template (15 quoted
@@ -16,8 +15,7 @@ public final class FreeSwitchCsvAdapter implements CdrAdapter {
             "destination_number", "context", "start_stamp", "answer_stamp", "end_stamp", "duration", "billsec",
             "hangup_cause", "uuid", "bleg_uuid", "accountcode", "read_codec", "write_codec");
 
-    private List<String> lastColumns = EXAMPLE_TEMPLATE;
-    private Map<String, Integer> lastIndex = CsvRows.index(EXAMPLE_TEMPLATE);
+    private final TemplateLayout layout = new TemplateLayout(EXAMPLE_TEMPLATE, "mod_cdr_csv");
 
     @Override
     public CdrFormat format() {
@@ -26,17 +24,7 @@ public final class FreeSwitchCsvAdapter implements CdrAdapter {
 
     @Override
     public SwitchCdr parse(String text, SourceSettings source) throws RejectedCdr {
-        List<String> columns = source.columns().isEmpty() ? EXAMPLE_TEMPLATE : source.columns();
-        if (!columns.equals(lastColumns)) {
-            lastColumns = columns;
-            lastIndex = CsvRows.index(columns);
-        }
-        String[] values = CsvRows.split(text);
-        if (values.length != columns.size()) {
-            throw new RejectedCdr(RejectReason.COLUMN_COUNT,
-                    "mod_cdr_csv row has " + values.length + " columns, template has " + columns.size());
-        }
         // The shipped config logs a-legs to this file (legs=a): the originating side.
-        return FreeSwitchFields.toSwitchCdr(CsvRows.named(lastIndex, values), source, LegRole.ORIGINATING);
+        return FreeSwitchFields.toSwitchCdr(layout.read(text, source), source, LegRole.ORIGINATING);
     }
 }

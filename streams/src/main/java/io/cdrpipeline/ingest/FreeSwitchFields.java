@@ -21,12 +21,8 @@ final class FreeSwitchFields {
         Long billsec = Fields.seconds(vars, "billsec");
         Stamp.CallTimes times = Stamp.resolveCall(stamp(vars, "start"), stamp(vars, "answer"), stamp(vars, "end"),
                 duration, billsec, source.zone());
-        if (duration == null) {
-            duration = times.end().getEpochSecond() - times.start().getEpochSecond();
-        }
-        if (billsec == null) {
-            billsec = times.answer() == null ? 0L : times.end().getEpochSecond() - times.answer().getEpochSecond();
-        }
+        duration = times.durationOr(duration);
+        billsec = times.billableOr(billsec);
         String cause = HangupCauses.name(vars.apply("hangup_cause"));
         boolean answered = times.answer() != null || billsec > 0;
         String uuid = Fields.text(vars.apply("uuid"));

@@ -147,6 +147,16 @@ public record Stamp(Instant absolute, LocalDateTime local) {
 
     /** Resolved instants of one call; answer is null for an unanswered call. */
     public record CallTimes(Instant start, Instant answer, Instant end) {
+
+        /** The switch's duration, or end minus start when it gave none. */
+        public long durationOr(Long given) {
+            return given != null ? given : end.getEpochSecond() - start.getEpochSecond();
+        }
+
+        /** The switch's billable seconds, or end minus answer (0 unanswered) when it gave none. */
+        public long billableOr(Long given) {
+            return given != null ? given : answer == null ? 0L : end.getEpochSecond() - answer.getEpochSecond();
+        }
     }
 
 }

@@ -62,6 +62,6 @@ class AsteriskCustomAdapterTest {
     void shouldRejectARowThatDoesNotMatchTheMapping() {
         assertThatThrownBy(() -> adapter.parse("\"a\",\"b\"", PARIS))
                 .isInstanceOf(RejectedCdr.class)
-                .hasMessage("cdr_custom row has 2 columns, mapping has 19");
+                .hasMessage("cdr_custom row has 2 columns, template has 19");
     }
 }

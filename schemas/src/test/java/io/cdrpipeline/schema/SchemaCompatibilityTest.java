@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 class SchemaCompatibilityTest {
 
     private static final List<Schema> CURRENT =
-            List.of(BillingRecord.getClassSchema(), AnalyticsRecord.getClassSchema());
+            List.of(BillingRecord.getClassSchema(), AnalyticsRecord.getClassSchema(), AuditReceipt.getClassSchema());
 
     @Test
     void shouldKeepEveryCurrentSchemaCompatibleWithEveryReleasedVersion() {

@@ -2,6 +2,9 @@ package io.cdrpipeline.app;
 
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.retention.RetentionMetrics;
+import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.IngestMetrics;
 import io.cdrpipeline.topology.IngestTopology;
 import java.time.Duration;
@@ -26,10 +29,16 @@ public final class PipelineApp implements AutoCloseable {
 
     private final KafkaStreams streams;
     private final IngestMetrics metrics;
+    private final RetentionMetrics retentionMetrics;
 
     public PipelineApp(PipelineConfig config, KeyRing keys) {
+        this(config, keys, RetentionPolicies.load(config));
+    }
+
+    public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy) {
         this.metrics = new IngestMetrics();
-        Topology topology = IngestTopology.build(config, keys, metrics);
+        this.retentionMetrics = new RetentionMetrics();
+        Topology topology = IngestTopology.build(config, keys, policy, metrics, retentionMetrics);
         this.streams = new KafkaStreams(topology, streamsProperties(config));
         streams.setStateListener((now, before) -> LOG.info("pipeline state {} -> {}", before, now));
         // Bad input never gets here (it is routed as data); an unexpected error replaces the thread.
@@ -77,6 +86,10 @@ public final class PipelineApp implements AutoCloseable {
 
     public IngestMetrics metrics() {
         return metrics;
+    }
+
+    public RetentionMetrics retentionMetrics() {
+        return retentionMetrics;
     }
 
     public KafkaStreams streams() {

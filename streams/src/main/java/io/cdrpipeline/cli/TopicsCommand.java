@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.topology.TopicSpecs;
@@ -30,9 +31,9 @@ final class TopicsCommand implements Callable<Integer> {
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         try (Admin admin = Admin.create(props)) {
             if (apply) {
-                TopicAdmin.apply(admin, TopicSpecs.all(config)).forEach(System.out::println);
+                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config))).forEach(System.out::println);
             }
-            TopicAdmin.plan(admin, TopicSpecs.all(config)).forEach(System.out::println);
+            TopicAdmin.plan(admin, TopicSpecs.all(config, RetentionPolicies.load(config))).forEach(System.out::println);
         }
         return 0;
     }

@@ -180,15 +180,13 @@ public final class PipelineConfig {
 
     private void validate() {
         duration("dedupe.window");
-        duration("topic.raw.retention");
-        duration("topic.rejected.retention");
         intValue("topic.partitions", 1, 10_000);
         intValue("topic.replication.factor", -1, 32);
         intValue("num.stream.threads", 1, 256);
         intValue("ingest.max.payload.bytes", 1024, 16 * 1024 * 1024);
         intValue("numbers.cache.size", 0, 100_000_000);
         flag("dedupe.repartition");
-        for (String t : List.of("topic.raw", "topic.billing", "topic.analytics", "topic.rejected")) {
+        for (String t : List.of("topic.raw", "topic.billing", "topic.analytics", "topic.rejected", "topic.audit")) {
             if (!get(t).matches("[A-Za-z0-9._-]{1,249}")) {
                 throw new ConfigException(t + ": '" + get(t) + "' is not a valid topic name");
             }
@@ -293,10 +291,10 @@ public final class PipelineConfig {
         d.put("topic.billing", "cdr.billing");
         d.put("topic.analytics", "cdr.analytics");
         d.put("topic.rejected", "cdr.rejected");
+        d.put("topic.audit", "cdr.audit");
+        d.put("retention.policy.file", "");
         d.put("topic.partitions", "4");
         d.put("topic.replication.factor", "-1");
-        d.put("topic.raw.retention", "24h");
-        d.put("topic.rejected.retention", "7d");
         d.put("dedupe.window", "24h");
         d.put("dedupe.repartition", "true");
         d.put("ingest.max.payload.bytes", "262144");

@@ -1,5 +1,6 @@
 package io.cdrpipeline.demo;
 
+import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.broker.EmbeddedKafka;
@@ -55,7 +56,7 @@ public final class Demo {
             out.printf("cdr-pipeline demo: embedded Kafka (KRaft) at %s, processing.guarantee=exactly_once_v2%n%n",
                     kafka.bootstrapServers());
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-                TopicAdmin.apply(admin, TopicSpecs.all(config));
+                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config)));
             }
             KeyRing keys = KeyRing.random("demo", Instant.EPOCH);
             try (PipelineApp app = new PipelineApp(config, keys)) {

@@ -55,6 +55,12 @@ public final class Pseudonymizer {
                 .build();
     }
 
+    /** The analytics key of a billing record: what {@link #pseudonymize} would give it. */
+    public String pseudoRecordId(BillingRecord billing) {
+        KeyEpoch epoch = keys.epochFor(billing.getStartTime());
+        return pseudonym(macs.computeIfAbsent(epoch.id(), id -> newMac(epoch)), "record:" + billing.getRecordId());
+    }
+
     private PseudonymousParty party(Mac mac, PartyNumber number, String source) {
         PseudonymousParty.Builder party = PseudonymousParty.newBuilder().setType(number.getType());
         String value = number.getNumber();

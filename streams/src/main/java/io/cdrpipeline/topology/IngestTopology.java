@@ -7,8 +7,12 @@ import io.cdrpipeline.normalize.NumberNormalizer;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.retention.RetentionMetrics;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.BillingRecord;
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -33,6 +37,11 @@ public final class IngestTopology {
     }
 
     public static Topology build(PipelineConfig config, KeyRing keys, IngestMetrics metrics) {
+        return build(config, keys, RetentionPolicy.defaults(), metrics, new RetentionMetrics());
+    }
+
+    public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
+            RetentionMetrics retentionMetrics) {
         Topics topics = Topics.from(config);
         long cacheSize = config.intValue("numbers.cache.size", 0, 100_000_000);
         NumberNormalizer numbers = new NumberNormalizer(cacheSize);
@@ -42,7 +51,8 @@ public final class IngestTopology {
         Supplier<Pseudonymizer> pseudonymizers = () -> new Pseudonymizer(keys, facts);
 
         StreamsBuilder builder = new StreamsBuilder();
-        addStores(builder, config.duration("dedupe.window"));
+        addStores(builder, config.duration("dedupe.window"), policy);
+        RetentionTopology.addStores(builder, policy);
         builder.stream(topics.raw().name(), topics.raw().consumed("cdr-raw-source"))
                 .processValues(() -> new ParseProcessor(parsers, metrics), Named.as("parse-and-normalize"))
                 .split(Named.as("parsed-"))
@@ -52,7 +62,12 @@ public final class IngestTopology {
                                 .to(topics.rejected().name(), topics.rejected().produced("cdr-rejected-sink")),
                         "rejected"))
                 .defaultBranch(Branched.withConsumer(
-                        accepted -> splitByPurpose(dedupe(accepted, config, metrics), topics, pseudonymizers, metrics),
+                        accepted -> {
+                            KStream<String, BillingRecord> unique = dedupe(accepted, config, metrics);
+                            splitByPurpose(unique, topics, pseudonymizers, metrics);
+                            RetentionTopology.sweepInto(unique, topics, policy, pseudonymizers, retentionMetrics,
+                                    DedupeProcessor.STORE);
+                        },
                         "accepted"));
         return builder.build();
     }
@@ -82,9 +97,12 @@ public final class IngestTopology {
                 .to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-sink"));
     }
 
-    private static void addStores(StreamsBuilder builder, Duration window) {
+    private static void addStores(StreamsBuilder builder, Duration window, RetentionPolicy policy) {
+        // The changelog keeps Streams' compact,delete policy; only the erasure timings are ours.
+        Map<String, String> changelog = new HashMap<>(TopicSpecs.compacted(policy));
+        changelog.remove("cleanup.policy");
         builder.addStateStore(Stores.windowStoreBuilder(
                 Stores.persistentWindowStore(DedupeProcessor.STORE, window, Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()));
+                Serdes.String(), Serdes.Long()).withLoggingEnabled(changelog));
     }
 }

@@ -1,6 +1,9 @@
 package io.cdrpipeline.topology;
 
 import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.schema.DataClass;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -8,34 +11,55 @@ import java.util.Optional;
 import org.apache.kafka.clients.admin.NewTopic;
 
 /**
- * The configs of the topics the pipeline owns, derived from configuration: billing and analytics
- * are compacted (a tombstone deletes a record for good), raw and rejected hold PII only briefly.
+ * The configs of the topics the pipeline owns, derived from the retention policy. Raw and
+ * rejected are deleted by age ({@code retention.ms} = their window). Billing and analytics are
+ * compacted and rely on tombstones; their segment roll, compaction lag and tombstone retention
+ * are each a quarter of the policy's {@code max-erasure-delay} (less the sweep interval), so that
+ * the worst case from window close to physical deletion stays inside the policy's limit.
  */
 public final class TopicSpecs {
 
     private TopicSpecs() {
     }
 
-    public static List<NewTopic> all(PipelineConfig config) {
+    public static List<NewTopic> all(PipelineConfig config, RetentionPolicy policy) {
         int partitions = config.intValue("topic.partitions", 1, 10_000);
         int rf = config.intValue("topic.replication.factor", -1, 32);
         Optional<Short> replication = rf < 0 ? Optional.empty() : Optional.of((short) rf);
         return List.of(
-                topic(config.get("topic.raw"), partitions, replication, deleteAfter(config, "topic.raw.retention")),
-                topic(config.get("topic.billing"), partitions, replication, Map.of("cleanup.policy", "compact")),
-                topic(config.get("topic.analytics"), partitions, replication, Map.of("cleanup.policy", "compact")),
-                topic(config.get("topic.rejected"), partitions, replication,
-                        deleteAfter(config, "topic.rejected.retention")));
+                new NewTopic(config.get("topic.raw"), Optional.of(partitions), replication)
+                        .configs(deleteAfter(policy.window(DataClass.RAW), policy)),
+                new NewTopic(config.get("topic.billing"), Optional.of(partitions), replication).configs(compacted(policy)),
+                new NewTopic(config.get("topic.analytics"), Optional.of(partitions), replication).configs(compacted(policy)),
+                new NewTopic(config.get("topic.rejected"), Optional.of(partitions), replication)
+                        .configs(deleteAfter(policy.window(DataClass.REJECTED), policy)),
+                new NewTopic(config.get("topic.audit"), Optional.of(partitions), replication)
+                        .configs(deleteAfter(policy.window(DataClass.AUDIT), policy)));
     }
 
-    private static Map<String, String> deleteAfter(PipelineConfig config, String key) {
+    /** Configs for a compacted topic holding personal data (also applied to the changelogs of our stores). */
+    public static Map<String, String> compacted(RetentionPolicy policy) {
+        long step = step(policy);
         Map<String, String> m = new LinkedHashMap<>();
-        m.put("cleanup.policy", "delete");
-        m.put("retention.ms", Long.toString(config.duration(key).toMillis()));
+        m.put("cleanup.policy", "compact");
+        m.put("segment.ms", Long.toString(step));
+        m.put("max.compaction.lag.ms", Long.toString(step));
+        m.put("min.cleanable.dirty.ratio", "0.1");
+        m.put("delete.retention.ms", Long.toString(step));
         return m;
     }
 
-    private static NewTopic topic(String name, int partitions, Optional<Short> rf, Map<String, String> configs) {
-        return new NewTopic(name, Optional.of(partitions), rf).configs(configs);
+    private static Map<String, String> deleteAfter(Duration window, RetentionPolicy policy) {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("cleanup.policy", "delete");
+        m.put("retention.ms", Long.toString(window.toMillis()));
+        m.put("segment.ms", Long.toString(Math.min(step(policy), Math.max(60_000, window.toMillis()))));
+        return m;
+    }
+
+    /** A quarter of what the erasure budget leaves after one sweep interval; at least one second. */
+    static long step(RetentionPolicy policy) {
+        long budget = policy.maxErasureDelay().toMillis() - policy.sweepInterval().toMillis();
+        return Math.max(1_000, budget / 4);
     }
 }

@@ -2,6 +2,7 @@ package io.cdrpipeline.topology;
 
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.schema.AnalyticsRecord;
+import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
@@ -11,7 +12,8 @@ public record Topics(
         Topic<byte[], byte[]> raw,
         Topic<String, BillingRecord> billing,
         Topic<String, AnalyticsRecord> analytics,
-        Topic<byte[], byte[]> rejected) {
+        Topic<byte[], byte[]> rejected,
+        Topic<String, AuditReceipt> audit) {
 
     /** Header naming the CDR format of a raw record. */
     public static final String FORMAT_HEADER = "cdr.format";
@@ -23,11 +25,16 @@ public record Topics(
                 new Topic<>(config.get("topic.raw"), Serdes.ByteArray(), Serdes.ByteArray()),
                 new Topic<>(config.get("topic.billing"), Serdes.String(), billingSerde()),
                 new Topic<>(config.get("topic.analytics"), Serdes.String(), analyticsSerde()),
-                new Topic<>(config.get("topic.rejected"), Serdes.ByteArray(), Serdes.ByteArray()));
+                new Topic<>(config.get("topic.rejected"), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(config.get("topic.audit"), Serdes.String(), auditSerde()));
     }
 
     public static AvroSerde<BillingRecord> billingSerde() {
         return new AvroSerde<>(BillingRecord.class, BillingRecord.getClassSchema());
+    }
+
+    public static AvroSerde<AuditReceipt> auditSerde() {
+        return new AvroSerde<>(AuditReceipt.class, AuditReceipt.getClassSchema());
     }
 
     public static AvroSerde<AnalyticsRecord> analyticsSerde() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.broker.EmbeddedKafka;
@@ -68,7 +69,7 @@ class EndToEndTest {
         settings.put("state.dir", WORK.resolve("state").toString());
         config = PipelineConfig.of(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            TopicAdmin.apply(admin, TopicSpecs.all(config));
+            TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config)));
         }
     }
 

@@ -1,0 +1,56 @@
+package io.cdrpipeline.topology;
+
+import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.retention.ExpiryIndex;
+import io.cdrpipeline.retention.RetentionEvent;
+import io.cdrpipeline.retention.RetentionMetrics;
+import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.retention.RetentionProcessor;
+import io.cdrpipeline.schema.AnalyticsRecord;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.DataClass;
+import java.util.function.Supplier;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The deletion side of the pipeline, in the same tasks as the writes it indexes: every unique
+ * billing record feeds the retention processor; what its sweeps emit is split into billing
+ * tombstones, analytics tombstones and deletion receipts for {@code cdr.audit}. A tombstone is a
+ * null value under the record's key: compaction then removes every earlier value of that key.
+ */
+final class RetentionTopology {
+
+    private RetentionTopology() {
+    }
+
+    /** The index and meta stores; their changelogs are compacted on the same erasure budget as billing. */
+    static void addStores(StreamsBuilder builder, RetentionPolicy policy) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpiryIndex.STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RetentionProcessor.META_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
+    }
+
+    static void sweepInto(KStream<String, BillingRecord> unique, Topics topics, RetentionPolicy policy,
+            Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics, String dedupeStore) {
+        unique.process(() -> new RetentionProcessor(policy, pseudonymizers, metrics, topics.billing().name(),
+                                topics.analytics().name(), dedupeStore),
+                        Named.as("retention"), ExpiryIndex.STORE, RetentionProcessor.META_STORE, dedupeStore)
+                .split(Named.as("deletion-"))
+                .branch((key, e) -> e.isTombstoneFor(DataClass.BILLING), Branched.withConsumer(s -> s
+                        .mapValues(e -> (BillingRecord) null, Named.as("billing-tombstone"))
+                        .to(topics.billing().name(), topics.billing().produced("cdr-billing-tombstone-sink")), "billing"))
+                .branch((key, e) -> e.isTombstoneFor(DataClass.ANALYTICS), Branched.withConsumer(s -> s
+                        .mapValues(e -> (AnalyticsRecord) null, Named.as("analytics-tombstone"))
+                        .to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-tombstone-sink")),
+                        "analytics"))
+                .branch((key, e) -> e.isReceipt(), Branched.withConsumer(s -> s
+                        .mapValues(RetentionEvent::receipt, Named.as("receipt"))
+                        .to(topics.audit().name(), topics.audit().produced("cdr-audit-sink")), "receipt"));
+    }
+}

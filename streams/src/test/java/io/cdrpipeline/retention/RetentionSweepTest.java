@@ -1,0 +1,168 @@
+package io.cdrpipeline.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.schema.AnalyticsRecord;
+import io.cdrpipeline.schema.AuditReceipt;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.schema.DeletionReason;
+import io.cdrpipeline.topology.IngestMetrics;
+import io.cdrpipeline.topology.IngestTopology;
+import io.cdrpipeline.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.WindowStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The sweep against the whole topology, with wall-clock time advanced by hand. */
+class RetentionSweepTest {
+
+    /** The driver's wall clock starts at the real now; calls end relative to it. */
+    private final Instant start = Instant.now();
+    private final KeyRing keys = KeyRing.random("t", Instant.EPOCH);
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> raw;
+    private TestOutputTopic<String, BillingRecord> billing;
+    private TestOutputTopic<String, AnalyticsRecord> analytics;
+    private TestOutputTopic<String, AuditReceipt> audit;
+    private final RetentionMetrics metrics = new RetentionMetrics();
+
+    @AfterEach
+    void stop() {
+        if (driver != null) {
+            driver.close();
+        }
+    }
+
+    @Test
+    void shouldEmitTombstonesWhenEachWindowClosesAndNotBefore() {
+        open(policy(1, "10m", "5m"));
+        String id = ingest("1001", start.minusSeconds(60));   // call ended a minute ago
+        String pseudoId = analytics.readRecord().key();
+        assertThat(billing.readRecord().key()).isEqualTo(id);
+
+        minutes(3);                                            // analytics closes at +4m
+        assertThat(billing.isEmpty()).isTrue();
+        assertThat(analytics.isEmpty()).isTrue();
+
+        minutes(1);                                            // +4m: the sweep at or just after the close
+        TestRecord<String, AnalyticsRecord> a = analytics.readRecord();
+        assertThat(a.key()).isEqualTo(pseudoId);
+        assertThat(a.value()).isNull();
+        assertThat(billing.isEmpty()).isTrue();
+
+        minutes(4);                                            // billing closes at +9m
+        assertThat(billing.isEmpty()).isTrue();
+        minutes(1);
+        TestRecord<String, BillingRecord> b = billing.readRecord();
+        assertThat(b.key()).isEqualTo(id);
+        assertThat(b.value()).isNull();
+        assertThat(billing.isEmpty()).isTrue();
+        assertThat(analytics.isEmpty()).isTrue();
+
+        List<AuditReceipt> receipts = audit.readValuesToList();
+        assertThat(receipts).extracting(AuditReceipt::getDataClass).containsExactly(DataClass.ANALYTICS, DataClass.BILLING);
+        assertThat(receipts).allSatisfy(r -> {
+            assertThat(r.getReason()).isEqualTo(DeletionReason.WINDOW_CLOSED);
+            assertThat(r.getPolicyVersion()).isEqualTo(1);
+            assertThat(r.getKeyHash()).hasSize(32).doesNotContain(id);
+            assertThat(Duration.between(r.getWindowClose(), r.getEmittedAt())).isBetween(Duration.ZERO, Duration.ofMinutes(1));
+        });
+        assertStoresEmpty();
+    }
+
+    @Test
+    void shouldDrainABacklogInBoundedSweeps() {
+        open(policy(1, "1d", "1d", 50));
+        for (int i = 0; i < 120; i++) {
+            ingest(Integer.toString(2000 + i), start.minus(Duration.ofDays(3)));
+        }
+        billing.readRecordsToList();
+        analytics.readRecordsToList();
+
+        minutes(1);
+        assertThat(audit.readValuesToList()).as("first sweep: its budget").hasSize(50);
+        minutes(1);
+        assertThat(audit.readValuesToList()).as("next sweep continues where it stopped").hasSize(50);
+        minutes(3);
+        assertThat(audit.readValuesToList()).as("240 entries in all").hasSize(140);
+        assertThat(billing.readRecordsToList()).hasSize(120).allMatch(r -> r.value() == null);
+        assertStoresEmpty();
+    }
+
+    private void minutes(int n) {
+        for (int i = 0; i < n; i++) {
+            driver.advanceWallClockTime(Duration.ofMinutes(1));
+        }
+    }
+
+    private String ingest(String uniqueSuffix, Instant end) {
+        Instant begin = end.minusSeconds(65);
+        String line = String.join(",", "\"acct-7\"", "\"201\"", "\"03012345678\"", "\"from-internal\"", "\"x\"",
+                "\"PJSIP/201-1\"", "\"PJSIP/out-1\"", "\"Dial\"", "\"y\"", "\"" + stamp(begin) + "\"",
+                "\"" + stamp(begin.plusSeconds(5)) + "\"", "\"" + stamp(end) + "\"", "65", "60", "\"ANSWERED\"",
+                "\"BILLING\"", "\"1714557600." + uniqueSuffix + "\"", "\"\"");
+        RecordHeaders h = new RecordHeaders();
+        h.add("cdr.format", "asterisk-csv".getBytes(StandardCharsets.UTF_8));
+        h.add("cdr.source", "pbx1".getBytes(StandardCharsets.UTF_8));
+        raw.pipeInput(new TestRecord<>("pbx1".getBytes(), line.getBytes(StandardCharsets.UTF_8), h, start));
+        return "pbx1:1714557600." + uniqueSuffix;
+    }
+
+    private static String stamp(Instant i) {
+        return i.toString().substring(0, 19).replace('T', ' ');
+    }
+
+    private static RetentionPolicy policy(int version, String billing, String analytics) {
+        return policy(version, billing, analytics, 10_000);
+    }
+
+    private static RetentionPolicy policy(int version, String billing, String analytics, int max) {
+        return RetentionPolicy.parse("version: " + version + "\nsweep-interval: 1m\nsweep-max-records: " + max
+                + "\nwindows: {billing: " + billing + ", analytics: " + analytics + "}\n", "test");
+    }
+
+    private void open(RetentionPolicy policy) {
+        PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "unused:9092", "source.pbx1.region", "DE"));
+        Properties props = PipelineApp.streamsProperties(config);
+        props.put("state.dir", System.getProperty("java.io.tmpdir") + "/sweep-" + System.nanoTime());
+        driver = new TopologyTestDriver(IngestTopology.build(config, keys, policy, new IngestMetrics(), metrics), props,
+                start);
+        raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer());
+        billing = driver.createOutputTopic("cdr.billing", new StringDeserializer(), Topics.billingSerde().deserializer());
+        analytics = driver.createOutputTopic("cdr.analytics", new StringDeserializer(), Topics.analyticsSerde().deserializer());
+        audit = driver.createOutputTopic("cdr.audit", new StringDeserializer(), Topics.auditSerde().deserializer());
+    }
+
+    private void assertStoresEmpty() {
+        KeyValueStore<Bytes, byte[]> index = driver.getKeyValueStore(ExpiryIndex.STORE);
+        try (var it = index.all()) {
+            assertThat(it.hasNext()).as("expiry index is empty").isFalse();
+        }
+        WindowStore<String, Long> dedupe = driver.getWindowStore("dedupe-store");
+        try (var it = dedupe.all()) {
+            List<KeyValue<?, Long>> left = new java.util.ArrayList<>();
+            it.forEachRemaining(left::add);
+            assertThat(left).as("dedupe store is empty").isEmpty();
+        }
+    }
+}

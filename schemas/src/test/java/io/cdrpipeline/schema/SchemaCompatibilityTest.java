@@ -14,7 +14,8 @@ import org.junit.jupiter.api.Test;
 class SchemaCompatibilityTest {
 
     private static final List<Schema> CURRENT =
-            List.of(BillingRecord.getClassSchema(), AnalyticsRecord.getClassSchema(), AuditReceipt.getClassSchema());
+            List.of(BillingRecord.getClassSchema(), AnalyticsRecord.getClassSchema(), AuditReceipt.getClassSchema(),
+            ErasureRequest.getClassSchema(), LegalHold.getClassSchema());
 
     @Test
     void shouldKeepEveryCurrentSchemaCompatibleWithEveryReleasedVersion() {

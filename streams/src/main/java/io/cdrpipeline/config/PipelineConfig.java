@@ -186,7 +186,8 @@ public final class PipelineConfig {
         intValue("ingest.max.payload.bytes", 1024, 16 * 1024 * 1024);
         intValue("numbers.cache.size", 0, 100_000_000);
         flag("dedupe.repartition");
-        for (String t : List.of("topic.raw", "topic.billing", "topic.analytics", "topic.rejected", "topic.audit")) {
+        for (String t : List.of("topic.raw", "topic.billing", "topic.analytics", "topic.rejected", "topic.audit",
+                "topic.erasure-requests", "topic.legal-holds")) {
             if (!get(t).matches("[A-Za-z0-9._-]{1,249}")) {
                 throw new ConfigException(t + ": '" + get(t) + "' is not a valid topic name");
             }
@@ -292,6 +293,8 @@ public final class PipelineConfig {
         d.put("topic.analytics", "cdr.analytics");
         d.put("topic.rejected", "cdr.rejected");
         d.put("topic.audit", "cdr.audit");
+        d.put("topic.erasure-requests", "cdr.erasure-requests");
+        d.put("topic.legal-holds", "cdr.legal-holds");
         d.put("retention.policy.file", "");
         d.put("topic.partitions", "4");
         d.put("topic.replication.factor", "-1");

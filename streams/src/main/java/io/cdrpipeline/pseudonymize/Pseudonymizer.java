@@ -9,7 +9,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -59,6 +61,43 @@ public final class Pseudonymizer {
     public String pseudoRecordId(BillingRecord billing) {
         KeyEpoch epoch = keys.epochFor(billing.getStartTime());
         return pseudonym(macs.computeIfAbsent(epoch.id(), id -> newMac(epoch)), "record:" + billing.getRecordId());
+    }
+
+    /**
+     * The subject tokens of a record under its epoch: the pseudonyms of its E.164 parties (as in
+     * analytics) and of its account. Erasure requests name subjects by these tokens.
+     */
+    public List<String> subjectTokens(BillingRecord billing) {
+        KeyEpoch epoch = keys.epochFor(billing.getStartTime());
+        Mac mac = macs.computeIfAbsent(epoch.id(), id -> newMac(epoch));
+        List<String> tokens = new ArrayList<>(3);
+        for (PartyNumber p : List.of(billing.getCalling(), billing.getCalled())) {
+            if (p.getType() == NumberType.E164 && p.getNumber() != null) {
+                tokens.add(pseudonym(mac, "e164:" + p.getNumber()));
+            }
+        }
+        if (billing.getAccount() != null) {
+            tokens.add(pseudonym(mac, "account:" + billing.getAccount()));
+        }
+        return tokens;
+    }
+
+    /** The token of an E.164 number under every epoch of the ring, by epoch id. */
+    public Map<String, String> numberTokens(String e164) {
+        return tokens("e164:" + e164);
+    }
+
+    /** The token of an account under every epoch of the ring, by epoch id. */
+    public Map<String, String> accountTokens(String account) {
+        return tokens("account:" + account);
+    }
+
+    private Map<String, String> tokens(String input) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (KeyEpoch e : keys.epochs()) {
+            out.put(e.id(), pseudonym(macs.computeIfAbsent(e.id(), id -> newMac(e)), input));
+        }
+        return out;
     }
 
     private PseudonymousParty party(Mac mac, PartyNumber number, String source) {

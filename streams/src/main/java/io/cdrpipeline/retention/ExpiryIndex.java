@@ -28,9 +28,24 @@ public final class ExpiryIndex {
         this.store = store;
     }
 
-    /** One index entry; {@code policyChange} marks an expiry brought forward by a new policy. */
+    /**
+     * One index entry; {@code policyChange} marks an expiry brought forward by a new policy;
+     * {@code tokens} (billing entries) are the record's subject tokens, to clean the subject index.
+     */
     public record Entry(long expiry, DataClass dataClass, String key, long callEnd, long arrival, int policyVersion,
-            boolean policyChange, String source, String account) {
+            boolean policyChange, String source, String account, List<String> tokens) {
+
+        public Entry {
+            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+        }
+
+        Entry withExpiry(long newExpiry, int version, boolean changedByPolicy) {
+            return new Entry(newExpiry, dataClass, key, callEnd, arrival, version, changedByPolicy, source, account, tokens);
+        }
+
+        Bytes indexKey() {
+            return ExpiryIndex.key(expiry, dataClass, key);
+        }
     }
 
     public void put(Entry e) {
@@ -39,6 +54,13 @@ public final class ExpiryIndex {
 
     public void delete(Entry e) {
         store.delete(key(e.expiry(), e.dataClass(), e.key()));
+    }
+
+    /** The entry at exactly this position, or null when there is none (already deleted). */
+    public Entry get(long expiry, DataClass dataClass, String recordKey) {
+        Bytes k = key(expiry, dataClass, recordKey);
+        byte[] v = store.get(k);
+        return v == null ? null : decode(k.get(), v);
     }
 
     /** Up to {@code max} entries whose expiry is at or before {@code now}, oldest first. */
@@ -84,13 +106,23 @@ public final class ExpiryIndex {
         return Bytes.wrap(b);
     }
 
-    private static byte[] value(Entry e) {
+    static byte[] value(Entry e) {
         byte[] source = e.source().getBytes(StandardCharsets.UTF_8);
         byte[] account = e.account() == null ? new byte[0] : e.account().getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(8 + 8 + 4 + 1 + 2 + source.length + account.length)
+        int size = 8 + 8 + 4 + 1 + 2 + source.length + 2 + account.length + 1;
+        List<byte[]> tokens = new ArrayList<>();
+        for (String t : e.tokens()) {
+            byte[] b = t.getBytes(StandardCharsets.UTF_8);
+            tokens.add(b);
+            size += 1 + b.length;
+        }
+        ByteBuffer v = ByteBuffer.allocate(size)
                 .putLong(e.callEnd()).putLong(e.arrival()).putInt(e.policyVersion())
                 .put((byte) ((e.policyChange() ? 1 : 0) | (e.account() == null ? 0 : 2)))
-                .putShort((short) source.length).put(source).put(account).array();
+                .putShort((short) source.length).put(source).putShort((short) account.length).put(account)
+                .put((byte) tokens.size());
+        tokens.forEach(b -> v.put((byte) b.length).put(b));
+        return v.array();
     }
 
     static Entry decode(byte[] key, byte[] value) {
@@ -105,9 +137,17 @@ public final class ExpiryIndex {
         byte flags = v.get();
         byte[] source = new byte[v.getShort()];
         v.get(source);
-        byte[] account = new byte[v.remaining()];
+        byte[] account = new byte[v.getShort()];
         v.get(account);
+        int count = v.get();
+        List<String> tokens = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            byte[] t = new byte[v.get()];
+            v.get(t);
+            tokens.add(new String(t, StandardCharsets.UTF_8));
+        }
         return new Entry(expiry, dataClass, recordKey, callEnd, arrival, version, (flags & 1) != 0,
-                new String(source, StandardCharsets.UTF_8), (flags & 2) != 0 ? new String(account, StandardCharsets.UTF_8) : null);
+                new String(source, StandardCharsets.UTF_8), (flags & 2) != 0 ? new String(account, StandardCharsets.UTF_8) : null,
+                tokens);
     }
 }

@@ -5,10 +5,13 @@ import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.schema.DeletionReason;
+import io.cdrpipeline.schema.ErasureRequest;
+import io.cdrpipeline.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Supplier;
@@ -22,19 +25,22 @@ import org.apache.kafka.streams.state.WindowStore;
 
 /**
  * Where data is deleted. Every billing record (and the analytics record made from it) gets an
- * expiry-index entry at call end + its window. A wall-clock punctuator — a legal deadline does
- * not wait for new traffic — sweeps the index from the oldest entry up to now, emits a tombstone
- * for each expired key plus a deletion receipt, and removes the index entry and the record's
- * dedupe entry, so their changelogs get tombstones too. Each sweep handles at most
- * {@code sweep-max-records} entries, which keeps a backlog from blowing the exactly-once
- * transaction timeout; the next sweep continues where this one stopped. When the policy version
- * changes, entries are re-dated in the same bounded steps before sweeping.
+ * expiry-index entry at call end + its window, and subject-index entries under its subject tokens.
+ * A wall-clock punctuator — a legal deadline does not wait for new traffic — then, each sweep:
+ * re-dates entries of an older policy version; carries out new erasure requests (analytics at
+ * once, billing at once unless its account is on legal hold); returns entries of released holds,
+ * overdue; and deletes every entry that is due, parking billing entries of held accounts. Each
+ * deletion is a tombstone, a receipt, and the removal of every store entry derived from the
+ * record (index, subject index, dedupe), so the changelogs get tombstones too. Work per sweep is
+ * bounded by {@code sweep-max-records}, keeping a backlog inside the exactly-once transaction
+ * timeout; the next sweep continues where this one stopped.
  */
 public final class RetentionProcessor implements Processor<String, BillingRecord, String, RetentionEvent> {
 
     public static final String META_STORE = "retention-meta";
     private static final String POLICY_VERSION = "policy-version";
     private static final String REINDEX_CURSOR = "reindex-cursor";
+    private static final String ERASED = "erased|";
 
     private final RetentionPolicy policy;
     private final Supplier<Pseudonymizer> pseudonymizers;
@@ -42,29 +48,40 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private final String billingTopic;
     private final String analyticsTopic;
     private final String dedupeStore;
+    private final boolean withSubjects;
+    private final AvroSerde<ErasureRequest> requests = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
     private ProcessorContext<String, RetentionEvent> context;
     private ExpiryIndex index;
+    private SubjectIndex subjectIndex;
+    private HeldIndex held;
+    private Subjects subjects;
     private KeyValueStore<String, byte[]> meta;
     private WindowStore<String, Long> dedupe;
     private Pseudonymizer pseudonymizer;
     private MessageDigest sha256;
 
     public RetentionProcessor(RetentionPolicy policy, Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics,
-            String billingTopic, String analyticsTopic, String dedupeStore) {
+            String billingTopic, String analyticsTopic, String dedupeStore, boolean withSubjects) {
         this.policy = policy;
         this.pseudonymizers = pseudonymizers;
         this.metrics = metrics;
         this.billingTopic = billingTopic;
         this.analyticsTopic = analyticsTopic;
         this.dedupeStore = dedupeStore;
+        this.withSubjects = withSubjects;
     }
 
     @Override
     public void init(ProcessorContext<String, RetentionEvent> context) {
         this.context = context;
         this.index = new ExpiryIndex(context.getStateStore(ExpiryIndex.STORE));
+        this.subjectIndex = new SubjectIndex(context.getStateStore(SubjectIndex.STORE));
+        this.held = new HeldIndex(context.getStateStore(HeldIndex.STORE));
         this.meta = context.getStateStore(META_STORE);
         this.dedupe = dedupeStore == null ? null : context.getStateStore(dedupeStore);
+        this.subjects = withSubjects
+                ? new Subjects(context.getStateStore(Subjects.HOLDS_STORE), context.getStateStore(Subjects.ERASURES_STORE))
+                : new Subjects(null, null);
         this.pseudonymizer = pseudonymizers.get();
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
@@ -78,40 +95,109 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     public void process(Record<String, BillingRecord> record) {
         BillingRecord b = record.value();
         long end = b.getEndTime().toEpochMilli();
-        index.put(new ExpiryIndex.Entry(end + policy.billingWindow(b.getSource()).toMillis(), DataClass.BILLING,
-                record.key(), end, record.timestamp(), policy.version(), false, b.getSource(), b.getAccount()));
-        index.put(new ExpiryIndex.Entry(end + policy.window(DataClass.ANALYTICS).toMillis(), DataClass.ANALYTICS,
-                pseudonymizer.pseudoRecordId(b), end, record.timestamp(), policy.version(), false, b.getSource(), null));
+        List<String> tokens = pseudonymizer.subjectTokens(b);
+        long billingExpiry = end + policy.billingWindow(b.getSource()).toMillis();
+        long analyticsExpiry = end + policy.window(DataClass.ANALYTICS).toMillis();
+        String pseudoId = pseudonymizer.pseudoRecordId(b);
+        index.put(new ExpiryIndex.Entry(billingExpiry, DataClass.BILLING, record.key(), end, record.timestamp(),
+                policy.version(), false, b.getSource(), b.getAccount(), tokens));
+        if (!subjects.erased(tokens)) {
+            // An erased subject stays erased: its late CDRs never reach analytics (see PseudonymizeProcessor).
+            index.put(new ExpiryIndex.Entry(analyticsExpiry, DataClass.ANALYTICS, pseudoId, end, record.timestamp(),
+                    policy.version(), false, b.getSource(), null, null));
+        }
+        for (String t : tokens) {
+            subjectIndex.put(t, record.key(), billingExpiry, analyticsExpiry, pseudoId);
+        }
     }
 
-    /** One sweep at wall-clock time {@code now}: re-date entries of an older policy first, then delete what is due. */
+    /** One sweep at wall-clock time {@code now}. */
     void sweep(long now) {
         int budget = policy.sweepMaxRecords();
         budget -= reindexStep(budget);
+        budget -= erasureStep(budget, now);
+        budget -= releaseStep(budget);
         if (budget <= 0) {
             return;
         }
         List<ExpiryIndex.Entry> due = index.due(now, budget);
         for (ExpiryIndex.Entry e : due) {
-            delete(e, e.policyChange() ? DeletionReason.POLICY_CHANGE : DeletionReason.WINDOW_CLOSED, now);
+            if (e.dataClass() == DataClass.BILLING && subjects.held(e.account())) {
+                index.delete(e);
+                held.park(e);
+            } else {
+                delete(e, e.policyChange() ? DeletionReason.POLICY_CHANGE : DeletionReason.WINDOW_CLOSED, windowClose(e), now);
+            }
         }
         metrics.recordSweep(due.size(), index.approximateSize());
     }
 
-    private void delete(ExpiryIndex.Entry e, DeletionReason reason, long now) {
+    private void delete(ExpiryIndex.Entry e, DeletionReason reason, long deadline, long now) {
         String topic = e.dataClass() == DataClass.BILLING ? billingTopic : analyticsTopic;
+        String hash = keyHash(topic, e.key());
         context.forward(new Record<>(e.key(), RetentionEvent.tombstone(e.dataClass()), now));
-        context.forward(new Record<>(keyHash(topic, e.key()), RetentionEvent.receipt(AuditReceipt.newBuilder()
-                .setKeyHash(keyHash(topic, e.key())).setTopic(topic).setDataClass(e.dataClass()).setCount(1)
+        context.forward(new Record<>(hash, RetentionEvent.receipt(AuditReceipt.newBuilder()
+                .setKeyHash(hash).setTopic(topic).setDataClass(e.dataClass()).setCount(1)
                 .setPolicyVersion(policy.version()).setReason(reason)
-                .setWindowClose(Instant.ofEpochMilli(windowClose(e)))
-                .setEmittedAt(Instant.ofEpochMilli(now)).build()), now));
+                .setWindowClose(Instant.ofEpochMilli(deadline)).setEmittedAt(Instant.ofEpochMilli(now)).build()), now));
         index.delete(e);
-        if (e.dataClass() == DataClass.BILLING && dedupe != null) {
-            // A null put deletes the dedupe entry for this record id (and logs a changelog tombstone).
-            dedupe.put(e.key(), null, e.arrival());
+        if (e.dataClass() == DataClass.BILLING) {
+            e.tokens().forEach(t -> subjectIndex.delete(t, e.key()));
+            if (dedupe != null) {
+                // A null put deletes the dedupe entry for this record id (and logs a changelog tombstone).
+                dedupe.put(e.key(), null, e.arrival());
+            }
         }
-        metrics.recordDeleted(e.dataClass(), now - windowClose(e));
+        metrics.recordDeleted(e.dataClass(), now - deadline);
+    }
+
+    /** Carries out erasure requests this task has not yet done; returns the records it touched. */
+    private int erasureStep(int budget, long now) {
+        int[] used = {0};
+        subjects.forEachErasure((token, encoded) -> {
+            if (used[0] >= budget) {
+                return;
+            }
+            ErasureRequest request = requests.decode(encoded);
+            byte[] done = meta.get(ERASED + token);
+            if (done != null && new String(done, StandardCharsets.UTF_8).equals(request.getRequestId())) {
+                return;
+            }
+            List<SubjectIndex.Hit> hits = subjectIndex.records(token, budget - used[0]);
+            long requested = request.getRequestedAt().toEpochMilli();
+            for (SubjectIndex.Hit h : hits) {
+                ExpiryIndex.Entry a = index.get(h.analyticsExpiry(), DataClass.ANALYTICS, h.pseudoRecordId());
+                if (a != null) {
+                    delete(a, DeletionReason.ERASURE_REQUEST, requested, now);
+                }
+                ExpiryIndex.Entry b = index.get(h.billingExpiry(), DataClass.BILLING, h.recordId());
+                if (b != null && !subjects.held(b.account())) {
+                    delete(b, DeletionReason.ERASURE_REQUEST, requested, now);
+                }
+                // A held billing record stays indexed: it goes when the hold ends or its window closes, whichever is later.
+            }
+            used[0] += Math.max(1, hits.size());
+            if (used[0] < budget) {
+                meta.put(ERASED + token, request.getRequestId().getBytes(StandardCharsets.UTF_8));
+            }
+        });
+        return used[0];
+    }
+
+    /** Moves parked entries of accounts whose holds have all been released back into the index, overdue. */
+    private int releaseStep(int budget) {
+        List<ExpiryIndex.Entry> parked = held.scan(null, budget);
+        List<ExpiryIndex.Entry> released = new ArrayList<>();
+        for (ExpiryIndex.Entry e : parked) {
+            if (!subjects.held(e.account())) {
+                released.add(e);
+            }
+        }
+        for (ExpiryIndex.Entry e : released) {
+            held.remove(e);
+            index.put(e);
+        }
+        return released.size();
     }
 
     /**
@@ -133,15 +219,13 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             moved++;
             long expiry = e.callEnd() + window(e).toMillis();
             index.delete(e);
-            index.put(new ExpiryIndex.Entry(expiry, e.dataClass(), e.key(), e.callEnd(), e.arrival(), policy.version(),
-                    expiry < e.expiry(), e.source(), e.account()));
+            index.put(e.withExpiry(expiry, policy.version(), expiry < e.expiry()));
         }
         if (batch.size() < budget) {
             meta.put(POLICY_VERSION, Integer.toString(policy.version()).getBytes(StandardCharsets.UTF_8));
             meta.delete(REINDEX_CURSOR);
         } else {
-            ExpiryIndex.Entry last = batch.get(batch.size() - 1);
-            meta.put(REINDEX_CURSOR, ExpiryIndex.key(last.expiry(), last.dataClass(), last.key()).get());
+            meta.put(REINDEX_CURSOR, batch.get(batch.size() - 1).indexKey().get());
         }
         return moved;
     }

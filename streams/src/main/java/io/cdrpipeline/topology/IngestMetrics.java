@@ -16,6 +16,7 @@ public final class IngestMetrics {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder pseudonymized = new LongAdder();
+    private final LongAdder erasedSuppressed = new LongAdder();
     private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
 
     public IngestMetrics() {
@@ -42,6 +43,15 @@ public final class IngestMetrics {
 
     void recordPseudonymized() {
         pseudonymized.increment();
+    }
+
+    void recordErasedSuppressed() {
+        erasedSuppressed.increment();
+    }
+
+    /** Accepted CDRs of erased subjects, billed but kept out of analytics. */
+    public long erasedSuppressed() {
+        return erasedSuppressed.sum();
     }
 
     public long read() {

@@ -52,7 +52,7 @@ public final class IngestTopology {
 
         StreamsBuilder builder = new StreamsBuilder();
         addStores(builder, config.duration("dedupe.window"), policy);
-        RetentionTopology.addStores(builder, policy);
+        RetentionTopology.addStores(builder, policy, topics);
         builder.stream(topics.raw().name(), topics.raw().consumed("cdr-raw-source"))
                 .processValues(() -> new ParseProcessor(parsers, metrics), Named.as("parse-and-normalize"))
                 .split(Named.as("parsed-"))

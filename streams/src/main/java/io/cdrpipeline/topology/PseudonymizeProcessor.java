@@ -1,6 +1,7 @@
 package io.cdrpipeline.topology;
 
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.retention.Subjects;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
 import java.util.function.Supplier;
@@ -15,6 +16,7 @@ final class PseudonymizeProcessor implements Processor<String, BillingRecord, St
     private final IngestMetrics metrics;
     private ProcessorContext<String, AnalyticsRecord> context;
     private Pseudonymizer pseudonymizer;
+    private Subjects subjects;
 
     PseudonymizeProcessor(Supplier<Pseudonymizer> pseudonymizers, IngestMetrics metrics) {
         this.pseudonymizers = pseudonymizers;
@@ -25,10 +27,16 @@ final class PseudonymizeProcessor implements Processor<String, BillingRecord, St
     public void init(ProcessorContext<String, AnalyticsRecord> context) {
         this.context = context;
         this.pseudonymizer = pseudonymizers.get();
+        this.subjects = new Subjects(context.getStateStore(Subjects.HOLDS_STORE), context.getStateStore(Subjects.ERASURES_STORE));
     }
 
     @Override
     public void process(Record<String, BillingRecord> record) {
+        if (subjects.erased(pseudonymizer.subjectTokens(record.value()))) {
+            // An erased subject stays erased: a late CDR of theirs is billed but never analysed.
+            metrics.recordErasedSuppressed();
+            return;
+        }
         AnalyticsRecord analytics = pseudonymizer.pseudonymize(record.value());
         metrics.recordPseudonymized();
         // Drop the input headers: they name the source file and other raw-side details.

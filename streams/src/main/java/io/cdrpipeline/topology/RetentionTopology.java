@@ -2,6 +2,10 @@ package io.cdrpipeline.topology;
 
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.retention.ExpiryIndex;
+import io.cdrpipeline.retention.GlobalStoreUpdater;
+import io.cdrpipeline.retention.HeldIndex;
+import io.cdrpipeline.retention.SubjectIndex;
+import io.cdrpipeline.retention.Subjects;
 import io.cdrpipeline.retention.RetentionEvent;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
@@ -13,6 +17,7 @@ import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
+import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
@@ -28,8 +33,22 @@ final class RetentionTopology {
     private RetentionTopology() {
     }
 
-    /** The index and meta stores; their changelogs are compacted on the same erasure budget as billing. */
-    static void addStores(StreamsBuilder builder, RetentionPolicy policy) {
+    /**
+     * The index, subject, held and meta stores (changelogs compacted on the same erasure budget as
+     * billing), and the global stores of legal holds and erasure requests, read from their topics.
+     */
+    static void addStores(StreamsBuilder builder, RetentionPolicy policy, Topics topics) {
+        for (String name : new String[] {SubjectIndex.STORE, HeldIndex.STORE}) {
+            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
+                    Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
+        }
+        for (String[] global : new String[][] {{Subjects.HOLDS_STORE, topics.legalHolds()},
+                {Subjects.ERASURES_STORE, topics.erasureRequests()}}) {
+            builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(global[0]),
+                            Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
+                    global[1], Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(global[0] + "-source"),
+                    () -> new GlobalStoreUpdater(global[0]));
+        }
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpiryIndex.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
         builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RetentionProcessor.META_STORE),
@@ -39,8 +58,9 @@ final class RetentionTopology {
     static void sweepInto(KStream<String, BillingRecord> unique, Topics topics, RetentionPolicy policy,
             Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics, String dedupeStore) {
         unique.process(() -> new RetentionProcessor(policy, pseudonymizers, metrics, topics.billing().name(),
-                                topics.analytics().name(), dedupeStore),
-                        Named.as("retention"), ExpiryIndex.STORE, RetentionProcessor.META_STORE, dedupeStore)
+                                topics.analytics().name(), dedupeStore, true),
+                        Named.as("retention"), ExpiryIndex.STORE, SubjectIndex.STORE, HeldIndex.STORE,
+                        RetentionProcessor.META_STORE, dedupeStore)
                 .split(Named.as("deletion-"))
                 .branch((key, e) -> e.isTombstoneFor(DataClass.BILLING), Branched.withConsumer(s -> s
                         .mapValues(e -> (BillingRecord) null, Named.as("billing-tombstone"))

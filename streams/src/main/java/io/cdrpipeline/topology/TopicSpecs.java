@@ -34,7 +34,12 @@ public final class TopicSpecs {
                 new NewTopic(config.get("topic.rejected"), Optional.of(partitions), replication)
                         .configs(deleteAfter(policy.window(DataClass.REJECTED), policy)),
                 new NewTopic(config.get("topic.audit"), Optional.of(partitions), replication)
-                        .configs(deleteAfter(policy.window(DataClass.AUDIT), policy)));
+                        .configs(deleteAfter(policy.window(DataClass.AUDIT), policy)),
+                // Requests and holds are state to keep (an erased subject stays erased): compacted, no time limit.
+                new NewTopic(config.get("topic.erasure-requests"), Optional.of(1), replication)
+                        .configs(Map.of("cleanup.policy", "compact")),
+                new NewTopic(config.get("topic.legal-holds"), Optional.of(1), replication)
+                        .configs(Map.of("cleanup.policy", "compact")));
     }
 
     /** Configs for a compacted topic holding personal data (also applied to the changelogs of our stores). */

@@ -13,7 +13,9 @@ public record Topics(
         Topic<String, BillingRecord> billing,
         Topic<String, AnalyticsRecord> analytics,
         Topic<byte[], byte[]> rejected,
-        Topic<String, AuditReceipt> audit) {
+        Topic<String, AuditReceipt> audit,
+        String erasureRequests,
+        String legalHolds) {
 
     /** Header naming the CDR format of a raw record. */
     public static final String FORMAT_HEADER = "cdr.format";
@@ -26,7 +28,9 @@ public record Topics(
                 new Topic<>(config.get("topic.billing"), Serdes.String(), billingSerde()),
                 new Topic<>(config.get("topic.analytics"), Serdes.String(), analyticsSerde()),
                 new Topic<>(config.get("topic.rejected"), Serdes.ByteArray(), Serdes.ByteArray()),
-                new Topic<>(config.get("topic.audit"), Serdes.String(), auditSerde()));
+                new Topic<>(config.get("topic.audit"), Serdes.String(), auditSerde()),
+                config.get("topic.erasure-requests"),
+                config.get("topic.legal-holds"));
     }
 
     public static AvroSerde<BillingRecord> billingSerde() {

@@ -32,12 +32,18 @@ class RetentionProcessorTest {
     private final KeyRing keys = KeyRing.random("t", Instant.EPOCH);
     private KeyValueStore<Bytes, byte[]> index;
     private KeyValueStore<String, byte[]> meta;
+    private KeyValueStore<Bytes, byte[]> subjects;
+    private KeyValueStore<Bytes, byte[]> held;
 
     @BeforeEach
     void stores() {
         index = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExpiryIndex.STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
         meta = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RetentionProcessor.META_STORE), Serdes.String(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+        subjects = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SubjectIndex.STORE), Serdes.Bytes(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+        held = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HeldIndex.STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withLoggingDisabled().build();
     }
 
@@ -84,12 +90,14 @@ class RetentionProcessorTest {
         MockProcessorContext<String, RetentionEvent> ctx = new MockProcessorContext<>();
         index.init(ctx.getStateStoreContext(), index);
         meta.init(ctx.getStateStoreContext(), meta);
+        subjects.init(ctx.getStateStoreContext(), subjects);
+        held.init(ctx.getStateStoreContext(), held);
         return ctx;
     }
 
     private RetentionProcessor processor(RetentionPolicy policy, MockProcessorContext<String, RetentionEvent> ctx) {
         RetentionProcessor p = new RetentionProcessor(policy, () -> new Pseudonymizer(keys, new NumberFacts(10)),
-                new RetentionMetrics(), "cdr.billing", "cdr.analytics", null);
+                new RetentionMetrics(), "cdr.billing", "cdr.analytics", null, false);
         p.init(ctx);
         return p;
     }

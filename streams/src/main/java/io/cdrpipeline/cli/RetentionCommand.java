@@ -1,0 +1,181 @@
+package io.cdrpipeline.cli;
+
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.retention.ErasureBound;
+import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.schema.AuditReceipt;
+import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.topology.Topics;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.Config;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** {@code retention check} (is every owned topic's worst-case erasure within the policy?) and {@code retention report}. */
+@Command(name = "retention", mixinStandardHelpOptions = true, description = "Check and report on retention and deletion.",
+        subcommands = {RetentionCommand.Check.class, RetentionCommand.Report.class})
+final class RetentionCommand {
+
+    static Admin admin(PipelineConfig config) {
+        Map<String, Object> props = new HashMap<>(config.kafkaClientSettings());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        return Admin.create(props);
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = "Compute, per topic the pipeline owns (internal ones included), the worst-case time from window "
+                    + "close to physical deletion; exit 1 if any exceeds the policy's max-erasure-delay.")
+    static final class Check implements Callable<Integer> {
+
+        @Mixin
+        KafkaOptions kafka;
+
+        @Override
+        public Integer call() throws Exception {
+            PipelineConfig config = kafka.load();
+            RetentionPolicy policy = RetentionPolicies.load(config);
+            try (Admin admin = admin(config)) {
+                Map<String, ErasureBound.Kind> owned = ownedTopics(config, admin.listTopics().names().get());
+                Map<String, String> broker = brokerConfigs(admin);
+                List<ConfigResource> resources = owned.keySet().stream()
+                        .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
+                Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+                boolean allOk = true;
+                System.out.printf("policy version %d, max-erasure-delay %s%n", policy.version(), human(policy.maxErasureDelay()));
+                for (var e : owned.entrySet()) {
+                    Config c = configs.get(new ConfigResource(ConfigResource.Type.TOPIC, e.getKey()));
+                    if (c == null) {
+                        System.out.printf("MISSING  %-48s%n", e.getKey());
+                        allOk = false;
+                        continue;
+                    }
+                    ErasureBound.Finding f = ErasureBound.of(e.getKey(), e.getValue(), asMap(c.entries()), broker, policy);
+                    allOk &= f.ok();
+                    System.out.printf("%-8s %-48s %-13s worst %-10s  (%s)%n", f.ok() ? "OK" : "EXCEEDS", f.topic(), f.kind(),
+                            human(f.worstCase()), f.why());
+                }
+                return allOk ? 0 : 1;
+            }
+        }
+
+        private static Map<String, ErasureBound.Kind> ownedTopics(PipelineConfig config, Collection<String> existing) {
+            Map<String, ErasureBound.Kind> owned = new LinkedHashMap<>();
+            owned.put(config.get("topic.raw"), ErasureBound.Kind.DELETE_BY_AGE);
+            owned.put(config.get("topic.billing"), ErasureBound.Kind.COMPACTED);
+            owned.put(config.get("topic.analytics"), ErasureBound.Kind.COMPACTED);
+            owned.put(config.get("topic.rejected"), ErasureBound.Kind.DELETE_BY_AGE);
+            String prefix = config.applicationId() + "-";
+            existing.stream().filter(t -> t.startsWith(prefix)).sorted().forEach(t -> owned.put(t,
+                    t.endsWith("-repartition") ? ErasureBound.Kind.REPARTITION : ErasureBound.Kind.COMPACTED));
+            return owned;
+        }
+
+        private static Map<String, String> brokerConfigs(Admin admin) {
+            try {
+                String node = admin.describeCluster().nodes().get().iterator().next().idString();
+                ConfigResource r = new ConfigResource(ConfigResource.Type.BROKER, node);
+                return asMap(admin.describeConfigs(List.of(r)).all().get().get(r).entries());
+            } catch (Exception e) {
+                return Map.of();
+            }
+        }
+
+        private static Map<String, String> asMap(Collection<ConfigEntry> entries) {
+            Map<String, String> m = new HashMap<>();
+            entries.forEach(e -> {
+                if (e.value() != null) {
+                    m.put(e.name(), e.value());
+                }
+            });
+            return m;
+        }
+    }
+
+    @Command(name = "report", mixinStandardHelpOptions = true,
+            description = "Summarise the deletion receipts on the audit topic: per data class, records deleted and "
+                    + "lateness behind window close (p50/p99/max).")
+    static final class Report implements Callable<Integer> {
+
+        @Mixin
+        KafkaOptions kafka;
+
+        @Override
+        public Integer call() {
+            PipelineConfig config = kafka.load();
+            Map<String, Object> props = new HashMap<>(config.kafkaClientSettings());
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            Map<DataClass, List<Long>> lateness = new TreeMap<>();
+            Map<String, Long> reasons = new TreeMap<>();
+            var serde = Topics.auditSerde();
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                List<TopicPartition> parts = consumer.partitionsFor(config.get("topic.audit"), Duration.ofSeconds(30)).stream()
+                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(parts);
+                consumer.seekToBeginning(parts);
+                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+                while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        AuditReceipt a = serde.decode(r.value());
+                        if (a == null) {
+                            continue;
+                        }
+                        long late = Duration.between(a.getWindowClose(), a.getEmittedAt()).toMillis();
+                        lateness.computeIfAbsent(a.getDataClass(), k -> new ArrayList<>()).add(Math.max(0, late));
+                        reasons.merge(a.getDataClass() + " " + a.getReason(), (long) a.getCount(), Long::sum);
+                    }
+                }
+            }
+            System.out.printf("%-10s %10s %12s %12s %12s%n", "class", "deleted", "p50 late", "p99 late", "max late");
+            lateness.forEach((c, l) -> {
+                List<Long> sorted = l.stream().sorted().collect(Collectors.toList());
+                System.out.printf("%-10s %10d %12s %12s %12s%n", c, sorted.size(), human(pct(sorted, 50)),
+                        human(pct(sorted, 99)), human(Duration.ofMillis(sorted.get(sorted.size() - 1))));
+            });
+            reasons.forEach((k, n) -> System.out.printf("  %-40s %d%n", k, n));
+            return 0;
+        }
+
+        private static Duration pct(List<Long> sorted, int p) {
+            int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+            return Duration.ofMillis(sorted.get(Math.max(0, i)));
+        }
+    }
+
+    static String human(Duration d) {
+        if (d.toMillis() == Long.MAX_VALUE || d.getSeconds() > 3_000L * 365 * 86_400) {
+            return "never";
+        }
+        long s = d.getSeconds();
+        if (s >= 86_400) {
+            return String.format("%.1fd", s / 86_400.0);
+        }
+        if (s >= 3_600) {
+            return String.format("%.1fh", s / 3_600.0);
+        }
+        if (s >= 60) {
+            return String.format("%.1fm", s / 60.0);
+        }
+        return String.format("%.1fs", d.toMillis() / 1000.0);
+    }
+}

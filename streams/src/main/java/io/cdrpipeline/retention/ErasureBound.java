@@ -1,0 +1,89 @@
+package io.cdrpipeline.retention;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The worst-case time from a record's window closing to its bytes being physically gone from one
+ * topic, computed from the topic's effective configs. Compacted topics: the sweep interval (the
+ * tombstone is written), the commit interval, {@code segment.ms} (the tombstone's segment rolls
+ * and becomes cleanable), {@code max.compaction.lag.ms} (the cleaner must run), the cleaner's
+ * back-off, and {@code delete.retention.ms} (the tombstone itself goes). Delete-policy topics:
+ * {@code segment.ms} (the last record's segment closes; its age then passes {@code retention.ms}
+ * = the window) plus the broker's retention check interval. Repartition topics are purged by
+ * Kafka Streams after each commit, independent of any window.
+ */
+public final class ErasureBound {
+
+    /** Broker defaults where a topic or broker gives no value. */
+    public static final long DEFAULT_RETENTION_CHECK_MS = 300_000;
+    public static final long DEFAULT_CLEANER_BACKOFF_MS = 15_000;
+    public static final long DEFAULT_PURGE_INTERVAL_MS = 30_000;
+    private static final long COMMIT_INTERVAL_MS = 100;
+
+    private ErasureBound() {
+    }
+
+    /** What a topic holds and so which rule applies. */
+    public enum Kind { COMPACTED, DELETE_BY_AGE, REPARTITION }
+
+    /** One topic's verdict: its worst case and whether it fits the policy's limit. */
+    public record Finding(String topic, Kind kind, Duration worstCase, Duration limit, String why) {
+
+        public boolean ok() {
+            return worstCase.compareTo(limit) <= 0;
+        }
+    }
+
+    public static Finding of(String topic, Kind kind, Map<String, String> configs, Map<String, String> broker,
+            RetentionPolicy policy) {
+        long segment = number(configs, "segment.ms", 604_800_000L);
+        long worst;
+        String why;
+        switch (kind) {
+            case COMPACTED -> {
+                String cleanup = configs.getOrDefault("cleanup.policy", "delete");
+                if (!cleanup.contains("compact")) {
+                    return new Finding(topic, kind, Duration.ofMillis(Long.MAX_VALUE), policy.maxErasureDelay(),
+                            "cleanup.policy=" + cleanup + ": tombstones never remove older values");
+                }
+                long lag = number(configs, "max.compaction.lag.ms", Long.MAX_VALUE);
+                long tombstone = number(configs, "delete.retention.ms", 86_400_000L);
+                long backoff = number(broker, "log.cleaner.backoff.ms", DEFAULT_CLEANER_BACKOFF_MS);
+                worst = sum(policy.sweepInterval().toMillis(), COMMIT_INTERVAL_MS, segment, lag, backoff, tombstone);
+                why = "sweep " + policy.sweepInterval().toMillis() + " + segment.ms " + segment + " + max.compaction.lag.ms "
+                        + lag + " + cleaner back-off " + backoff + " + delete.retention.ms " + tombstone;
+            }
+            case DELETE_BY_AGE -> {
+                long check = number(broker, "log.retention.check.interval.ms", DEFAULT_RETENTION_CHECK_MS);
+                worst = sum(segment, check);
+                why = "segment.ms " + segment + " + retention check " + check + " after retention.ms "
+                        + configs.getOrDefault("retention.ms", "?");
+            }
+            default -> {
+                long check = number(broker, "log.retention.check.interval.ms", DEFAULT_RETENTION_CHECK_MS);
+                worst = sum(COMMIT_INTERVAL_MS, DEFAULT_PURGE_INTERVAL_MS, segment, check);
+                why = "purged after commit: purge interval " + DEFAULT_PURGE_INTERVAL_MS + " + segment.ms " + segment
+                        + " + retention check " + check;
+            }
+        }
+        return new Finding(topic, kind, Duration.ofMillis(worst), policy.maxErasureDelay(), why);
+    }
+
+    private static long number(Map<String, String> configs, String key, long fallback) {
+        String v = configs.get(key);
+        try {
+            return v == null || v.isBlank() ? fallback : Long.parseLong(v.strip());
+        } catch (NumberFormatException e) {
+            return fallback;
+        }
+    }
+
+    private static long sum(long... parts) {
+        long total = 0;
+        for (long p : parts) {
+            total = p < 0 || Long.MAX_VALUE - total < p ? Long.MAX_VALUE : total + p;
+        }
+        return total;
+    }
+}

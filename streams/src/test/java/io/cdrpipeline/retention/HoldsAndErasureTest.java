@@ -1,0 +1,196 @@
+package io.cdrpipeline.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.pseudonymize.NumberFacts;
+import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.schema.AnalyticsRecord;
+import io.cdrpipeline.schema.AuditReceipt;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.schema.DeletionReason;
+import io.cdrpipeline.schema.ErasureRequest;
+import io.cdrpipeline.schema.LegalHold;
+import io.cdrpipeline.schema.SubjectKind;
+import io.cdrpipeline.serde.AvroSerde;
+import io.cdrpipeline.topology.IngestMetrics;
+import io.cdrpipeline.topology.IngestTopology;
+import io.cdrpipeline.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Legal holds and subject erasure through the whole topology, wall-clock time advanced by hand. */
+class HoldsAndErasureTest {
+
+    private static final String SUBJECT = "+493012345678";
+    private final Instant start = Instant.now();
+    private final KeyRing keys = KeyRing.random("t", Instant.EPOCH);
+    private final IngestMetrics ingest = new IngestMetrics();
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> raw;
+    private TestInputTopic<String, byte[]> holds;
+    private TestInputTopic<String, byte[]> erasures;
+    private TestOutputTopic<String, BillingRecord> billing;
+    private TestOutputTopic<String, AnalyticsRecord> analytics;
+    private TestOutputTopic<String, AuditReceipt> audit;
+
+    @BeforeEach
+    void open() {
+        PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "unused:9092", "source.pbx1.region", "DE"));
+        Properties props = PipelineApp.streamsProperties(config);
+        props.put("state.dir", System.getProperty("java.io.tmpdir") + "/holds-" + System.nanoTime());
+        RetentionPolicy policy = RetentionPolicy.parse("version: 1\nsweep-interval: 1m\nwindows: {billing: 10m, analytics: 30m}\n", "t");
+        driver = new TopologyTestDriver(IngestTopology.build(config, keys, policy, ingest, new RetentionMetrics()), props, start);
+        raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer());
+        holds = driver.createInputTopic("cdr.legal-holds", new StringSerializer(), new ByteArraySerializer());
+        erasures = driver.createInputTopic("cdr.erasure-requests", new StringSerializer(), new ByteArraySerializer());
+        billing = driver.createOutputTopic("cdr.billing", new StringDeserializer(), Topics.billingSerde().deserializer());
+        analytics = driver.createOutputTopic("cdr.analytics", new StringDeserializer(), Topics.analyticsSerde().deserializer());
+        audit = driver.createOutputTopic("cdr.audit", new StringDeserializer(), Topics.auditSerde().deserializer());
+    }
+
+    @AfterEach
+    void close() {
+        driver.close();
+    }
+
+    @Test
+    void shouldDeferBillingDeletionWhileHeldAndDeleteOnRelease() {
+        hold("acct-7", "dispute-1");
+        String held = ingest("1", "acct-7", "03012345678");
+        String free = ingest("2", "acct-8", "03012345678");
+        drainOutputs();
+
+        minutes(11);                                           // billing windows have closed
+        assertThat(tombstones(billing)).containsExactly(free);
+        assertThat(audit.readValuesToList()).extracting(AuditReceipt::getDataClass).containsExactly(DataClass.BILLING);
+
+        holds.pipeInput("acct-7|dispute-1", null);             // release
+        minutes(1);
+        assertThat(tombstones(billing)).containsExactly(held);
+        AuditReceipt r = audit.readValue();
+        assertThat(r.getReason()).isEqualTo(DeletionReason.WINDOW_CLOSED);
+        assertThat(Duration.between(r.getWindowClose(), r.getEmittedAt())).isGreaterThan(Duration.ofMinutes(1));
+
+        minutes(20);                                           // analytics windows close; nothing held there
+        assertThat(tombstones(analytics)).hasSize(2);
+        assertThat(storeSize(HeldIndex.STORE)).isZero();
+    }
+
+    @Test
+    void shouldEraseASubjectAtOnceEverywhereAndKeepItErased() {
+        String a = ingest("1", "acct-7", "03012345678");       // the subject is called
+        String b = ingest("2", "acct-8", "0301234567899");     // someone else (an unknown number)
+        drainOutputs();
+
+        erase(SUBJECT, "req-1");
+        minutes(1);
+        assertThat(tombstones(billing)).containsExactly(a);
+        assertThat(tombstones(analytics)).hasSize(1);
+        assertThat(audit.readValuesToList()).extracting(AuditReceipt::getReason)
+                .containsOnly(DeletionReason.ERASURE_REQUEST).hasSize(2);
+
+        String late = ingest("3", "acct-9", "03012345678");    // a late CDR of the erased subject
+        assertThat(billing.readRecordsToList()).extracting(TestRecord::key).containsExactly(late);
+        assertThat(analytics.isEmpty()).as("not resurrected in analytics").isTrue();
+        assertThat(ingest.erasedSuppressed()).isEqualTo(1);
+        assertThat(b).isNotEqualTo(a);
+    }
+
+    @Test
+    void shouldEraseAnalyticsAtOnceButKeepHeldBillingUntilReleaseOrWindowWhicheverIsLater() {
+        hold("acct-7", "court-order");
+        String a = ingest("1", "acct-7", "03012345678");
+        drainOutputs();
+
+        erase(SUBJECT, "req-2");
+        minutes(1);
+        assertThat(tombstones(analytics)).hasSize(1);
+        assertThat(billing.isEmpty()).isTrue();
+
+        holds.pipeInput("acct-7|court-order", null);           // released before the window closes
+        minutes(5);
+        assertThat(billing.isEmpty()).as("window still open").isTrue();
+        minutes(6);
+        assertThat(tombstones(billing)).containsExactly(a);
+    }
+
+    private void hold(String account, String id) {
+        holds.pipeInput(account + "|" + id, new AvroSerde<>(LegalHold.class, LegalHold.getClassSchema()).encode(
+                LegalHold.newBuilder().setHoldId(id).setAccount(account).setReason("dispute").setPlacedAt(start).build()));
+    }
+
+    private void erase(String e164, String requestId) {
+        AvroSerde<ErasureRequest> serde = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
+        new Pseudonymizer(keys, new NumberFacts(10)).numberTokens(e164).forEach((epoch, token) ->
+                erasures.pipeInput(token, serde.encode(ErasureRequest.newBuilder().setRequestId(requestId)
+                        .setSubjectKind(SubjectKind.NUMBER).setKeyEpoch(epoch).setRequestedAt(start).build())));
+    }
+
+    private String ingest(String id, String account, String called) {
+        Instant end = Instant.now().minusSeconds(30);
+        Instant begin = end.minusSeconds(65);
+        String line = String.join(",", "\"" + account + "\"", "\"201\"", "\"" + called + "\"", "\"from-internal\"", "\"x\"",
+                "\"PJSIP/201-1\"", "\"PJSIP/out-1\"", "\"Dial\"", "\"y\"", "\"" + stamp(begin) + "\"",
+                "\"" + stamp(begin.plusSeconds(5)) + "\"", "\"" + stamp(end) + "\"", "65", "60", "\"ANSWERED\"",
+                "\"BILLING\"", "\"1714557600." + id + "\"", "\"\"");
+        RecordHeaders h = new RecordHeaders();
+        h.add("cdr.format", "asterisk-csv".getBytes(StandardCharsets.UTF_8));
+        h.add("cdr.source", "pbx1".getBytes(StandardCharsets.UTF_8));
+        raw.pipeInput(new TestRecord<>("pbx1".getBytes(), line.getBytes(StandardCharsets.UTF_8), h, start));
+        return "pbx1:1714557600." + id;
+    }
+
+    private void drainOutputs() {
+        billing.readRecordsToList();
+        analytics.readRecordsToList();
+    }
+
+    private static <V> List<String> tombstones(TestOutputTopic<String, V> topic) {
+        List<TestRecord<String, V>> records = topic.readRecordsToList();
+        assertThat(records).allMatch(r -> r.value() == null);
+        return records.stream().map(TestRecord::key).toList();
+    }
+
+    private long storeSize(String name) {
+        KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(name);
+        long n = 0;
+        try (var it = store.all()) {
+            while (it.hasNext()) {
+                it.next();
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private void minutes(int n) {
+        for (int i = 0; i < n; i++) {
+            driver.advanceWallClockTime(Duration.ofMinutes(1));
+        }
+    }
+
+    private static String stamp(Instant i) {
+        return i.toString().substring(0, 19).replace('T', ' ');
+    }
+}

@@ -1,0 +1,81 @@
+package io.cdrpipeline.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.cdrpipeline.config.ConfigException;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.topology.TopicSpecs;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+
+class RetentionPolicyTest {
+
+    @Test
+    void shouldDefaultToTheRetentionAnchors() {
+        RetentionPolicy p = RetentionPolicy.defaults();
+        assertThat(p.window(DataClass.RAW)).isEqualTo(Duration.ofHours(24));
+        assertThat(p.window(DataClass.BILLING)).isEqualTo(Duration.ofDays(180));
+        assertThat(p.window(DataClass.ANALYTICS)).isEqualTo(Duration.ofDays(90));
+        assertThat(p.window(DataClass.REJECTED)).isEqualTo(Duration.ofDays(7));
+        assertThat(p.sweepInterval()).isEqualTo(Duration.ofMinutes(1));
+    }
+
+    @Test
+    void shouldApplyBillingOverridesBySourceAndJurisdiction() {
+        RetentionPolicy p = RetentionPolicy.parse("""
+                version: 3
+                windows: {billing: P180D, analytics: 90d}
+                billing-overrides:
+                  jurisdictions: {FR: 365d}
+                  sources: {pbx-paris: FR, pbx-lab: 7d}
+                """, "t");
+        assertThat(p.version()).isEqualTo(3);
+        assertThat(p.billingWindow("pbx-paris")).isEqualTo(Duration.ofDays(365));
+        assertThat(p.billingWindow("pbx-lab")).isEqualTo(Duration.ofDays(7));
+        assertThat(p.billingWindow("pbx-berlin")).isEqualTo(Duration.ofDays(180));
+        assertThat(p.longestBillingWindow()).isEqualTo(Duration.ofDays(365));
+    }
+
+    @Test
+    void shouldNameTheBadKey() {
+        assertThatThrownBy(() -> RetentionPolicy.parse("version: 1\nwindow: {billing: 90d}", "p.yaml"))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith("p.yaml: unknown key 'window'");
+        assertThatThrownBy(() -> RetentionPolicy.parse("version: 1\nwindows: {biling: 90d}", "p.yaml"))
+                .hasMessageStartingWith("p.yaml: unknown key 'windows.biling'");
+        assertThatThrownBy(() -> RetentionPolicy.parse("version: 1\nwindows: {billing: soon}", "p.yaml"))
+                .hasMessageContaining("windows.billing: 'soon' is not a duration");
+        assertThatThrownBy(() -> RetentionPolicy.parse("windows: {billing: 90d}", "p.yaml"))
+                .hasMessage("p.yaml: version must be a positive whole number");
+        assertThatThrownBy(() -> RetentionPolicy.parse("version: 1\nbilling-overrides: {sources: {pbx: DE}}", "p.yaml"))
+                .hasMessageContaining("billing-overrides.sources.pbx");
+        assertThatThrownBy(() -> RetentionPolicy.parse("version: 1\nsweep-interval: [1m", "p.yaml"))
+                .hasMessageStartingWith("p.yaml: not valid YAML");
+    }
+
+    @Test
+    void shouldPassTheGeneratedTopicConfigsAndFailADeliberatelyBadOne() {
+        RetentionPolicy policy = RetentionPolicy.defaults();
+        PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "x:1"));
+        for (NewTopic t : TopicSpecs.all(config, policy)) {
+            if (List.of("cdr.audit", "cdr.erasure-requests", "cdr.legal-holds").contains(t.name())) {
+                // Not windowed data: receipts, and the requests and holds that must persist.
+                continue;
+            }
+            ErasureBound.Kind kind = t.configs().get("cleanup.policy").equals("compact")
+                    ? ErasureBound.Kind.COMPACTED : ErasureBound.Kind.DELETE_BY_AGE;
+            ErasureBound.Finding f = ErasureBound.of(t.name(), kind, t.configs(), Map.of(), policy);
+            assertThat(f.ok()).as("%s: %s", t.name(), f.why()).isTrue();
+        }
+        Map<String, String> bad = new HashMap<>(TopicSpecs.compacted(policy));
+        bad.remove("max.compaction.lag.ms");   // the broker default: never forced
+        assertThat(ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, bad, Map.of(), policy).ok()).isFalse();
+        assertThat(ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, Map.of("cleanup.policy", "delete"),
+                Map.of(), policy).ok()).isFalse();
+    }
+}

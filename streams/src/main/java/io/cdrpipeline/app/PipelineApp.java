@@ -7,6 +7,7 @@ import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.IngestMetrics;
 import io.cdrpipeline.topology.IngestTopology;
+import io.cdrpipeline.topology.TopicSpecs;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -60,6 +61,10 @@ public final class PipelineApp implements AutoCloseable {
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.get("topic.rejected"));
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // Internal topics (repartition above all: it carries whole billing records) roll on the
+        // policy's erasure budget; Streams would otherwise leave the broker's 7-day segment.ms.
+        String segmentMs = TopicSpecs.compacted(RetentionPolicies.load(config)).get("segment.ms");
+        p.putIfAbsent(StreamsConfig.topicPrefix("segment.ms"), segmentMs);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         return p;
     }

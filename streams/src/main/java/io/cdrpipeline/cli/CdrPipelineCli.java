@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
         description = "Privacy-preserving CDR pipeline on Kafka Streams: ingest switch CDRs, split billing from "
                 + "pseudonymised analytics, and delete personal data on time.",
         subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, ProduceCommand.class,
-                ConsumeCommand.class, TopicsCommand.class, KeysCommand.class, RetentionCommand.class, CommandLine.HelpCommand.class})
+                ConsumeCommand.class, TopicsCommand.class, KeysCommand.class, RetentionCommand.class,
+                EraseCommand.class, HoldCommand.class, ReleaseCommand.class, CommandLine.HelpCommand.class})
 public final class CdrPipelineCli {
 
     public static void main(String[] args) {

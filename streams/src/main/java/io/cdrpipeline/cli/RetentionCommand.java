@@ -55,7 +55,11 @@ final class RetentionCommand {
             RetentionPolicy policy = RetentionPolicies.load(config);
             try (Admin admin = admin(config)) {
                 Map<String, ErasureBound.Kind> owned = ownedTopics(config, admin.listTopics().names().get());
-                Map<String, String> broker = brokerConfigs(admin);
+                Map<String, String> broker = new HashMap<>(brokerConfigs(admin));
+                String purge = config.kafkaClientSettings().get("repartition.purge.interval.ms");
+                if (purge != null) {
+                    broker.put("repartition.purge.interval.ms", purge);
+                }
                 List<ConfigResource> resources = owned.keySet().stream()
                         .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
                 Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();

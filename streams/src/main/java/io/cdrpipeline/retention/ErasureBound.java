@@ -35,6 +35,7 @@ public final class ErasureBound {
         }
     }
 
+    /** {@code broker} holds broker settings and, if configured, the Streams {@code repartition.purge.interval.ms}. */
     public static Finding of(String topic, Kind kind, Map<String, String> configs, Map<String, String> broker,
             RetentionPolicy policy) {
         long segment = number(configs, "segment.ms", 604_800_000L);
@@ -62,8 +63,9 @@ public final class ErasureBound {
             }
             default -> {
                 long check = number(broker, "log.retention.check.interval.ms", DEFAULT_RETENTION_CHECK_MS);
-                worst = sum(COMMIT_INTERVAL_MS, DEFAULT_PURGE_INTERVAL_MS, segment, check);
-                why = "purged after commit: purge interval " + DEFAULT_PURGE_INTERVAL_MS + " + segment.ms " + segment
+                long purge = number(broker, "repartition.purge.interval.ms", DEFAULT_PURGE_INTERVAL_MS);
+                worst = sum(COMMIT_INTERVAL_MS, purge, segment, check);
+                why = "purged after commit: purge interval " + purge + " + segment.ms " + segment
                         + " + retention check " + check;
             }
         }

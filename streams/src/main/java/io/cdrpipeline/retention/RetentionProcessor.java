@@ -41,6 +41,8 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private static final String POLICY_VERSION = "policy-version";
     private static final String REINDEX_CURSOR = "reindex-cursor";
     private static final String ERASED = "erased|";
+    /** A key no record can have (record keys never start with a NUL byte). */
+    private static final Bytes KEEP_ALIVE = Bytes.wrap(new byte[] {0, 'k', 'e', 'e', 'p'});
 
     private final RetentionPolicy policy;
     private final Supplier<Pseudonymizer> pseudonymizers;
@@ -51,6 +53,9 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private final boolean withSubjects;
     private final AvroSerde<ErasureRequest> requests = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
     private ProcessorContext<String, RetentionEvent> context;
+    private KeyValueStore<Bytes, byte[]> indexStore;
+    private KeyValueStore<Bytes, byte[]> subjectStore;
+    private KeyValueStore<Bytes, byte[]> heldStore;
     private ExpiryIndex index;
     private SubjectIndex subjectIndex;
     private HeldIndex held;
@@ -74,9 +79,12 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     @Override
     public void init(ProcessorContext<String, RetentionEvent> context) {
         this.context = context;
-        this.index = new ExpiryIndex(context.getStateStore(ExpiryIndex.STORE));
-        this.subjectIndex = new SubjectIndex(context.getStateStore(SubjectIndex.STORE));
-        this.held = new HeldIndex(context.getStateStore(HeldIndex.STORE));
+        this.indexStore = context.getStateStore(ExpiryIndex.STORE);
+        this.subjectStore = context.getStateStore(SubjectIndex.STORE);
+        this.heldStore = context.getStateStore(HeldIndex.STORE);
+        this.index = new ExpiryIndex(indexStore);
+        this.subjectIndex = new SubjectIndex(subjectStore);
+        this.held = new HeldIndex(heldStore);
         this.meta = context.getStateStore(META_STORE);
         this.dedupe = dedupeStore == null ? null : context.getStateStore(dedupeStore);
         this.subjects = withSubjects
@@ -113,6 +121,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
 
     /** One sweep at wall-clock time {@code now}. */
     void sweep(long now) {
+        keepChangelogsRolling();
         int budget = policy.sweepMaxRecords();
         budget -= reindexStep(budget);
         budget -= erasureStep(budget, now);
@@ -130,6 +139,26 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             }
         }
         metrics.recordSweep(due.size(), index.approximateSize());
+    }
+
+    /**
+     * Compaction never touches a log's active segment, and a segment only rolls when something is
+     * appended: a quiet changelog partition would keep deleted personal data forever. Writing and
+     * deleting a reserved key on every sweep appends to each changelog, so its segments roll
+     * within segment.ms and the cleaner can do its work.
+     */
+    private void keepChangelogsRolling() {
+        for (KeyValueStore<Bytes, byte[]> store : new KeyValueStore[] {indexStore, subjectStore, heldStore}) {
+            store.put(KEEP_ALIVE, new byte[0]);
+            store.delete(KEEP_ALIVE);
+        }
+        meta.put("keep-alive", new byte[0]);
+        meta.delete("keep-alive");
+        if (dedupe != null) {
+            long now = context.currentSystemTimeMs();
+            dedupe.put("\u0000keep", now, now);
+            dedupe.put("\u0000keep", null, now);
+        }
     }
 
     private void delete(ExpiryIndex.Entry e, DeletionReason reason, long deadline, long now) {

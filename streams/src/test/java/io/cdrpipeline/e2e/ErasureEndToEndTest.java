@@ -1,0 +1,259 @@
+package io.cdrpipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.app.TopicAdmin;
+import io.cdrpipeline.broker.EmbeddedKafka;
+import io.cdrpipeline.cli.CdrPipelineCli;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.demo.SampleCorpus;
+import io.cdrpipeline.ingest.CdrFormat;
+import io.cdrpipeline.ingest.CdrParser;
+import io.cdrpipeline.ingest.ParseOutcome;
+import io.cdrpipeline.normalize.ClearNumber;
+import io.cdrpipeline.normalize.Normalizer;
+import io.cdrpipeline.normalize.NumberNormalizer;
+import io.cdrpipeline.produce.CdrFiles;
+import io.cdrpipeline.produce.RawProducer;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.pseudonymize.NumberFacts;
+import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.schema.AnalyticsRecord;
+import io.cdrpipeline.schema.AuditReceipt;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.NumberType;
+import io.cdrpipeline.schema.PseudonymousParty;
+import io.cdrpipeline.topology.TopicSpecs;
+import io.cdrpipeline.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.AlterConfigOp;
+import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.config.ConfigResource;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Invariants 3 and 5 on a real broker: with windows of seconds and aggressive compaction, once
+ * the windows close and the log cleaner has run, no topic the pipeline owns — changelogs,
+ * repartition and rejected included — holds any of the corpus's numbers or their pseudonyms, and
+ * the audit receipts match the deletions one for one. A heartbeat of extension-only CDRs keeps
+ * segments rolling, as real traffic would.
+ */
+class ErasureEndToEndTest {
+
+    private static final Path WORK = Path.of("target", "erasure-e2e-" + System.nanoTime()).toAbsolutePath();
+
+    @Test
+    void shouldLeaveNoNumberNorPseudonymInAnyOwnedTopicOnceWindowsCloseAndTheCleanerRuns() throws Exception {
+        Map<String, String> brokerOverrides = Map.of("log.cleaner.backoff.ms", "200",
+                "log.retention.check.interval.ms", "500", "log.cleaner.dedupe.buffer.size", "2097152");
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, brokerOverrides)) {
+            Path policyFile = WORK.resolve("policy.yaml");
+            Files.writeString(policyFile, """
+                    version: 1
+                    sweep-interval: 1s
+                    max-erasure-delay: 12s
+                    windows: {raw: 4s, billing: 4s, analytics: 2s, rejected: 4s, audit: 1h}
+                    """);
+            Map<String, String> settings = new HashMap<>(SampleCorpus.sourceSettings());
+            settings.put("bootstrap.servers", kafka.bootstrapServers());
+            settings.put("application.id", "cdr-erasure");
+            settings.put("state.dir", WORK.resolve("state").toString());
+            settings.put("retention.policy.file", policyFile.toString());
+            settings.put("kafka.repartition.purge.interval.ms", "200");
+            PipelineConfig config = PipelineConfig.of(settings);
+            RetentionPolicy policy = RetentionPolicy.load(policyFile);
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicAdmin.apply(admin, TopicSpecs.all(config, policy));
+            }
+            KeyRing keys = KeyRing.random("e2e", Instant.EPOCH);
+            Corpus corpus = corpus(config, keys);
+            ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
+            try (PipelineApp app = new PipelineApp(config, keys, policy);
+                    RawProducer beats = new RawProducer(kafka.bootstrapServers(), "cdr.raw", Map.of())) {
+                app.start();
+                app.awaitRunning(Duration.ofSeconds(60));
+                AtomicLong n = new AtomicLong();
+                heartbeat.scheduleAtFixedRate(() -> beat(beats, n.incrementAndGet()), 0, 300, TimeUnit.MILLISECONDS);
+                for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
+                    Path p = WORK.resolve(f.path().replace('/', '_'));
+                    Files.write(p, f.bytes());
+                    assertThat(CdrPipelineCli.execute("produce", "--bootstrap-server", kafka.bootstrapServers(),
+                            "--format", f.format().id(), "--source", f.source(), p.toString())).isZero();
+                }
+
+                Set<String> wanted = corpus.receiptHashes;
+                Map<String, Integer> receipts = new HashMap<>();
+                await().atMost(Duration.ofSeconds(60)).until(() -> {
+                    readAudit(kafka, receipts);
+                    return receipts.keySet().containsAll(wanted);
+                });
+                assertThat(wanted).allSatisfy(h -> assertThat(receipts.get(h)).as("one receipt per deletion").isEqualTo(1));
+
+                List<String> owned = ownedTopics(kafka, config);
+                assertThat(owned).contains("cdr-erasure-subject-index-changelog", "cdr-erasure-expiry-index-changelog",
+                        "cdr-erasure-dedupe-store-changelog", "cdr-erasure-by-record-id-repartition", "cdr.rejected");
+                await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(() -> assertThat(leaks(kafka, owned, corpus.secrets)).isEmpty());
+
+                assertThat(CdrPipelineCli.execute("retention", "check", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--config", configFile(settings).toString())).as("generated configs pass").isZero();
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                    ConfigResource billing = new ConfigResource(ConfigResource.Type.TOPIC, "cdr.billing");
+                    admin.incrementalAlterConfigs(Map.of(billing, List.of(new AlterConfigOp(
+                            new ConfigEntry("max.compaction.lag.ms", ""), AlterConfigOp.OpType.DELETE)))).all().get();
+                }
+                assertThat(CdrPipelineCli.execute("retention", "check", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--config", configFile(settings).toString())).as("a deliberately bad config fails").isEqualTo(1);
+            } finally {
+                heartbeat.shutdownNow();
+            }
+        }
+    }
+
+    /** An internal call between extensions (no E.164 number), plus a bad line: keeps every topic's segments rolling. */
+    private static void beat(RawProducer beats, long n) {
+        long now = System.currentTimeMillis();
+        String doc = "{\"id\":\"hb-" + n + "\",\"calling\":\"201\",\"called\":\"202\",\"start\":" + (now - 2000)
+                + ",\"end\":" + now + "}";
+        beats.send(doc.getBytes(StandardCharsets.UTF_8), CdrFormat.CANONICAL_JSON, "heartbeat", null, 0);
+        beats.send("{\"broken\"".getBytes(StandardCharsets.UTF_8), CdrFormat.CANONICAL_JSON, "heartbeat", null, 0);
+    }
+
+    private record Corpus(Set<String> secrets, Set<String> receiptHashes) {
+    }
+
+    /** The corpus's numbers (E.164, digits, national digits), their pseudonyms, and the receipt key hashes to expect. */
+    private static Corpus corpus(PipelineConfig config, KeyRing keys) throws Exception {
+        CdrParser parser = new CdrParser(config.sources(), new Normalizer(new NumberNormalizer(100)), 262_144);
+        Pseudonymizer p = new Pseudonymizer(keys, new NumberFacts(100));
+        var util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        Set<String> secrets = new HashSet<>();
+        Set<String> hashes = new HashSet<>();
+        for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
+            List<ParseOutcome> outcomes = new ArrayList<>();
+            CdrFiles.split(f.bytes(), f.format(), piece -> outcomes.add(parser.parse(piece.bytes(), f.format().id(), f.source())));
+            for (ParseOutcome o : outcomes) {
+                if (o.isRejected()) {
+                    continue;
+                }
+                BillingRecord b = o.record().toBilling();
+                AnalyticsRecord a = p.pseudonymize(b);
+                hashes.add(hash("cdr.billing", b.getRecordId()));
+                hashes.add(hash("cdr.analytics", a.getPseudoRecordId()));
+                for (ClearNumber n : List.of(o.record().calling(), o.record().called())) {
+                    if (n.type() == NumberType.E164) {
+                        secrets.add(n.value().substring(1));
+                        secrets.add(util.getNationalSignificantNumber(util.parse(n.value(), "ZZ")));
+                    }
+                }
+                for (PseudonymousParty party : List.of(a.getCalling(), a.getCalled())) {
+                    if (party.getType() == NumberType.E164) {
+                        secrets.add(party.getPseudonym());
+                    }
+                }
+            }
+        }
+        assertThat(secrets).hasSizeGreaterThan(20);
+        return new Corpus(secrets, hashes);
+    }
+
+    private static List<String> ownedTopics(EmbeddedKafka kafka, PipelineConfig config) throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            List<String> owned = new ArrayList<>(List.of("cdr.raw", "cdr.billing", "cdr.analytics", "cdr.rejected", "cdr.audit"));
+            admin.listTopics().names().get().stream().filter(t -> t.startsWith(config.applicationId() + "-")).forEach(owned::add);
+            return owned;
+        }
+    }
+
+    /** Every secret found in the bytes of any record of the owned topics, read from the start, aborted ones included. */
+    private static List<String> leaks(EmbeddedKafka kafka, List<String> topics, Set<String> secrets) {
+        List<String> found = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = new ArrayList<>();
+            topics.forEach(t -> c.partitionsFor(t).forEach(pi -> parts.add(new TopicPartition(t, pi.partition()))));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    StringBuilder text = new StringBuilder();
+                    if (r.key() != null) {
+                        text.append(new String(r.key(), StandardCharsets.ISO_8859_1));
+                    }
+                    if (r.value() != null) {
+                        text.append(new String(r.value(), StandardCharsets.ISO_8859_1));
+                    }
+                    r.headers().forEach(h -> text.append(h.value() == null ? "" : new String(h.value(), StandardCharsets.ISO_8859_1)));
+                    for (String s : secrets) {
+                        if (text.indexOf(s) >= 0) {
+                            found.add(r.topic() + "@" + r.offset());
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
+    private static void readAudit(EmbeddedKafka kafka, Map<String, Integer> receipts) {
+        receipts.clear();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor("cdr.audit").stream()
+                    .map(pi -> new TopicPartition("cdr.audit", pi.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    AuditReceipt a = Topics.auditSerde().decode(r.value());
+                    receipts.merge(a.getKeyHash(), 1, Integer::sum);
+                }
+            }
+        }
+    }
+
+    private static Path configFile(Map<String, String> settings) throws Exception {
+        Path file = WORK.resolve("pipeline.properties");
+        StringBuilder sb = new StringBuilder();
+        settings.forEach((k, v) -> sb.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n'));
+        Files.writeString(file, sb.toString());
+        return file;
+    }
+
+    private static String hash(String topic, String key) throws Exception {
+        MessageDigest d = MessageDigest.getInstance("SHA-256");
+        d.update(topic.getBytes(StandardCharsets.UTF_8));
+        d.update((byte) 0);
+        return HexFormat.of().formatHex(d.digest(key.getBytes(StandardCharsets.UTF_8)), 0, 16);
+    }
+}

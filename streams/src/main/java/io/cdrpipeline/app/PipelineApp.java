@@ -31,6 +31,7 @@ public final class PipelineApp implements AutoCloseable {
     private final KafkaStreams streams;
     private final IngestMetrics metrics;
     private final RetentionMetrics retentionMetrics;
+    private final java.util.concurrent.atomic.AtomicInteger rebalances = new java.util.concurrent.atomic.AtomicInteger();
 
     public PipelineApp(PipelineConfig config, KeyRing keys) {
         this(config, keys, RetentionPolicies.load(config));
@@ -41,7 +42,12 @@ public final class PipelineApp implements AutoCloseable {
         this.retentionMetrics = new RetentionMetrics();
         Topology topology = IngestTopology.build(config, keys, policy, metrics, retentionMetrics);
         this.streams = new KafkaStreams(topology, streamsProperties(config));
-        streams.setStateListener((now, before) -> LOG.info("pipeline state {} -> {}", before, now));
+        streams.setStateListener((now, before) -> {
+            LOG.info("pipeline state {} -> {}", before, now);
+            if (before == KafkaStreams.State.RUNNING && now == KafkaStreams.State.REBALANCING) {
+                rebalances.incrementAndGet();
+            }
+        });
         // Bad input never gets here (it is routed as data); an unexpected error replaces the thread.
         streams.setUncaughtExceptionHandler(e -> {
             LOG.error("stream thread died with {}; replacing it", e.getClass().getName());
@@ -91,6 +97,11 @@ public final class PipelineApp implements AutoCloseable {
 
     public IngestMetrics metrics() {
         return metrics;
+    }
+
+    /** Times the pipeline left RUNNING for a rebalance (a fenced producer after a transaction timeout does this). */
+    public int rebalancesSinceRunning() {
+        return rebalances.get();
     }
 
     public RetentionMetrics retentionMetrics() {

@@ -13,6 +13,7 @@ public final class RetentionMetrics {
     private final LongAdder sweeps = new LongAdder();
     private final AtomicLong maxLatenessMs = new AtomicLong();
     private final AtomicLong lastIndexSize = new AtomicLong();
+    private final AtomicLong largestStep = new AtomicLong();
 
     public RetentionMetrics() {
         for (DataClass c : DataClass.values()) {
@@ -28,10 +29,16 @@ public final class RetentionMetrics {
     void recordSweep(int deletedNow, long indexSize) {
         sweeps.increment();
         lastIndexSize.set(indexSize);
+        largestStep.accumulateAndGet(deletedNow, Math::max);
     }
 
     public long deleted(DataClass dataClass) {
         return deleted.get(dataClass).sum();
+    }
+
+    /** The most entries one sweep step deleted. */
+    public long largestStep() {
+        return largestStep.get();
     }
 
     public long sweeps() {

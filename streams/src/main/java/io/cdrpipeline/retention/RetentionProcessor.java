@@ -41,6 +41,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private static final String POLICY_VERSION = "policy-version";
     private static final String REINDEX_CURSOR = "reindex-cursor";
     private static final String ERASED = "erased|";
+    private static final java.time.Duration CATCH_UP = java.time.Duration.ofMillis(200);
     /** A key no record can have (record keys never start with a NUL byte). */
     private static final Bytes KEEP_ALIVE = Bytes.wrap(new byte[] {0, 'k', 'e', 'e', 'p'});
 
@@ -64,6 +65,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private WindowStore<String, Long> dedupe;
     private Pseudonymizer pseudonymizer;
     private MessageDigest sha256;
+    private boolean behind;
 
     public RetentionProcessor(RetentionPolicy policy, Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics,
             String billingTopic, String analyticsTopic, String dedupeStore, boolean withSubjects) {
@@ -97,6 +99,14 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             throw new IllegalStateException(e);
         }
         context.schedule(policy.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
+        // While a sweep stops at its budget, further bounded steps follow quickly, each in its own
+        // transaction (commits happen between punctuations), until the backlog is drained.
+        context.schedule(CATCH_UP.compareTo(policy.sweepInterval()) < 0 ? CATCH_UP : policy.sweepInterval(),
+                PunctuationType.WALL_CLOCK_TIME, now -> {
+                    if (behind) {
+                        sweep(now);
+                    }
+                });
     }
 
     @Override
@@ -127,9 +137,11 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         budget -= erasureStep(budget, now);
         budget -= releaseStep(budget);
         if (budget <= 0) {
+            behind = true;
             return;
         }
         List<ExpiryIndex.Entry> due = index.due(now, budget);
+        behind = due.size() >= budget;
         for (ExpiryIndex.Entry e : due) {
             if (e.dataClass() == DataClass.BILLING && subjects.held(e.account())) {
                 index.delete(e);

@@ -80,10 +80,10 @@ class RetentionProcessorTest {
         MockProcessorContext<String, RetentionEvent> ctx = start(policy(1, "180d"));
         processor(policy(1, "180d"), ctx);
 
-        assertThat(ctx.scheduledPunctuators()).singleElement().satisfies(p -> {
-            assertThat(p.getType()).isEqualTo(org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME);
-            assertThat(p.getInterval()).isEqualTo(Duration.ofMinutes(1));
-        });
+        assertThat(ctx.scheduledPunctuators()).hasSize(2).allSatisfy(p ->
+                assertThat(p.getType()).isEqualTo(org.apache.kafka.streams.processor.PunctuationType.WALL_CLOCK_TIME));
+        assertThat(ctx.scheduledPunctuators()).extracting(p -> p.getInterval())
+                .containsExactly(Duration.ofMinutes(1), Duration.ofMillis(200));
     }
 
     private MockProcessorContext<String, RetentionEvent> start(RetentionPolicy policy) {

@@ -99,12 +99,19 @@ class RetentionSweepTest {
         billing.readRecordsToList();
         analytics.readRecordsToList();
 
-        minutes(1);
-        assertThat(audit.readValuesToList()).as("first sweep: its budget").hasSize(50);
-        minutes(1);
-        assertThat(audit.readValuesToList()).as("next sweep continues where it stopped").hasSize(50);
-        minutes(3);
-        assertThat(audit.readValuesToList()).as("240 entries in all").hasSize(140);
+        minutes(1);                                            // the regular sweep: one bounded step
+        int steps = 1;
+        int total = audit.readValuesToList().size();
+        assertThat(total).as("a step stops at its budget").isEqualTo(50);
+        while (total < 240 && steps < 50) {
+            driver.advanceWallClockTime(Duration.ofMillis(200)); // catch-up steps while behind
+            int n = audit.readValuesToList().size();
+            assertThat(n).isLessThanOrEqualTo(50);
+            total += n;
+            steps++;
+        }
+        assertThat(total).as("120 billing + 120 analytics receipts").isEqualTo(240);
+        assertThat(steps).as("drained in bounded steps, within seconds not minutes").isBetween(5, 10);
         assertThat(billing.readRecordsToList()).hasSize(120).allMatch(r -> r.value() == null);
         assertStoresEmpty();
     }

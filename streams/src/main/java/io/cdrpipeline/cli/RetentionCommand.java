@@ -87,6 +87,9 @@ final class RetentionCommand {
             owned.put(config.get("topic.billing"), ErasureBound.Kind.COMPACTED);
             owned.put(config.get("topic.analytics"), ErasureBound.Kind.COMPACTED);
             owned.put(config.get("topic.rejected"), ErasureBound.Kind.DELETE_BY_AGE);
+            if (existing.contains(config.get("topic.pseudonym-keys"))) {
+                owned.put(config.get("topic.pseudonym-keys"), ErasureBound.Kind.COMPACTED);
+            }
             String prefix = config.applicationId() + "-";
             existing.stream().filter(t -> t.startsWith(prefix)).sorted().forEach(t -> owned.put(t,
                     t.endsWith("-repartition") ? ErasureBound.Kind.REPARTITION : ErasureBound.Kind.COMPACTED));

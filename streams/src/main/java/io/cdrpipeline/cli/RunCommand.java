@@ -3,7 +3,16 @@ package io.cdrpipeline.cli;
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.config.ConfigException;
 import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.app.KeyService;
 import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.pseudonymize.KeyVault;
+import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.RetentionPolicy;
+import java.time.Instant;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.LoggerFactory;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -21,11 +30,41 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = PipelineConfig.load(config);
         c.bootstrapServers();
-        KeyRing keys = loadKeys(c);
-        PipelineApp app = new PipelineApp(c, keys);
+        RetentionPolicy policy = RetentionPolicies.load(c);
+        KeyService keyService = null;
+        KeyRing keys;
+        String master = System.getenv(KeyVault.MASTER_KEY_ENV);
+        if (c.get("pseudonym.key.file").isBlank() && System.getenv(PipelineConfig.keyEnvironmentVariable()) == null
+                && master != null) {
+            keyService = new KeyService(c, KeyVault.fromEnvironment(master), policy);
+            keys = keyService.load(Instant.now());
+        } else {
+            keys = loadKeys(c);
+        }
+        PipelineApp app = new PipelineApp(c, keys, policy);
+        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "key-maintenance");
+            t.setDaemon(true);
+            return t;
+        });
+        if (keyService != null) {
+            KeyService service = keyService;
+            maintenance.scheduleWithFixedDelay(() -> {
+                try {
+                    service.maintain(Instant.now());
+                } catch (Exception e) {
+                    LoggerFactory.getLogger(RunCommand.class).error("key maintenance failed: {}", e.getClass().getName());
+                }
+            }, 0, Math.max(1, policy.sweepInterval().toSeconds()), TimeUnit.SECONDS);
+        }
         CountDownLatch stopped = new CountDownLatch(1);
+        KeyService service = keyService;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            maintenance.shutdownNow();
             app.close();
+            if (service != null) {
+                service.close();
+            }
             stopped.countDown();
         }, "pipeline-shutdown"));
         app.start();
@@ -48,7 +87,8 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        throw new ConfigException("no pseudonymisation keys: set pseudonym.key.file or $"
-                + PipelineConfig.keyEnvironmentVariable() + " (create one with: cdr-pipeline keys --out FILE)");
+        throw new ConfigException("no pseudonymisation keys: set pseudonym.key.file, $"
+                + PipelineConfig.keyEnvironmentVariable() + " (create one with: cdr-pipeline keys --out FILE), or $"
+                + KeyVault.MASTER_KEY_ENV + " to keep rotating, shreddable keys on the key topic");
     }
 }

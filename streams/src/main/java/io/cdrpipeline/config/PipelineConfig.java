@@ -187,7 +187,7 @@ public final class PipelineConfig {
         intValue("numbers.cache.size", 0, 100_000_000);
         flag("dedupe.repartition");
         for (String t : List.of("topic.raw", "topic.billing", "topic.analytics", "topic.rejected", "topic.audit",
-                "topic.erasure-requests", "topic.legal-holds")) {
+                "topic.erasure-requests", "topic.legal-holds", "topic.pseudonym-keys")) {
             if (!get(t).matches("[A-Za-z0-9._-]{1,249}")) {
                 throw new ConfigException(t + ": '" + get(t) + "' is not a valid topic name");
             }
@@ -295,6 +295,7 @@ public final class PipelineConfig {
         d.put("topic.audit", "cdr.audit");
         d.put("topic.erasure-requests", "cdr.erasure-requests");
         d.put("topic.legal-holds", "cdr.legal-holds");
+        d.put("topic.pseudonym-keys", "cdr.pseudonym-keys");
         d.put("retention.policy.file", "");
         d.put("topic.partitions", "4");
         d.put("topic.replication.factor", "-1");

@@ -26,13 +26,42 @@ import java.util.TreeSet;
  */
 public final class KeyRing {
 
-    private final List<KeyEpoch> epochs;
+    /** Replaced whole on every change, so readers on stream threads never see a half-changed ring. */
+    private volatile List<KeyEpoch> epochs;
+    private volatile int generation;
 
     public KeyRing(List<KeyEpoch> epochs) {
         if (epochs.isEmpty()) {
             throw new IllegalArgumentException("the key ring has no key epoch");
         }
         this.epochs = epochs.stream().sorted(Comparator.comparing(KeyEpoch::notBefore)).toList();
+    }
+
+    /** Adds an epoch (a rotation), replacing one with the same id. */
+    public synchronized void add(KeyEpoch epoch) {
+        List<KeyEpoch> next = new ArrayList<>(epochs.stream().filter(e -> !e.id().equals(epoch.id())).toList());
+        next.add(epoch);
+        epochs = next.stream().sorted(Comparator.comparing(KeyEpoch::notBefore)).toList();
+        generation++;
+    }
+
+    /**
+     * Forgets an epoch's key (key shredding). Users of the ring drop what they derived from it on
+     * their next call, seeing {@link #generation()} change. The last epoch is never removed.
+     */
+    public synchronized boolean destroy(String epochId) {
+        List<KeyEpoch> next = epochs.stream().filter(e -> !e.id().equals(epochId)).toList();
+        if (next.size() == epochs.size() || next.isEmpty()) {
+            return false;
+        }
+        epochs = next;
+        generation++;
+        return true;
+    }
+
+    /** Changes whenever an epoch is added or destroyed. */
+    public int generation() {
+        return generation;
     }
 
     public static KeyRing load(Path file) throws IOException {
@@ -91,8 +120,9 @@ public final class KeyRing {
     }
 
     public KeyEpoch epochFor(Instant callStart) {
-        KeyEpoch chosen = epochs.get(0);
-        for (KeyEpoch e : epochs) {
+        List<KeyEpoch> current = epochs;
+        KeyEpoch chosen = current.get(0);
+        for (KeyEpoch e : current) {
             if (!e.notBefore().isAfter(callStart)) {
                 chosen = e;
             }

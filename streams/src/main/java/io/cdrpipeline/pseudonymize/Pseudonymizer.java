@@ -33,6 +33,7 @@ public final class Pseudonymizer {
     private final KeyRing keys;
     private final NumberFacts facts;
     private final Map<String, Mac> macs = new HashMap<>();
+    private int ringGeneration;
 
     public Pseudonymizer(KeyRing keys, NumberFacts facts) {
         this.keys = keys;
@@ -40,6 +41,7 @@ public final class Pseudonymizer {
     }
 
     public AnalyticsRecord pseudonymize(BillingRecord billing) {
+        forgetDestroyedKeys();
         KeyEpoch epoch = keys.epochFor(billing.getStartTime());
         Mac mac = macs.computeIfAbsent(epoch.id(), id -> newMac(epoch));
         return AnalyticsRecord.newBuilder()
@@ -59,6 +61,7 @@ public final class Pseudonymizer {
 
     /** The analytics key of a billing record: what {@link #pseudonymize} would give it. */
     public String pseudoRecordId(BillingRecord billing) {
+        forgetDestroyedKeys();
         KeyEpoch epoch = keys.epochFor(billing.getStartTime());
         return pseudonym(macs.computeIfAbsent(epoch.id(), id -> newMac(epoch)), "record:" + billing.getRecordId());
     }
@@ -68,6 +71,7 @@ public final class Pseudonymizer {
      * analytics) and of its account. Erasure requests name subjects by these tokens.
      */
     public List<String> subjectTokens(BillingRecord billing) {
+        forgetDestroyedKeys();
         KeyEpoch epoch = keys.epochFor(billing.getStartTime());
         Mac mac = macs.computeIfAbsent(epoch.id(), id -> newMac(epoch));
         List<String> tokens = new ArrayList<>(3);
@@ -93,6 +97,7 @@ public final class Pseudonymizer {
     }
 
     private Map<String, String> tokens(String input) {
+        forgetDestroyedKeys();
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (KeyEpoch e : keys.epochs()) {
             out.put(e.id(), pseudonym(macs.computeIfAbsent(e.id(), id -> newMac(e)), input));
@@ -115,6 +120,15 @@ public final class Pseudonymizer {
                     .build();
         }
         return party.setPseudonym(pseudonym(mac, number.getType() + ":" + source + ":" + value)).build();
+    }
+
+    /** A destroyed key must not live on in a cached Mac: drop them all when the ring changes. */
+    private void forgetDestroyedKeys() {
+        int g = keys.generation();
+        if (g != ringGeneration) {
+            macs.clear();
+            ringGeneration = g;
+        }
     }
 
     private static String pseudonym(Mac mac, String input) {

@@ -39,7 +39,9 @@ public final class TopicSpecs {
                 new NewTopic(config.get("topic.erasure-requests"), Optional.of(1), replication)
                         .configs(Map.of("cleanup.policy", "compact")),
                 new NewTopic(config.get("topic.legal-holds"), Optional.of(1), replication)
-                        .configs(Map.of("cleanup.policy", "compact")));
+                        .configs(Map.of("cleanup.policy", "compact")),
+                // Wrapped keys; a destroyed epoch's tombstone must compact its key away within the budget.
+                new NewTopic(config.get("topic.pseudonym-keys"), Optional.of(1), replication).configs(compacted(policy)));
     }
 
     /** Configs for a compacted topic holding personal data (also applied to the changelogs of our stores). */

@@ -1,0 +1,173 @@
+package io.cdrpipeline.app;
+
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.KeyEpoch;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.pseudonymize.KeyVault;
+import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.schema.AuditReceipt;
+import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.schema.DeletionReason;
+import io.cdrpipeline.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key store on Kafka: pseudonymisation key epochs, wrapped by the master key, in a compacted
+ * topic only the pipeline may read. Epochs rotate monthly (the current and the next month always
+ * exist). An epoch is shredded once every analytics record it could have produced is past its
+ * window — calls that started before the next epoch, plus a day for the longest call, plus the
+ * analytics window and a sweep: a tombstone on the key topic, removal from every instance's
+ * memory, and a {@code KEY_DESTROYED} receipt. Any copy of analytics data that escaped deletion
+ * can then no longer be linked to a number.
+ */
+public final class KeyService implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(KeyService.class);
+    private static final Duration LONGEST_CALL = Duration.ofDays(1);
+
+    private final KeyVault vault;
+    private final RetentionPolicy policy;
+    private final String topic;
+    private final String auditTopic;
+    private final KafkaConsumer<String, String> consumer;
+    private final KafkaProducer<String, byte[]> producer;
+    private final TopicPartition partition;
+    private KeyRing ring;
+
+    public KeyService(PipelineConfig config, KeyVault vault, RetentionPolicy policy) {
+        this.vault = vault;
+        this.policy = policy;
+        this.topic = config.get("topic.pseudonym-keys");
+        this.auditTopic = config.get("topic.audit");
+        Map<String, Object> c = new HashMap<>(config.kafkaClientSettings());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        Map<String, Object> p = new HashMap<>(config.kafkaClientSettings());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
+        this.partition = new TopicPartition(topic, 0);
+        consumer.assign(List.of(partition));
+        consumer.seekToBeginning(List.of(partition));
+    }
+
+    /** Reads every epoch from the topic and makes sure this month's and next month's exist. */
+    public KeyRing load(Instant now) throws ExecutionException, InterruptedException {
+        List<KeyEpoch> epochs = new ArrayList<>();
+        Map<String, KeyEpoch> byId = new HashMap<>();
+        readToEnd((id, wrapped) -> {
+            if (wrapped == null) {
+                byId.remove(id);
+            } else {
+                byId.put(id, vault.unwrap(id, wrapped));
+            }
+        });
+        epochs.addAll(byId.values());
+        for (KeyEpoch e : missingMonths(byId, now)) {
+            producer.send(new ProducerRecord<>(topic, e.id(), vault.wrap(e).getBytes(StandardCharsets.UTF_8))).get();
+            epochs.add(e);
+            LOG.info("created key epoch {}", e.id());
+        }
+        ring = new KeyRing(epochs);
+        return ring;
+    }
+
+    /** Applies what other instances did since the last call, rotates, and shreds what is due at {@code now}. */
+    public List<String> maintain(Instant now) throws ExecutionException, InterruptedException {
+        readToEnd((id, wrapped) -> {
+            if (wrapped == null) {
+                ring.destroy(id);
+            } else {
+                ring.add(vault.unwrap(id, wrapped));
+            }
+        });
+        Map<String, KeyEpoch> byId = new HashMap<>();
+        ring.epochs().forEach(e -> byId.put(e.id(), e));
+        for (KeyEpoch e : missingMonths(byId, now)) {
+            producer.send(new ProducerRecord<>(topic, e.id(), vault.wrap(e).getBytes(StandardCharsets.UTF_8))).get();
+            ring.add(e);
+        }
+        List<String> destroyed = new ArrayList<>();
+        List<KeyEpoch> epochs = ring.epochs();
+        for (int i = 0; i + 1 < epochs.size(); i++) {
+            Instant closes = epochs.get(i + 1).notBefore().plus(LONGEST_CALL).plus(policy.window(DataClass.ANALYTICS));
+            if (!closes.plus(policy.sweepInterval()).isAfter(now)) {
+                String id = epochs.get(i).id();
+                producer.send(new ProducerRecord<>(topic, id, null)).get();
+                producer.send(new ProducerRecord<>(auditTopic, hash(id), Topics.auditSerde().encode(AuditReceipt.newBuilder()
+                        .setKeyHash(hash(id)).setTopic(topic).setDataClass(DataClass.KEY).setCount(1)
+                        .setPolicyVersion(policy.version()).setReason(DeletionReason.KEY_DESTROYED)
+                        .setWindowClose(closes).setEmittedAt(now).build()))).get();
+                ring.destroy(id);
+                destroyed.add(id);
+                LOG.info("destroyed key epoch {}: its analytics window closed at {}", id, closes);
+            }
+        }
+        return destroyed;
+    }
+
+    private void readToEnd(java.util.function.BiConsumer<String, String> apply) {
+        long end = consumer.endOffsets(List.of(partition)).get(partition);
+        while (consumer.position(partition) < end) {
+            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
+                apply.accept(r.key(), r.value());
+            }
+        }
+    }
+
+    private static List<KeyEpoch> missingMonths(Map<String, KeyEpoch> existing, Instant now) {
+        List<KeyEpoch> missing = new ArrayList<>();
+        ZonedDateTime month = now.atZone(ZoneOffset.UTC).withDayOfMonth(1).toLocalDate().atStartOfDay(ZoneOffset.UTC);
+        for (ZonedDateTime m : List.of(month, month.plusMonths(1))) {
+            String id = m.toString().substring(0, 7);
+            if (!existing.containsKey(id)) {
+                byte[] key = new byte[32];
+                new SecureRandom().nextBytes(key);
+                missing.add(new KeyEpoch(id, m.toInstant(), key));
+            }
+        }
+        return missing;
+    }
+
+    private String hash(String epochId) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("SHA-256");
+            d.update(topic.getBytes(StandardCharsets.UTF_8));
+            d.update((byte) 0);
+            return HexFormat.of().formatHex(d.digest(epochId.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+        producer.close();
+    }
+}

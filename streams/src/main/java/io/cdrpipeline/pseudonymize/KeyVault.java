@@ -1,0 +1,79 @@
+package io.cdrpipeline.pseudonymize;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.Base64;
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * Wraps and unwraps pseudonymisation keys for the key topic with AES-256-GCM under a master key
+ * that only the billing side holds (environment {@code CDR_MASTER_KEY}). The epoch id and its
+ * start are bound into the authentication tag, so a wrapped key cannot be moved to another epoch.
+ * Format of a value: {@code v1:<not-before ISO>:<base64 nonce>:<base64 ciphertext+tag>}.
+ */
+public final class KeyVault {
+
+    public static final String MASTER_KEY_ENV = "CDR_MASTER_KEY";
+    private static final int NONCE_BYTES = 12;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final SecretKeySpec master;
+
+    public KeyVault(byte[] masterKey) {
+        if (masterKey == null || masterKey.length != 32) {
+            throw new IllegalArgumentException("the master key must be 32 bytes (base64 in $" + MASTER_KEY_ENV + ")");
+        }
+        this.master = new SecretKeySpec(masterKey, "AES");
+    }
+
+    public static KeyVault fromEnvironment(String base64) {
+        try {
+            return new KeyVault(Base64.getDecoder().decode(base64.strip()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("$" + MASTER_KEY_ENV + " is not base64 of 32 bytes");
+        }
+    }
+
+    public String wrap(KeyEpoch epoch) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, master, new GCMParameterSpec(128, nonce));
+            c.updateAAD(aad(epoch.id(), epoch.notBefore()));
+            byte[] sealed = c.doFinal(epoch.key());
+            Base64.Encoder b64 = Base64.getEncoder();
+            return "v1:" + epoch.notBefore() + ":" + b64.encodeToString(nonce) + ":" + b64.encodeToString(sealed);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    }
+
+    public KeyEpoch unwrap(String epochId, String wrapped) {
+        String[] parts = wrapped.split(":", 0);
+        // The ISO instant contains ':' itself: v1, then the instant, then nonce and ciphertext.
+        if (parts.length < 5 || !parts[0].equals("v1")) {
+            throw new IllegalArgumentException("key epoch " + epochId + ": not a wrapped key of format v1");
+        }
+        String instant = String.join(":", java.util.Arrays.copyOfRange(parts, 1, parts.length - 2));
+        try {
+            Instant notBefore = Instant.parse(instant);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, master, new GCMParameterSpec(128, Base64.getDecoder().decode(parts[parts.length - 2])));
+            c.updateAAD(aad(epochId, notBefore));
+            return new KeyEpoch(epochId, notBefore, c.doFinal(Base64.getDecoder().decode(parts[parts.length - 1])));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("key epoch " + epochId + " cannot be unwrapped (wrong master key or tampered)");
+        }
+    }
+
+    private static byte[] aad(String epochId, Instant notBefore) {
+        byte[] id = epochId.getBytes(StandardCharsets.UTF_8);
+        return ByteBuffer.allocate(id.length + 8).put(id).putLong(notBefore.getEpochSecond()).array();
+    }
+}

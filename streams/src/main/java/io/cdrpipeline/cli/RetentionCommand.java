@@ -160,7 +160,27 @@ final class RetentionCommand {
                         human(pct(sorted, 99)), human(Duration.ofMillis(sorted.get(sorted.size() - 1))));
             });
             reasons.forEach((k, n) -> System.out.printf("  %-40s %d%n", k, n));
+            System.out.printf("legal holds in force: %d%n", holdsInForce(config, props));
             return 0;
+        }
+
+        /** Live keys of the compacted holds topic, read to its end: placed and not released. */
+        private static long holdsInForce(PipelineConfig config, Map<String, Object> props) {
+            Map<String, Boolean> live = new HashMap<>();
+            try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer())) {
+                List<TopicPartition> parts = consumer.partitionsFor(config.get("topic.legal-holds"), Duration.ofSeconds(30))
+                        .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                consumer.assign(parts);
+                consumer.seekToBeginning(parts);
+                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
+                while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                        live.put(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), r.value() != null);
+                    }
+                }
+            }
+            return live.values().stream().filter(v -> v).count();
         }
 
         private static Duration pct(List<Long> sorted, int p) {

@@ -161,9 +161,11 @@ class RetentionSweepTest {
     }
 
     private void assertStoresEmpty() {
-        KeyValueStore<Bytes, byte[]> index = driver.getKeyValueStore(ExpiryIndex.STORE);
-        try (var it = index.all()) {
-            assertThat(it.hasNext()).as("expiry index is empty").isFalse();
+        for (String name : List.of(ExpiryIndex.STORE, SubjectIndex.STORE, HeldIndex.STORE)) {
+            KeyValueStore<Bytes, byte[]> store = driver.getKeyValueStore(name);
+            try (var it = store.all()) {
+                assertThat(it.hasNext()).as("%s is empty", name).isFalse();
+            }
         }
         WindowStore<String, Long> dedupe = driver.getWindowStore("dedupe-store");
         try (var it = dedupe.all()) {

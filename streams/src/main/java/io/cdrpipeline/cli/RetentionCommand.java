@@ -119,7 +119,8 @@ final class RetentionCommand {
 
     @Command(name = "report", mixinStandardHelpOptions = true,
             description = "Summarise the deletion receipts on the audit topic: per data class, records deleted and "
-                    + "lateness behind window close (p50/p99/max).")
+                    + "lateness behind window close (p50/p99/max; records that arrived after their window closed are "
+                    + "counted apart), and legal holds in force.")
     static final class Report implements Callable<Integer> {
 
         @Mixin
@@ -147,9 +148,13 @@ final class RetentionCommand {
                         if (a == null) {
                             continue;
                         }
+                        reasons.merge(a.getDataClass() + " " + a.getReason(), (long) a.getCount(), Long::sum);
+                        if (a.getArrivedAfterClose()) {
+                            reasons.merge(a.getDataClass() + " arrived after its window closed", 1L, Long::sum);
+                            continue;
+                        }
                         long late = Duration.between(a.getWindowClose(), a.getEmittedAt()).toMillis();
                         lateness.computeIfAbsent(a.getDataClass(), k -> new ArrayList<>()).add(Math.max(0, late));
-                        reasons.merge(a.getDataClass() + " " + a.getReason(), (long) a.getCount(), Long::sum);
                     }
                 }
             }

@@ -180,7 +180,8 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         context.forward(new Record<>(hash, RetentionEvent.receipt(AuditReceipt.newBuilder()
                 .setKeyHash(hash).setTopic(topic).setDataClass(e.dataClass()).setCount(1)
                 .setPolicyVersion(policy.version()).setReason(reason)
-                .setWindowClose(Instant.ofEpochMilli(deadline)).setEmittedAt(Instant.ofEpochMilli(now)).build()), now));
+                .setWindowClose(Instant.ofEpochMilli(deadline)).setEmittedAt(Instant.ofEpochMilli(now))
+                .setArrivedAfterClose(e.arrival() > deadline).build()), now));
         index.delete(e);
         if (e.dataClass() == DataClass.BILLING) {
             e.tokens().forEach(t -> subjectIndex.delete(t, e.key()));
@@ -189,7 +190,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
                 dedupe.put(e.key(), null, e.arrival());
             }
         }
-        metrics.recordDeleted(e.dataClass(), now - deadline);
+        metrics.recordDeleted(e.dataClass(), now - Math.max(deadline, e.arrival()));
     }
 
     /** Carries out erasure requests this task has not yet done; returns the records it touched. */

@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -132,12 +131,7 @@ public final class KeyService implements AutoCloseable {
     }
 
     private void readToEnd(java.util.function.BiConsumer<String, String> apply) {
-        long end = consumer.endOffsets(List.of(partition)).get(partition);
-        while (consumer.position(partition) < end) {
-            for (ConsumerRecord<String, String> r : consumer.poll(Duration.ofMillis(200))) {
-                apply.accept(r.key(), r.value());
-            }
-        }
+        TopicReader.readToEnd(consumer, List.of(partition), r -> apply.accept(r.key(), r.value()));
     }
 
     private static List<KeyEpoch> missingMonths(Map<String, KeyEpoch> existing, Instant now) {

@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.app.TopicReader;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.retention.ErasureBound;
 import io.cdrpipeline.retention.RetentionPolicies;
@@ -22,9 +23,7 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
@@ -137,26 +136,19 @@ final class RetentionCommand {
             var serde = Topics.auditSerde();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
-                List<TopicPartition> parts = consumer.partitionsFor(config.get("topic.audit"), Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                consumer.assign(parts);
-                consumer.seekToBeginning(parts);
-                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-                while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
+                TopicReader.readWhole(consumer, config.get("topic.audit"), r -> {
                         AuditReceipt a = serde.decode(r.value());
                         if (a == null) {
-                            continue;
+                            return;
                         }
                         reasons.merge(a.getDataClass() + " " + a.getReason(), (long) a.getCount(), Long::sum);
                         if (a.getArrivedAfterClose()) {
                             reasons.merge(a.getDataClass() + " arrived after its window closed", 1L, Long::sum);
-                            continue;
+                            return;
                         }
                         long late = Duration.between(a.getWindowClose(), a.getEmittedAt()).toMillis();
                         lateness.computeIfAbsent(a.getDataClass(), k -> new ArrayList<>()).add(Math.max(0, late));
-                    }
-                }
+                });
             }
             System.out.printf("%-10s %10s %12s %12s %12s%n", "class", "deleted", "p50 late", "p99 late", "max late");
             lateness.forEach((c, l) -> {
@@ -174,16 +166,8 @@ final class RetentionCommand {
             Map<String, Boolean> live = new HashMap<>();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
-                List<TopicPartition> parts = consumer.partitionsFor(config.get("topic.legal-holds"), Duration.ofSeconds(30))
-                        .stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-                consumer.assign(parts);
-                consumer.seekToBeginning(parts);
-                Map<TopicPartition, Long> end = consumer.endOffsets(parts);
-                while (parts.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                    for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(500))) {
-                        live.put(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), r.value() != null);
-                    }
-                }
+                TopicReader.readWhole(consumer, config.get("topic.legal-holds"), r ->
+                        live.put(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), r.value() != null));
             }
             return live.values().stream().filter(v -> v).count();
         }

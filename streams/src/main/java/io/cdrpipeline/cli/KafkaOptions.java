@@ -15,7 +15,7 @@ final class KafkaOptions {
     Path config;
 
     PipelineConfig load() {
-        PipelineConfig c = config == null ? PipelineConfig.defaultsOnly() : PipelineConfig.load(config);
+        PipelineConfig c = PipelineConfig.load(config, System.getenv());
         if (bootstrapServer != null) {
             c = c.with(Map.of("bootstrap.servers", bootstrapServer));
         }

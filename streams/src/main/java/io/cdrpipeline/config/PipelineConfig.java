@@ -2,10 +2,6 @@ package io.cdrpipeline.config;
 
 import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.ingest.SourceSettings;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -15,7 +11,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -82,20 +77,26 @@ public final class PipelineConfig {
     }
 
     public static PipelineConfig load(Path file) {
-        Properties p = new Properties();
-        try (Reader r = Files.newBufferedReader(file)) {
-            p.load(r);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("config file " + file + " does not exist");
-        } catch (IOException | IllegalArgumentException e) {
-            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
-        }
+        return load(file, System.getenv());
+    }
+
+    /**
+     * Reads a properties or YAML file (by its extension; a null file means defaults only), then
+     * applies environment overrides: {@code CDR_BOOTSTRAP_SERVERS} for {@code bootstrap.servers},
+     * {@code CDR_KAFKA_SASL_MECHANISM} for {@code kafka.sasl.mechanism}, and so on. An unknown
+     * {@code CDR_} variable is an error like an unknown key.
+     */
+    public static PipelineConfig load(Path file, Map<String, String> env) {
         Map<String, String> m = new HashMap<>();
-        p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
+        String origin = file == null ? "environment" : file.toString();
+        if (file != null) {
+            m.putAll(ConfigFiles.read(file));
+        }
+        m.putAll(EnvironmentOverrides.from(env, DEFAULTS.keySet()));
         try {
             return of(m);
         } catch (ConfigException e) {
-            throw new ConfigException(file + ": " + e.getMessage());
+            throw new ConfigException(origin + ": " + e.getMessage());
         }
     }
 

@@ -41,6 +41,29 @@ class PipelineConfigTest {
     }
 
     @Test
+    void shouldReadYamlAndLetTheEnvironmentOverrideIt(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("pipeline.yaml");
+        Files.writeString(file, """
+                bootstrap.servers: kafka-1:9092
+                dedupe:
+                  window: 6h
+                source:
+                  pbx-paris: {format: asterisk-custom, region: FR, zone: Europe/Paris}
+                """);
+
+        PipelineConfig c = PipelineConfig.load(file, Map.of("CDR_DEDUPE_WINDOW", "2h",
+                "CDR_KAFKA_SECURITY_PROTOCOL", "SSL", "CDR_TOPIC_ERASURE_REQUESTS", "erasures", "PATH", "/bin"));
+
+        assertThat(c.duration("dedupe.window")).isEqualTo(Duration.ofHours(2));
+        assertThat(c.bootstrapServers()).isEqualTo("kafka-1:9092");
+        assertThat(c.kafkaClientSettings()).containsEntry("security.protocol", "SSL");
+        assertThat(c.get("topic.erasure-requests")).isEqualTo("erasures");
+        assertThat(c.sources().apply("pbx-paris").defaultFormat()).isEqualTo(CdrFormat.ASTERISK_CUSTOM);
+        assertThatThrownBy(() -> PipelineConfig.load(file, Map.of("CDR_BOOTSTRAP_SERVER", "x")))
+                .hasMessageContaining("environment variable CDR_BOOTSTRAP_SERVER names no setting");
+    }
+
+    @Test
     void shouldNameUnknownAndMisspelledKeys() {
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("dedupe.windw", "1h")))
                 .isInstanceOf(ConfigException.class)

@@ -1,6 +1,11 @@
 package io.cdrpipeline.app;
 
 import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.ops.Health;
+import io.cdrpipeline.ops.OpsServer;
+import io.cdrpipeline.ops.PipelineMeters;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicies;
@@ -29,6 +34,8 @@ public final class PipelineApp implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PipelineApp.class);
 
     private final KafkaStreams streams;
+    private Health health;
+    private OpsServer ops;
     private final IngestMetrics metrics;
     private final RetentionMetrics retentionMetrics;
     private final java.util.concurrent.atomic.AtomicInteger rebalances = new java.util.concurrent.atomic.AtomicInteger();
@@ -79,6 +86,15 @@ public final class PipelineApp implements AutoCloseable {
         streams.start();
     }
 
+    /** Serves /metrics and /health on {@code port} (0: any free port) until the app closes. */
+    public OpsServer serveOps(int port, java.util.Map<String, Object> adminProps) throws java.io.IOException {
+        PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+        PipelineMeters.bind(registry, streams, metrics, retentionMetrics);
+        health = new Health(streams, adminProps);
+        ops = new OpsServer(port, registry, health::status);
+        return ops;
+    }
+
     /** Waits until the pipeline is running (all tasks assigned and restored). */
     public void awaitRunning(Duration timeout) throws InterruptedException {
         Instant deadline = Instant.now().plus(timeout);
@@ -114,6 +130,12 @@ public final class PipelineApp implements AutoCloseable {
 
     @Override
     public void close() {
+        if (ops != null) {
+            ops.close();
+        }
+        if (health != null) {
+            health.close();
+        }
         streams.close(Duration.ofSeconds(30));
     }
 }

@@ -73,7 +73,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
         props.putAll(overrides);
-        format(logDir);
+        if (!Files.exists(logDir.resolve("meta.properties"))) {
+            // Only a fresh directory is formatted: a restart keeps its cluster id and its data.
+            format(logDir);
+        }
         KafkaRaftServer server = new KafkaRaftServer(KafkaConfig.fromProps(props, false), Time.SYSTEM);
         server.startup();
         EmbeddedKafka kafka = new EmbeddedKafka(server, "127.0.0.1:" + brokerPort, dataDir);

@@ -42,6 +42,13 @@ final class RunCommand implements Callable<Integer> {
             keys = loadKeys(c);
         }
         PipelineApp app = new PipelineApp(c, keys, policy);
+        int opsPort = c.intValue("ops.port", -1, 65_535);
+        if (opsPort >= 0) {
+            java.util.Map<String, Object> adminProps = new java.util.HashMap<>(c.kafkaClientSettings());
+            adminProps.put("bootstrap.servers", c.bootstrapServers());
+            System.err.println("ops endpoint on port " + app.serveOps(opsPort, adminProps).port()
+                    + ": /metrics /health/live /health/ready");
+        }
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "key-maintenance");
             t.setDaemon(true);

@@ -186,6 +186,7 @@ public final class PipelineConfig {
         intValue("num.stream.threads", 1, 256);
         intValue("ingest.max.payload.bytes", 1024, 16 * 1024 * 1024);
         intValue("numbers.cache.size", 0, 100_000_000);
+        intValue("ops.port", -1, 65_535);
         flag("dedupe.repartition");
         for (String t : List.of("topic.raw", "topic.billing", "topic.analytics", "topic.rejected", "topic.audit",
                 "topic.erasure-requests", "topic.legal-holds", "topic.pseudonym-keys")) {
@@ -309,6 +310,7 @@ public final class PipelineConfig {
         d.put("default.zone", "UTC");
         d.put("default.extension.max.digits", Integer.toString(SourceSettings.DEFAULT_EXTENSION_MAX_DIGITS));
         d.put("pseudonym.key.file", "");
+        d.put("ops.port", "8080");
         return Map.copyOf(d);
     }
 

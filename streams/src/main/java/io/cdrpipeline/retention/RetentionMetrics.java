@@ -14,6 +14,7 @@ public final class RetentionMetrics {
     private final AtomicLong maxLatenessMs = new AtomicLong();
     private final AtomicLong lastIndexSize = new AtomicLong();
     private final AtomicLong largestStep = new AtomicLong();
+    private final AtomicLong pendingErasures = new AtomicLong();
 
     public RetentionMetrics() {
         for (DataClass c : DataClass.values()) {
@@ -34,6 +35,15 @@ public final class RetentionMetrics {
 
     public long deleted(DataClass dataClass) {
         return deleted.get(dataClass).sum();
+    }
+
+    void recordPendingErasures(long pending) {
+        pendingErasures.set(pending);
+    }
+
+    /** Erasure-request tokens not yet carried out, as the last sweep saw them. */
+    public long pendingErasures() {
+        return pendingErasures.get();
     }
 
     /** The most entries one sweep step deleted. */

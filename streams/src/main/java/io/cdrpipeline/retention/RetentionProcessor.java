@@ -196,13 +196,15 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     /** Carries out erasure requests this task has not yet done; returns the records it touched. */
     private int erasureStep(int budget, long now) {
         int[] used = {0};
+        long[] pending = {0};
         subjects.forEachErasure((token, encoded) -> {
-            if (used[0] >= budget) {
-                return;
-            }
             ErasureRequest request = requests.decode(encoded);
             byte[] done = meta.get(ERASED + token);
             if (done != null && new String(done, StandardCharsets.UTF_8).equals(request.getRequestId())) {
+                return;
+            }
+            pending[0]++;
+            if (used[0] >= budget) {
                 return;
             }
             List<SubjectIndex.Hit> hits = subjectIndex.records(token, budget - used[0]);
@@ -221,8 +223,10 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             used[0] += Math.max(1, hits.size());
             if (used[0] < budget) {
                 meta.put(ERASED + token, request.getRequestId().getBytes(StandardCharsets.UTF_8));
+                pending[0]--;
             }
         });
+        metrics.recordPendingErasures(pending[0]);
         return used[0];
     }
 

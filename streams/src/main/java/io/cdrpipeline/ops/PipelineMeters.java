@@ -1,0 +1,50 @@
+package io.cdrpipeline.ops;
+
+import io.cdrpipeline.ingest.RejectReason;
+import io.cdrpipeline.retention.RetentionMetrics;
+import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.topology.IngestMetrics;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * Binds the pipeline's counters and Kafka Streams' own metrics to a Micrometer registry. Names
+ * carry no record content: tags are reasons, topics and data classes, never keys or numbers.
+ */
+public final class PipelineMeters {
+
+    private PipelineMeters() {
+    }
+
+    public static KafkaStreamsMetrics bind(MeterRegistry registry, KafkaStreams streams, IngestMetrics ingest,
+            RetentionMetrics retention) {
+        FunctionCounter.builder("cdr.records.in", ingest, IngestMetrics::read)
+                .description("raw records read").register(registry);
+        FunctionCounter.builder("cdr.records.out", ingest, IngestMetrics::accepted).tag("topic", "billing")
+                .description("records accepted for billing (before dedupe)").register(registry);
+        FunctionCounter.builder("cdr.records.out", ingest, IngestMetrics::pseudonymized).tag("topic", "analytics")
+                .description("records written to analytics").register(registry);
+        for (RejectReason r : RejectReason.values()) {
+            FunctionCounter.builder("cdr.records.rejected", ingest, m -> m.rejected(r)).tag("reason", r.header())
+                    .register(registry);
+        }
+        FunctionCounter.builder("cdr.records.duplicates", ingest, IngestMetrics::duplicates).register(registry);
+        FunctionCounter.builder("cdr.records.erased.suppressed", ingest, IngestMetrics::erasedSuppressed)
+                .description("late CDRs of erased subjects kept out of analytics").register(registry);
+        for (DataClass c : new DataClass[] {DataClass.BILLING, DataClass.ANALYTICS}) {
+            FunctionCounter.builder("cdr.tombstones", retention, m -> m.deleted(c)).tag("class", c.name().toLowerCase())
+                    .register(registry);
+        }
+        Gauge.builder("cdr.deletion.lateness.max.seconds", retention, m -> m.maxLatenessMs() / 1000.0)
+                .description("worst lateness of a deletion behind its window close").register(registry);
+        Gauge.builder("cdr.sweep.backlog", retention, RetentionMetrics::indexSize)
+                .description("entries in the expiry index at the last sweep").register(registry);
+        Gauge.builder("cdr.erasure.requests.pending", retention, RetentionMetrics::pendingErasures).register(registry);
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        streamsMetrics.bindTo(registry);
+        return streamsMetrics;
+    }
+}

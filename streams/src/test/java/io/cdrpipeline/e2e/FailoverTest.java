@@ -1,0 +1,125 @@
+package io.cdrpipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.app.TopicAdmin;
+import io.cdrpipeline.broker.EmbeddedKafka;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.demo.TrafficGenerator;
+import io.cdrpipeline.ingest.CdrFormat;
+import io.cdrpipeline.produce.RawProducer;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.topology.TopicSpecs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/** Two instances share the work; one stops mid-stream; the other takes over; billing still has every CDR once. */
+class FailoverTest {
+
+    private static final int CDRS = 20_000;
+    private static final Path WORK = Path.of("target", "failover-" + System.nanoTime()).toAbsolutePath();
+
+    @Test
+    void shouldKeepEveryCdrExactlyOnceWhenAnInstanceStopsMidStream() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, Map.of())) {
+            RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 3650d, analytics: 3650d}\n", "p");
+            PipelineConfig a = config(kafka, "a");
+            PipelineConfig b = config(kafka, "b");
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicAdmin.apply(admin, TopicSpecs.all(a, policy));
+            }
+            KeyRing keys = KeyRing.random("f", Instant.EPOCH);
+            PipelineApp first = new PipelineApp(a, keys, policy);
+            try (PipelineApp second = new PipelineApp(b, keys, policy);
+                    RawProducer producer = new RawProducer(kafka.bootstrapServers(), "cdr.raw", Map.of())) {
+                first.start();
+                second.start();
+                await().atMost(Duration.ofSeconds(90)).until(() -> first.state().isRunningOrRebalancing()
+                        && second.state().isRunningOrRebalancing() && tasks(first) > 0 && tasks(second) > 0);
+
+                AtomicInteger sent = new AtomicInteger();
+                AtomicBoolean stop = new AtomicBoolean();
+                TrafficGenerator gen = new TrafficGenerator(11, 5_000, 1.1, 0, 0);
+                Thread feeder = new Thread(() -> {
+                    while (sent.get() < CDRS && !stop.get()) {
+                        // Different source names spread the load over the raw partitions.
+                        producer.send(gen.next(), CdrFormat.ASTERISK_CSV, "pbx-synth-" + (sent.get() % 8), null, 0);
+                        if (sent.incrementAndGet() % 1000 == 0) {
+                            producer.flush();
+                        }
+                    }
+                    producer.flush();
+                });
+                feeder.start();
+                await().atMost(Duration.ofSeconds(60)).until(() -> first.metrics().read() > 1000 && second.metrics().read() > 1000);
+                long firstDid = first.metrics().read();
+                first.close();                                    // stopped mid-stream
+                feeder.join();
+                await().atMost(Duration.ofSeconds(120)).until(() -> tasks(second) == 8);   // 4 partitions x 2 sub-topologies
+
+                List<String> keysSeen = readBilling(kafka, CDRS);
+                assertThat(firstDid).as("work was shared").isGreaterThan(1000);
+                assertThat(second.metrics().read()).isGreaterThan(1000);
+                assertThat(keysSeen).as("every CDR exactly once in billing").hasSize(CDRS).doesNotHaveDuplicates();
+            }
+        }
+    }
+
+    private static int tasks(PipelineApp app) {
+        return app.streams().metadataForLocalThreads().stream().mapToInt(t -> t.activeTasks().size()).sum();
+    }
+
+    private static List<String> readBilling(EmbeddedKafka kafka, int expected) {
+        List<String> keys = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor("cdr.billing").stream()
+                    .map(p -> new TopicPartition("cdr.billing", p.partition())).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            await().atMost(Duration.ofSeconds(120)).until(() -> {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    keys.add(new String(r.key(), StandardCharsets.UTF_8));
+                }
+                return keys.size() >= expected;
+            });
+            // Everything committed so far, to the end: any duplicate would be here too.
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
+                c.poll(Duration.ofMillis(200)).forEach(r -> keys.add(new String(r.key(), StandardCharsets.UTF_8)));
+            }
+        }
+        return keys;
+    }
+
+    private static PipelineConfig config(EmbeddedKafka kafka, String instance) {
+        Map<String, String> s = new HashMap<>();
+        s.put("bootstrap.servers", kafka.bootstrapServers());
+        s.put("application.id", "cdr-failover");
+        s.put("state.dir", WORK.resolve("state-" + instance).toString());
+        for (int i = 0; i < 8; i++) {
+            s.put("source.pbx-synth-" + i + ".region", "DE");
+        }
+        return PipelineConfig.of(s);
+    }
+}

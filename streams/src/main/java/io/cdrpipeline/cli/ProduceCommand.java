@@ -37,6 +37,16 @@ final class ProduceCommand implements Callable<Integer> {
     @Parameters(arity = "1..*", paramLabel = "FILE", description = "Files or directories; - for standard input.")
     List<String> files;
 
+    @Option(names = "--follow", description = "Keep following the files like tail -F (CSV formats): survives rotation, "
+            + "resumes where it stopped after a restart.")
+    boolean follow;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "Where --follow keeps its positions (default: next to each file).")
+    Path stateDir;
+
+    @Option(names = "--max-idle", paramLabel = "DURATION", description = "With --follow: stop after this long without new lines.")
+    String maxIdle;
+
     @Override
     public Integer call() throws IOException {
         CdrFormat cdrFormat = CdrFormat.parse(format).orElseThrow(() -> new IllegalArgumentException(
@@ -46,6 +56,9 @@ final class ProduceCommand implements Callable<Integer> {
         }
         List<Path> paths = expand(files);
         PipelineConfig config = kafka.load();
+        if (follow) {
+            return follow(cdrFormat, paths, config);
+        }
         PrintStream err = System.err;
         long started = System.currentTimeMillis();
         long[] lastReport = {started};
@@ -70,6 +83,77 @@ final class ProduceCommand implements Callable<Integer> {
             System.out.printf("produced %,d records (%,d bytes) from %d input(s) to %s in %.1f s (%,.0f records/s)%n",
                     producer.sent(), producer.bytes(), paths.size(), config.get("topic.raw"), secs, producer.sent() / secs);
         }
+        return 0;
+    }
+
+    private int follow(CdrFormat cdrFormat, List<Path> paths, PipelineConfig config) throws IOException {
+        if (cdrFormat == CdrFormat.FREESWITCH_JSON || cdrFormat == CdrFormat.CANONICAL_JSON) {
+            throw new IllegalArgumentException("--follow reads line-based CSV files; for mod_json_cdr use the HTTP ingest endpoint");
+        }
+        if (paths.contains(null)) {
+            throw new IllegalArgumentException("--follow needs files, not standard input");
+        }
+        java.time.Duration idle = maxIdle == null ? null : io.cdrpipeline.config.Durations.parse(maxIdle, "--max-idle");
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread main = Thread.currentThread();
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            try {
+                main.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "follow-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        long sent = 0;
+        try (RawProducer producer = new RawProducer(config.bootstrapServers(), config.get("topic.raw"),
+                config.kafkaClientSettings())) {
+            List<io.cdrpipeline.produce.FileFollower> followers = new ArrayList<>();
+            for (Path p : paths) {
+                Path state = (stateDir != null ? stateDir : p.toAbsolutePath().getParent())
+                        .resolve(p.getFileName() + ".cdr-pipeline-offset");
+                followers.add(new io.cdrpipeline.produce.FileFollower(p, state, new io.cdrpipeline.produce.FileFollower.Sink() {
+                    @Override
+                    public void send(byte[] line, String file, long number) {
+                        producer.send(line, cdrFormat, source, file, number);
+                    }
+
+                    @Override
+                    public void flush() {
+                        producer.flush();
+                    }
+                }));
+            }
+            long lastNew = System.currentTimeMillis();
+            System.err.printf("following %d file(s) into %s; Ctrl-C to stop%n", followers.size(), config.get("topic.raw"));
+            while (!stop.get()) {
+                int n = 0;
+                for (var f : followers) {
+                    n += f.poll();
+                }
+                sent += n;
+                if (n > 0) {
+                    lastNew = System.currentTimeMillis();
+                    System.err.printf("… %,d records sent%n", sent);
+                } else if (idle != null && System.currentTimeMillis() - lastNew >= idle.toMillis()) {
+                    break;
+                } else {
+                    try {
+                        Thread.sleep(200);   // polling, as tail -F does: files give no portable change event
+                    } catch (InterruptedException e) {
+                        break;
+                    }
+                }
+            }
+            for (var f : followers) {
+                f.close();
+            }
+        } finally {
+            if (!stop.get()) {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            }
+        }
+        System.out.printf("followed: %,d records sent to %s%n", sent, config.get("topic.raw"));
         return 0;
     }
 

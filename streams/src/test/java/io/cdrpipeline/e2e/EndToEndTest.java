@@ -117,6 +117,41 @@ class EndToEndTest {
         }
     }
 
+    @Test
+    void shouldFollowAGrowingFileAcrossRotationAndRestartSendingEachLineOnce() throws Exception {
+        Path dir = WORK.resolve("follow");
+        Files.createDirectories(dir);
+        Path csv = dir.resolve("Master.csv");
+        Path conf = dir.resolve("follow.properties");
+        Files.writeString(conf, "bootstrap.servers=" + kafka.bootstrapServers() + "\ntopic.raw=follow.raw\n");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("follow.raw", 1, (short) 1))).all().get();
+        }
+        String[] follow = {"produce", "--config", conf.toString(), "--format", "asterisk-csv", "--source", "pbx-berlin",
+            "--follow", "--max-idle", "3s", csv.toString()};
+        Files.writeString(csv, "l1\nl2\n");
+        Thread run = new Thread(() -> CdrPipelineCli.execute(follow));
+        run.start();
+        await().atMost(Duration.ofSeconds(30)).until(() -> rawValues().size() == 2);
+        Files.writeString(csv, "l3\n", java.nio.file.StandardOpenOption.APPEND);
+        Files.move(csv, dir.resolve("Master.csv.1"));            // rotation
+        Files.writeString(csv, "l4\n");
+        run.join(60_000);                                        // stops after 3 s idle
+        Files.writeString(csv, "l5\n", java.nio.file.StandardOpenOption.APPEND);   // while no one follows
+        assertThat(CdrPipelineCli.execute(follow)).isZero();     // the restart resumes at l5
+
+        assertThat(rawValues()).containsExactly("l1", "l2", "l3", "l4", "l5");
+    }
+
+    private static List<String> rawValues() {
+        List<String> values = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            io.cdrpipeline.app.TopicReader.readWhole(c, "follow.raw", r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
+        }
+        return values;
+    }
+
     private static void assertNoClearNumberIn(byte[] analyticsBytes, List<BillingRecord> billing) {
         String text = new String(analyticsBytes, StandardCharsets.ISO_8859_1);
         PhoneNumberUtil util = PhoneNumberUtil.getInstance();

@@ -174,7 +174,10 @@ public final class PipelineConfig {
     /** Effective settings, for {@code config --print}-style output; kafka.* values that look secret are masked. */
     public Map<String, String> effective() {
         Map<String, String> all = new TreeMap<>(values);
-        kafka.forEach((k, v) -> all.put("kafka." + k, k.matches(".*(password|secret|jaas|key).*") ? "******" : v));
+        if (!all.getOrDefault("ingest.http.credentials", "").isEmpty()) {
+            all.put("ingest.http.credentials", "******");
+        }
+        kafka.forEach((k, v) -> all.put("kafka." + k, k.matches(".*(password|secret|jaas|key|credentials).*") ? "******" : v));
         sources.values().forEach(s -> all.putAll(sourceSettingsAsKeys(s)));
         return all;
     }
@@ -187,6 +190,7 @@ public final class PipelineConfig {
         intValue("ingest.max.payload.bytes", 1024, 16 * 1024 * 1024);
         intValue("numbers.cache.size", 0, 100_000_000);
         intValue("ops.port", -1, 65_535);
+        intValue("ingest.http.port", 0, 65_535);
         flag("dedupe.repartition");
         for (String t : List.of("topic.raw", "topic.billing", "topic.analytics", "topic.rejected", "topic.audit",
                 "topic.erasure-requests", "topic.legal-holds", "topic.pseudonym-keys")) {
@@ -311,6 +315,9 @@ public final class PipelineConfig {
         d.put("default.extension.max.digits", Integer.toString(SourceSettings.DEFAULT_EXTENSION_MAX_DIGITS));
         d.put("pseudonym.key.file", "");
         d.put("ops.port", "8080");
+        d.put("ingest.http.port", "8081");
+        d.put("ingest.http.source", "freeswitch");
+        d.put("ingest.http.credentials", "");
         return Map.copyOf(d);
     }
 

@@ -45,6 +45,12 @@ public final class RawProducer implements AutoCloseable {
     }
 
     public void send(byte[] value, CdrFormat format, String source, String file, long position) {
+        sendAndConfirm(value, format, source, file, position);
+    }
+
+    /** Sends one record; the future completes when Kafka has acknowledged it (acks=all). */
+    public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAndConfirm(byte[] value,
+            CdrFormat format, String source, String file, long position) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.FORMAT_HEADER, format.id().getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
@@ -58,7 +64,7 @@ public final class RawProducer implements AutoCloseable {
             payload = java.util.Arrays.copyOf(value, MAX_SEND_BYTES);
         }
         int size = payload.length;
-        producer.send(new ProducerRecord<>(topic, null, source.getBytes(StandardCharsets.UTF_8), payload, headers),
+        return producer.send(new ProducerRecord<>(topic, null, source.getBytes(StandardCharsets.UTF_8), payload, headers),
                 (metadata, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);

@@ -143,6 +143,58 @@ class EndToEndTest {
         assertThat(rawValues()).containsExactly("l1", "l2", "l3", "l4", "l5");
     }
 
+    @Test
+    void shouldAcceptWhatModJsonCdrPostsOnlyOnceKafkaHasIt() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("http.raw", 1, (short) 1))).all().get();
+        }
+        String doc = new String(SampleCorpus.files().stream().filter(f -> f.path().contains("a_7f4d")).findFirst()
+                .orElseThrow().bytes(), StandardCharsets.UTF_8);
+        var http = java.net.http.HttpClient.newHttpClient();
+        String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("fs:secret".getBytes(StandardCharsets.UTF_8));
+        try (io.cdrpipeline.produce.RawProducer producer = new io.cdrpipeline.produce.RawProducer(
+                        kafka.bootstrapServers(), "http.raw", Map.of());
+                io.cdrpipeline.produce.HttpIngest ingest = new io.cdrpipeline.produce.HttpIngest(0, producer, "freeswitch",
+                        8192, "fs:secret")) {
+            String url = "http://127.0.0.1:" + ingest.port() + "/cdr?source=fs-lon";
+            java.util.function.BiFunction<String, String, Integer> post = (type, body) -> {
+                try {
+                    var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).header("Authorization", auth)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body));
+                    if (type != null) {
+                        b.header("Content-Type", type);
+                    }
+                    return http.send(b.build(), java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode();
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            };
+            String form = "application/x-www-form-urlencoded";
+            assertThat(post.apply(form, "cdr=" + java.net.URLEncoder.encode(doc, StandardCharsets.UTF_8))).isEqualTo(200);
+            assertThat(post.apply("application/json", doc)).isEqualTo(200);
+            assertThat(post.apply(form, "cdr=" + java.util.Base64.getEncoder().encodeToString(
+                    doc.getBytes(StandardCharsets.UTF_8)))).isEqualTo(200);
+            assertThat(post.apply("application/json", "{\"variables\": " + "x".repeat(9000) + "}")).isEqualTo(413);
+            assertThat(post.apply("application/json", "not json")).isEqualTo(400);
+            assertThat(post.apply(form, "uuid=123")).isEqualTo(400);
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url)).GET().build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(405);
+            assertThat(http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(url))
+                    .POST(java.net.http.HttpRequest.BodyPublishers.ofString(doc)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode()).isEqualTo(401);
+        }
+        List<ConsumerRecord<byte[], byte[]>> stored = new ArrayList<>();
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            io.cdrpipeline.app.TopicReader.readWhole(c, "http.raw", stored::add);
+        }
+        assertThat(stored).hasSize(3).allSatisfy(r -> {
+            assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(doc);
+            assertThat(new String(r.headers().lastHeader("cdr.format").value(), StandardCharsets.UTF_8)).isEqualTo("freeswitch-json");
+            assertThat(new String(r.headers().lastHeader("cdr.source").value(), StandardCharsets.UTF_8)).isEqualTo("fs-lon");
+        });
+    }
+
     private static List<String> rawValues() {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

@@ -25,12 +25,21 @@ public final class TrafficGenerator {
     private final List<String> sent = new ArrayList<>();
     private Instant clock = Instant.parse("2026-11-02T08:00:00Z");
     private long sequence;
+    private final boolean unique;
+    private int nextUnique;
 
     /** Counts of what was generated, so callers can check the pipeline's accounting. */
     private long resends;
     private long bad;
 
+    /** Numbers that never repeat: the worst case for every cache on the way. */
+    public static TrafficGenerator allUnique(long seed) {
+        return new TrafficGenerator(seed, 0, 0, 0, 0);
+    }
+
     public TrafficGenerator(long seed, int population, double zipfExponent, double resendShare, double badShare) {
+        this.unique = population <= 0;
+        population = Math.max(population, 1);
         this.random = new Random(seed);
         this.resendShare = resendShare;
         this.badShare = badShare;
@@ -92,6 +101,9 @@ public final class TrafficGenerator {
     }
 
     private int draw() {
+        if (unique) {
+            return ++nextUnique;
+        }
         double u = random.nextDouble();
         int lo = 0;
         int hi = cdf.length - 1;
@@ -108,12 +120,12 @@ public final class TrafficGenerator {
 
     /** A German mobile number in national format, unique per subscriber index. */
     static String subscriber(int k) {
-        return String.format("01512%07d", 1_000_000 + k * 37 % 8_999_999);
+        return String.format("01512%07d", 1_000_000 + (int) ((long) k * 37 % 8_999_999));
     }
 
     /** A Berlin landline in national format. */
     static String landline(int k) {
-        return String.format("030%08d", 20_000_000 + k * 53 % 79_999_999);
+        return String.format("030%08d", 20_000_000 + (int) ((long) k * 53 % 79_999_999));
     }
 
     private static String q(String s) {

@@ -33,7 +33,19 @@ public final class Pseudonymizer {
     private final KeyRing keys;
     private final NumberFacts facts;
     private final Map<String, Mac> macs = new HashMap<>();
+    /**
+     * Pseudonyms of repeated inputs (numbers, accounts) per epoch: real traffic repeats numbers,
+     * and one CDR needs each of its numbers' pseudonyms several times. Bounded, per instance, and
+     * emptied with the Macs when a key is destroyed.
+     */
+    private final Map<String, String> recent = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+            return size() > CACHE_SIZE;
+        }
+    };
     private int ringGeneration;
+    private static final int CACHE_SIZE = 50_000;
 
     public Pseudonymizer(KeyRing keys, NumberFacts facts) {
         this.keys = keys;
@@ -47,8 +59,8 @@ public final class Pseudonymizer {
         return AnalyticsRecord.newBuilder()
                 .setPseudoRecordId(pseudonym(mac, "record:" + billing.getRecordId()))
                 .setKeyEpoch(epoch.id())
-                .setCalling(party(mac, billing.getCalling(), billing.getSource()))
-                .setCalled(party(mac, billing.getCalled(), billing.getSource()))
+                .setCalling(party(epoch, mac, billing.getCalling(), billing.getSource()))
+                .setCalled(party(epoch, mac, billing.getCalled(), billing.getSource()))
                 .setStartMinute(billing.getStartTime().truncatedTo(ChronoUnit.MINUTES))
                 .setDurationSeconds(billing.getDurationSeconds())
                 .setBillableSeconds(billing.getBillableSeconds())
@@ -77,11 +89,11 @@ public final class Pseudonymizer {
         List<String> tokens = new ArrayList<>(3);
         for (PartyNumber p : List.of(billing.getCalling(), billing.getCalled())) {
             if (p.getType() == NumberType.E164 && p.getNumber() != null) {
-                tokens.add(pseudonym(mac, "e164:" + p.getNumber()));
+                tokens.add(cached(epoch, mac, "e164:" + p.getNumber()));
             }
         }
         if (billing.getAccount() != null) {
-            tokens.add(pseudonym(mac, "account:" + billing.getAccount()));
+            tokens.add(cached(epoch, mac, "account:" + billing.getAccount()));
         }
         return tokens;
     }
@@ -105,7 +117,7 @@ public final class Pseudonymizer {
         return out;
     }
 
-    private PseudonymousParty party(Mac mac, PartyNumber number, String source) {
+    private PseudonymousParty party(KeyEpoch epoch, Mac mac, PartyNumber number, String source) {
         PseudonymousParty.Builder party = PseudonymousParty.newBuilder().setType(number.getType());
         String value = number.getNumber();
         if (value == null || number.getType() == NumberType.WITHHELD) {
@@ -113,13 +125,13 @@ public final class Pseudonymizer {
         }
         if (number.getType() == NumberType.E164) {
             NumberFacts.Prefix prefix = facts.of(value);
-            return party.setPseudonym(pseudonym(mac, "e164:" + value))
+            return party.setPseudonym(cached(epoch, mac, "e164:" + value))
                     .setCountryCode(prefix.countryCode())
                     .setDestinationCode(prefix.destinationCode())
                     .setRegion(prefix.region())
                     .build();
         }
-        return party.setPseudonym(pseudonym(mac, number.getType() + ":" + source + ":" + value)).build();
+        return party.setPseudonym(cached(epoch, mac, number.getType() + ":" + source + ":" + value)).build();
     }
 
     /** A destroyed key must not live on in a cached Mac: drop them all when the ring changes. */
@@ -127,8 +139,19 @@ public final class Pseudonymizer {
         int g = keys.generation();
         if (g != ringGeneration) {
             macs.clear();
+            recent.clear();
             ringGeneration = g;
         }
+    }
+
+    private String cached(KeyEpoch epoch, Mac mac, String input) {
+        String key = epoch.id() + '\u0000' + input;
+        String p = recent.get(key);
+        if (p == null) {
+            p = pseudonym(mac, input);
+            recent.put(key, p);
+        }
+        return p;
     }
 
     private static String pseudonym(Mac mac, String input) {

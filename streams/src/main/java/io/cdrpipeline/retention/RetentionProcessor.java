@@ -119,7 +119,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         String pseudoId = pseudonymizer.pseudoRecordId(b);
         index.put(new ExpiryIndex.Entry(billingExpiry, DataClass.BILLING, record.key(), end, record.timestamp(),
                 policy.version(), false, b.getSource(), b.getAccount(), tokens));
-        if (!subjects.erased(tokens)) {
+        if (!subjects.anyErasure() || !subjects.erased(tokens)) {
             // An erased subject stays erased: its late CDRs never reach analytics (see PseudonymizeProcessor).
             index.put(new ExpiryIndex.Entry(analyticsExpiry, DataClass.ANALYTICS, pseudoId, end, record.timestamp(),
                     policy.version(), false, b.getSource(), null, null));

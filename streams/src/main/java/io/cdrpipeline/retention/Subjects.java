@@ -35,6 +35,16 @@ public final class Subjects {
         }
     }
 
+    /** Whether any erasure request exists at all: while none does, nobody needs a subject's tokens. */
+    public boolean anyErasure() {
+        if (erasures == null) {
+            return false;
+        }
+        try (KeyValueIterator<String, byte[]> it = erasures.all()) {
+            return it.hasNext();
+        }
+    }
+
     public boolean erased(Collection<String> tokens) {
         if (erasures == null) {
             return false;

@@ -32,7 +32,7 @@ final class PseudonymizeProcessor implements Processor<String, BillingRecord, St
 
     @Override
     public void process(Record<String, BillingRecord> record) {
-        if (subjects.erased(pseudonymizer.subjectTokens(record.value()))) {
+        if (subjects.anyErasure() && subjects.erased(pseudonymizer.subjectTokens(record.value()))) {
             // An erased subject stays erased: a late CDR of theirs is billed but never analysed.
             metrics.recordErasedSuppressed();
             return;

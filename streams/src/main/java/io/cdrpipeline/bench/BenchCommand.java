@@ -1,0 +1,80 @@
+package io.cdrpipeline.bench;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.concurrent.Callable;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.Options;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code cdr-pipeline bench}: every figure of BENCHMARKS.md from one run, printed as Markdown. */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Benchmark: per-stage costs (JMH), end-to-end throughput against an exactly-once pass-through "
+                + "on the embedded broker, sweep rate, index bytes per record, peak memory. Prints Markdown.")
+public final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = "--records", defaultValue = "100000", description = "CDRs per end-to-end run (default ${DEFAULT-VALUE}).")
+    int records;
+
+    @Option(names = "--skip-jmh", description = "Only the end-to-end part.")
+    boolean skipJmh;
+
+    @Override
+    public Integer call() throws Exception {
+        System.setProperty("KAFKA_LOG_LEVEL", System.getProperty("KAFKA_LOG_LEVEL", "ERROR"));
+        System.setProperty("CDR_LOG_LEVEL", System.getProperty("CDR_LOG_LEVEL", "WARN"));
+        StringBuilder out = new StringBuilder("## cdr-pipeline bench\n\n");
+        out.append(String.format("Machine: %d cores (%s), %s %s, max heap %d MB%n%n",
+                Runtime.getRuntime().availableProcessors(), cpu(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20));
+        if (!skipJmh) {
+            Options opts = new OptionsBuilder().include(StageBenchmarks.class.getName()).forks(1)
+                    .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(5).measurementTime(TimeValue.seconds(1))
+                    .jvmArgs("-Xmx512m").build();
+            Collection<RunResult> results = new Runner(opts).run();
+            out.append("### Per-CDR cost per stage (JMH, one thread, ns/op)\n\n| stage | numbers | ns/op | ± |\n|---|---|---|---|\n");
+            for (RunResult r : results) {
+                out.append(String.format("| %s | %s | %,.0f | %,.0f |%n", r.getParams().getBenchmark().replaceAll(".*\\.", ""),
+                        r.getParams().getParam("numbers"), r.getPrimaryResult().getScore(),
+                        r.getPrimaryResult().getScoreError()));
+            }
+            out.append('\n');
+        }
+        Path work = Files.createTempDirectory("cdr-bench-");
+        String e2e = new EndToEndBench(work, records).run();
+        out.append("### End to end on the embedded broker (exactly_once_v2, 1 stream thread, 4 partitions)\n\n").append(e2e);
+        long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
+                .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
+        out.append(String.format("%nPeak heap %d MB, peak resident %s (one process: broker, pipeline, producers)%n",
+                heapPeak >> 20, rss()));
+        System.out.println(out);
+        return 0;
+    }
+
+    private static String cpu() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .findFirst().map(l -> l.substring(l.indexOf(':') + 1).strip()).orElse("?");
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+
+    private static String rss() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("VmHWM"))
+                    .findFirst().map(l -> l.replace("VmHWM:", "").strip()).orElse("?");
+        } catch (Exception e) {
+            return "?";
+        }
+    }
+}

@@ -1,0 +1,207 @@
+package io.cdrpipeline.bench;
+
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.app.TopicAdmin;
+import io.cdrpipeline.broker.EmbeddedKafka;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.demo.SampleCorpus;
+import io.cdrpipeline.demo.TrafficGenerator;
+import io.cdrpipeline.ingest.CdrFormat;
+import io.cdrpipeline.produce.RawProducer;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.retention.ExpiryIndex;
+import io.cdrpipeline.retention.RetentionMetrics;
+import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.retention.SubjectIndex;
+import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.topology.TopicSpecs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongSupplier;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.StoreQueryParameters;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.QueryableStoreTypes;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+
+/**
+ * End-to-end figures on the embedded broker, all in one run: the full pipeline with exactly-once
+ * against a plain exactly-once pass-through ({@code stream(in).to(out)}) over the same records,
+ * for Asterisk CSV and FreeSWITCH JSON input and for all-unique numbers; then the sweep rate of
+ * the resulting backlog and the index bytes per retained record.
+ */
+public final class EndToEndBench {
+
+    private final Path work;
+    private final int records;
+    private final StringBuilder report = new StringBuilder();
+
+    public EndToEndBench(Path work, int records) {
+        this.work = work;
+        this.records = records;
+    }
+
+    public String run() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("broker"), 0, Map.of())) {
+            String bs = kafka.bootstrapServers();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs))) {
+                for (String t : List.of("in.warm", "in.csv", "in.json", "in.unique", "out.warm", "out.csv", "out.json")) {
+                    admin.createTopics(List.of(new NewTopic(t, 4, (short) 1))).all().get();
+                }
+            }
+            int jsonRecords = Math.max(1000, records / 3);
+            load(bs, "in.warm", CdrFormat.ASTERISK_CSV, new TrafficGenerator(4, 20_000, 1.1, 0, 0)::next, records / 2);
+            load(bs, "in.csv", CdrFormat.ASTERISK_CSV, new TrafficGenerator(5, 20_000, 1.1, 0, 0)::next, records);
+            load(bs, "in.unique", CdrFormat.ASTERISK_CSV, TrafficGenerator.allUnique(6)::next, records);
+            load(bs, "in.json", CdrFormat.FREESWITCH_JSON, jsonDocs(), jsonRecords);
+            // Warm-up: the JIT compiles the same paths before anything is timed.
+            passThrough(bs, "in.warm", "out.warm", records / 2);
+            pipeline(bs, "in.warm", records / 2, "warm", false, true);
+            report.append("| input | records | pass-through EOS (rec/s) | full pipeline EOS (rec/s) | ratio |\n")
+                    .append("|---|---|---|---|---|\n");
+            double csvPass = passThrough(bs, "in.csv", "out.csv", records);
+            row("Asterisk CSV, Zipf numbers", records, csvPass, pipeline(bs, "in.csv", records, "csv", true, true));
+            row("Asterisk CSV, Zipf, dedupe.repartition=false", records, csvPass,
+                    pipeline(bs, "in.csv", records, "csv-norepart", false, false));
+            row("FreeSWITCH JSON", jsonRecords, passThrough(bs, "in.json", "out.json", jsonRecords),
+                    pipeline(bs, "in.json", jsonRecords, "json", false, true));
+            row("Asterisk CSV, all-unique numbers", records, csvPass, pipeline(bs, "in.unique", records, "unique", false, true));
+        }
+        return report.toString();
+    }
+
+    private void row(String input, int n, double pass, double full) {
+        report.append(String.format("| %s | %,d | %s | %,.0f | %s |%n", input, n,
+                Double.isNaN(pass) ? "—" : String.format("%,.0f", pass), full,
+                Double.isNaN(pass) ? "—" : String.format("%.0f %%", 100 * full / pass)));
+    }
+
+    private static void load(String bs, String topic, CdrFormat format, java.util.function.Supplier<byte[]> gen, int n) {
+        try (RawProducer p = new RawProducer(bs, topic, Map.of())) {
+            for (int i = 0; i < n; i++) {
+                p.send(gen.get(), format, "bench-" + (i % 8), null, 0);
+            }
+            p.flush();
+        }
+    }
+
+    private static java.util.function.Supplier<byte[]> jsonDocs() {
+        String doc = new String(SampleCorpus.files().stream().filter(f -> f.path().contains("a_7f4d")).findFirst()
+                .orElseThrow().bytes(), StandardCharsets.UTF_8);
+        TrafficGenerator numbers = new TrafficGenerator(7, 20_000, 1.1, 0, 0);
+        long[] n = {0};
+        return () -> {
+            n[0]++;
+            String line = new String(numbers.next(), StandardCharsets.UTF_8);
+            String caller = line.split(",")[1].replace("\"", "");
+            return doc.replace("7f4de4bc-6c6e-4b3c-8f0e-2d6e5a1b9c01", "7f4de4bc-6c6e-4b3c-8f0e-" + String.format("%012d", n[0]))
+                    .replace("\"sip_from_user\": \"1001\"", "\"sip_from_user\": \"" + caller + "\"")
+                    .getBytes(StandardCharsets.UTF_8);
+        };
+    }
+
+    private double passThrough(String bs, String in, String out, int n) throws Exception {
+        LongAdder seen = new LongAdder();
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
+                .peek((k, v) -> seen.increment())
+                .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass-" + in.replace('.', '-'));
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
+        p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        p.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("state-pass").toString());
+        p.put("consumer.auto.offset.reset", "earliest");
+        try (KafkaStreams streams = new KafkaStreams(b.build(), p)) {
+            return timed(streams::start, () -> streams.state() == KafkaStreams.State.RUNNING, seen::sum, n);
+        }
+    }
+
+    private double pipeline(String bs, String in, int n, String name, boolean sweep, boolean repartition) throws Exception {
+        PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", bs, "application.id", "bench-" + name,
+                "state.dir", work.resolve("state-" + name).toString(), "topic.raw", in,
+                "topic.billing", "billing." + name, "topic.analytics", "analytics." + name,
+                "topic.rejected", "rejected." + name, "topic.audit", "audit." + name, "default.region", "DE",
+                "dedupe.repartition", Boolean.toString(repartition)));
+        RetentionPolicy keep = RetentionPolicy.parse("version: 1\nwindows: {billing: 3650d, analytics: 3650d}\n", "keep");
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs))) {
+            TopicAdmin.apply(admin, TopicSpecs.all(config, keep).stream().filter(t -> !t.name().equals(in)).toList());
+        }
+        KeyRing keys = KeyRing.random("bench", Instant.EPOCH);
+        double rate;
+        try (PipelineApp app = new PipelineApp(config, keys, keep)) {
+            rate = timed(app::start, () -> app.state() == KafkaStreams.State.RUNNING, app.metrics()::pseudonymized, n);
+            if (sweep) {
+                indexBytes(app.streams());
+            }
+        }
+        if (sweep) {
+            RetentionPolicy shorten = RetentionPolicy.parse("version: 2\nsweep-interval: 1s\nwindows: {billing: 1d, analytics: 1d}\n", "s");
+            try (PipelineApp app = new PipelineApp(config, keys, shorten)) {
+                RetentionMetrics m = app.retentionMetrics();
+                double sweepRate = timed(app::start, () -> app.state() == KafkaStreams.State.RUNNING,
+                        () -> m.deleted(DataClass.BILLING) + m.deleted(DataClass.ANALYTICS), 2L * n);
+                report.insert(0, String.format("Retention sweep: %,d expired entries re-dated and deleted at %,.0f tombstones/s "
+                        + "(%d bounded steps, %d rebalances)%n%n", 2L * n, sweepRate, m.sweeps(), app.rebalancesSinceRunning()));
+            }
+        }
+        return rate;
+    }
+
+    private void indexBytes(KafkaStreams streams) {
+        long[] expiry = sizes(streams, ExpiryIndex.STORE);
+        long[] subject = sizes(streams, SubjectIndex.STORE);
+        long recordsRetained = expiry[0] / 2;   // one billing and one analytics entry per CDR
+        report.insert(0, String.format("Index cost per retained CDR: expiry index %.0f B (%d entries, 2 per CDR), "
+                + "subject index %.0f B; %.0f B in all (logical key+value bytes)%n", (double) expiry[1] / recordsRetained,
+                expiry[0], (double) subject[1] / recordsRetained, (double) (expiry[1] + subject[1]) / recordsRetained));
+    }
+
+    private static long[] sizes(KafkaStreams streams, String store) {
+        ReadOnlyKeyValueStore<Bytes, byte[]> s = streams.store(StoreQueryParameters.fromNameAndType(store,
+                QueryableStoreTypes.keyValueStore()));
+        long count = 0;
+        long bytes = 0;
+        try (KeyValueIterator<Bytes, byte[]> it = s.all()) {
+            while (it.hasNext()) {
+                KeyValue<Bytes, byte[]> kv = it.next();
+                count++;
+                bytes += kv.key.get().length + kv.value.length;
+            }
+        }
+        return new long[] {count, bytes};
+    }
+
+    /** Starts, waits for RUNNING, then times until {@code done} reaches {@code n}; returns items per second. */
+    private static double timed(Runnable start, java.util.function.BooleanSupplier running, LongSupplier done, long n)
+            throws InterruptedException {
+        start.run();
+        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
+        while (!running.getAsBoolean() && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        long t0 = System.nanoTime();
+        long base = done.getAsLong();
+        while (done.getAsLong() < n && Instant.now().isBefore(deadline)) {
+            Thread.sleep(20);
+        }
+        double secs = (System.nanoTime() - t0) / 1e9;
+        return (n - base) / secs;
+    }
+}

@@ -44,7 +44,8 @@ final class RetentionTopology {
         }
         for (String[] global : new String[][] {{Subjects.HOLDS_STORE, topics.legalHolds()},
                 {Subjects.ERASURES_STORE, topics.erasureRequests()}}) {
-            builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(global[0]),
+            // In memory: rebuilt from the topic at every start anyway, and read on every record.
+            builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(global[0]),
                             Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
                     global[1], Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(global[0] + "-source"),
                     () -> new GlobalStoreUpdater(global[0]));

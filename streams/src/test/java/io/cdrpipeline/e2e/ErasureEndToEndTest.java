@@ -22,7 +22,6 @@ import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.AnalyticsRecord;
-import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.NumberType;
 import io.cdrpipeline.schema.PseudonymousParty;
@@ -272,17 +271,8 @@ class ErasureEndToEndTest {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor("cdr.audit").stream()
-                    .map(pi -> new TopicPartition("cdr.audit", pi.partition())).toList();
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    AuditReceipt a = Topics.auditSerde().decode(r.value());
-                    receipts.merge(a.getKeyHash(), 1, Integer::sum);
-                }
-            }
+            io.cdrpipeline.app.TopicReader.readWhole(c, "cdr.audit",
+                    r -> receipts.merge(Topics.auditSerde().decode(r.value()).getKeyHash(), 1, Integer::sum));
         }
     }
 

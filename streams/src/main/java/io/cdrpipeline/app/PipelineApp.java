@@ -48,7 +48,7 @@ public final class PipelineApp implements AutoCloseable {
         this.metrics = new IngestMetrics();
         this.retentionMetrics = new RetentionMetrics();
         Topology topology = IngestTopology.build(config, keys, policy, metrics, retentionMetrics);
-        this.streams = new KafkaStreams(topology, streamsProperties(config));
+        this.streams = new KafkaStreams(topology, streamsProperties(config, policy));
         streams.setStateListener((now, before) -> {
             LOG.info("pipeline state {} -> {}", before, now);
             if (before == KafkaStreams.State.RUNNING && now == KafkaStreams.State.REBALANCING) {
@@ -63,6 +63,10 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public static Properties streamsProperties(PipelineConfig config) {
+        return streamsProperties(config, RetentionPolicies.load(config));
+    }
+
+    public static Properties streamsProperties(PipelineConfig config, RetentionPolicy policy) {
         Properties p = new Properties();
         p.putAll(config.kafkaClientSettings());
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
@@ -76,7 +80,7 @@ public final class PipelineApp implements AutoCloseable {
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // Internal topics (repartition above all: it carries whole billing records) roll on the
         // policy's erasure budget; Streams would otherwise leave the broker's 7-day segment.ms.
-        String segmentMs = TopicSpecs.compacted(RetentionPolicies.load(config)).get("segment.ms");
+        String segmentMs = TopicSpecs.compacted(policy).get("segment.ms");
         p.putIfAbsent(StreamsConfig.topicPrefix("segment.ms"), segmentMs);
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         return p;

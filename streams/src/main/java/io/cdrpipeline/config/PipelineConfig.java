@@ -183,7 +183,6 @@ public final class PipelineConfig {
     }
 
     private void validate() {
-        duration("dedupe.window");
         intValue("topic.partitions", 1, 10_000);
         intValue("topic.replication.factor", -1, 32);
         intValue("num.stream.threads", 1, 256);
@@ -305,8 +304,7 @@ public final class PipelineConfig {
         d.put("retention.policy.file", "");
         d.put("topic.partitions", "4");
         d.put("topic.replication.factor", "-1");
-        d.put("dedupe.window", "24h");
-        d.put("dedupe.repartition", "true");
+        d.put("dedupe.repartition", "false");
         d.put("ingest.max.payload.bytes", "262144");
         d.put("numbers.cache.size", "200000");
         d.put("default.format", "");

@@ -44,11 +44,10 @@ public final class PrivacyMap {
         for (String repartition : new String[] {"by-record-id-repartition", app + "by-record-id-repartition"}) {
             topics.put(repartition, new Label(Sensitivity.PII, "purged after each commit"));
         }
-        stores.put("dedupe-store", new Label(Sensitivity.PII, "dedupe window, or the record's deletion"));
-        stores.put("expiry-index", new Label(Sensitivity.PII, "until the record's deletion"));
-        stores.put("subject-index", new Label(Sensitivity.PSEUDONYMOUS, "until the record's deletion"));
+        stores.put("expiry-index", new Label(Sensitivity.PII, "until the record's deletion (also the dedupe store)"));
+        stores.put("subject-index", new Label(Sensitivity.PSEUDONYMOUS, "until the record's deletion (local, derived)"));
         stores.put("held-index", new Label(Sensitivity.PII, "until the hold is released"));
-        stores.put("retention-meta", new Label(Sensitivity.ANONYMOUS, "policy version, request ids"));
+        stores.put("retention-meta", new Label(Sensitivity.PII, "sweep cursors (a record id where a step stopped), policy version, request ids"));
         stores.put("legal-holds", new Label(Sensitivity.PII, "mirrors its topic"));
         stores.put("erasure-requests", new Label(Sensitivity.PSEUDONYMOUS, "mirrors its topic"));
     }

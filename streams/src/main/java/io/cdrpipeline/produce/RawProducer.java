@@ -16,7 +16,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * Writes raw CDRs to {@code cdr.raw} with the headers the pipeline reads ({@code cdr.format},
  * {@code cdr.source}) and where each came from ({@code cdr.file}, {@code cdr.line}), keyed by
- * source. Idempotent, acks=all. A record larger than the producer may send is not dropped: its
+ * a hash of source and content (see {@link #contentKey}). Idempotent, acks=all. A record larger than the producer may send is not dropped: its
  * head goes with a {@code cdr.truncated} header so that the pipeline rejects it as oversized.
  */
 public final class RawProducer implements AutoCloseable {
@@ -64,7 +64,7 @@ public final class RawProducer implements AutoCloseable {
             payload = java.util.Arrays.copyOf(value, MAX_SEND_BYTES);
         }
         int size = payload.length;
-        return producer.send(new ProducerRecord<>(topic, null, source.getBytes(StandardCharsets.UTF_8), payload, headers),
+        return producer.send(new ProducerRecord<>(topic, null, contentKey(source, payload), payload, headers),
                 (metadata, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
@@ -73,6 +73,28 @@ public final class RawProducer implements AutoCloseable {
                         bytes.addAndGet(size);
                     }
                 });
+    }
+
+    /**
+     * The key of a raw record: a hash of its source and its content without surrounding
+     * whitespace. Identical resends therefore land on the same partition, where the pipeline's
+     * dedupe (by record id, in that partition's store) meets them without a repartition hop,
+     * while a busy switch's records still spread over every partition.
+     */
+    public static byte[] contentKey(String source, byte[] payload) {
+        int from = 0;
+        int to = payload.length;
+        while (from < to && (payload[from] & 0xFF) <= ' ') {
+            from++;
+        }
+        while (to > from && (payload[to - 1] & 0xFF) <= ' ') {
+            to--;
+        }
+        byte[] s = source.getBytes(StandardCharsets.UTF_8);
+        byte[] content = new byte[s.length + 1 + to - from];
+        System.arraycopy(s, 0, content, 0, s.length);
+        System.arraycopy(payload, from, content, s.length + 1, to - from);
+        return java.nio.ByteBuffer.allocate(4).putInt(org.apache.kafka.common.utils.Utils.murmur2(content)).array();
     }
 
     public long sent() {

@@ -1,9 +1,9 @@
 package io.cdrpipeline.retention;
 
-import io.cdrpipeline.schema.DataClass;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -11,16 +11,30 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * The expiry index: one entry per record written to billing or analytics, keyed
- * {@code expiry (8 bytes, big-endian) | data class (1) | record key (UTF-8)}, so that the store's
- * byte order is expiry order and a sweep is a range scan from the oldest entry up to now — never
- * a full scan. The value carries what deletion needs: call end (to re-derive the expiry when the
- * policy changes), arrival time (to purge the dedupe entry), policy version, source and account
- * (for per-source windows and legal holds).
+ * The expiry index: one entry per retained CDR, standing for both its billing and its analytics
+ * record, keyed {@code billing window (8 bytes) | call end (8) | record id (UTF-8)}, all
+ * big-endian. Within a window class the store's byte order is call-end order, which is the
+ * expiry order of both records (expiry = call end + window), so each deletion is a range scan up
+ * to {@code now - window} from a cursor — never a full scan. Sources sharing a billing window
+ * share a class; a handful of classes exist at most.
+ *
+ * <p>The entry is written once, when the CDR arrives, and deleted when the later of its two
+ * deletions is done: passing the analytics deadline costs no store write, because the sweep's
+ * cursor, not the entry, records it. The value carries only what deletion needs: flags, arrival
+ * time (for receipts and lateness), the analytics key (16 raw bytes), the account (legal holds)
+ * and the subject tokens (raw bytes; the subject index is rebuilt from them). The record's
+ * source is the prefix of its id. It is also the dedupe store: a resend computes the same key.
  */
 public final class ExpiryIndex {
 
     public static final String STORE = "expiry-index";
+    /** The analytics record was deleted (or never written) out of turn: an erasure, a policy change. */
+    public static final int ANALYTICS_DONE = 1;
+    /** The billing record was deleted out of turn. */
+    public static final int BILLING_DONE = 2;
+    /** The billing window closed while the account was on legal hold: the held index points here. */
+    public static final int PARKED = 4;
+    private static final int HEAD = 16;
 
     private final KeyValueStore<Bytes, byte[]> store;
 
@@ -28,60 +42,66 @@ public final class ExpiryIndex {
         this.store = store;
     }
 
-    /**
-     * One index entry; {@code policyChange} marks an expiry brought forward by a new policy;
-     * {@code tokens} (billing entries) are the record's subject tokens, to clean the subject index.
-     */
-    public record Entry(long expiry, DataClass dataClass, String key, long callEnd, long arrival, int policyVersion,
-            boolean policyChange, String source, String account, List<String> tokens) {
+    /** One retained CDR. {@code window} is its billing window (its class), in milliseconds. */
+    public record Entry(long window, long callEnd, String recordId, int flags, long arrival, byte[] pseudoId,
+            String account, List<byte[]> tokens) {
 
         public Entry {
-            tokens = tokens == null ? List.of() : List.copyOf(tokens);
+            tokens = List.copyOf(tokens);
         }
 
-        Entry withExpiry(long newExpiry, int version, boolean changedByPolicy) {
-            return new Entry(newExpiry, dataClass, key, callEnd, arrival, version, changedByPolicy, source, account, tokens);
+        public boolean has(int flag) {
+            return (flags & flag) != 0;
         }
 
-        Bytes indexKey() {
-            return ExpiryIndex.key(expiry, dataClass, key);
+        public Entry with(int flag) {
+            return new Entry(window, callEnd, recordId, flags | flag, arrival, pseudoId, account, tokens);
+        }
+
+        public Entry without(int flag) {
+            return new Entry(window, callEnd, recordId, flags & ~flag, arrival, pseudoId, account, tokens);
+        }
+
+        public Entry inWindow(long newWindow) {
+            return new Entry(newWindow, callEnd, recordId, flags, arrival, pseudoId, account, tokens);
+        }
+
+        public Bytes key() {
+            return ExpiryIndex.key(window, callEnd, recordId);
+        }
+
+        /** The record id's source: ids are {@code source:native-id}. */
+        public String source() {
+            int colon = recordId.indexOf(':');
+            return colon < 0 ? recordId : recordId.substring(0, colon);
         }
     }
 
     public void put(Entry e) {
-        store.put(key(e.expiry(), e.dataClass(), e.key()), value(e));
+        store.put(e.key(), value(e));
     }
 
-    public void delete(Entry e) {
-        store.delete(key(e.expiry(), e.dataClass(), e.key()));
+    public void delete(Bytes key) {
+        store.delete(key);
     }
 
-    /** The entry at exactly this position, or null when there is none (already deleted). */
-    public Entry get(long expiry, DataClass dataClass, String recordKey) {
-        Bytes k = key(expiry, dataClass, recordKey);
-        byte[] v = store.get(k);
-        return v == null ? null : decode(k.get(), v);
+    /** The entry under this key, or null. */
+    public Entry get(Bytes key) {
+        byte[] v = store.get(key);
+        return v == null ? null : decode(key.get(), v);
     }
 
-    /** Up to {@code max} entries whose expiry is at or before {@code now}, oldest first. */
-    public List<Entry> due(long now, int max) {
-        List<Entry> due = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(null, upperBound(now))) {
-            while (it.hasNext() && due.size() < max) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                due.add(decode(kv.key.get(), kv.value));
-            }
-        }
-        return due;
+    public boolean contains(Bytes key) {
+        return store.get(key) != null;
     }
 
-    /** Up to {@code max} entries from {@code after} (exclusive; null = the start), in key order. */
-    public List<Entry> scan(Bytes after, int max) {
+    /** Up to {@code max} entries after {@code from} (exclusive) up to {@code to} (inclusive), in key order. */
+    public List<Entry> range(Bytes from, Bytes to, int max) {
         List<Entry> out = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(after, null)) {
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(from, to)) {
             while (it.hasNext() && out.size() < max) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                if (after != null && kv.key.equals(after)) {
+                if (from != null && kv.key.equals(from) || kv.key.get().length < HEAD) {
                     continue;
                 }
                 out.add(decode(kv.key.get(), kv.value));
@@ -90,64 +110,92 @@ public final class ExpiryIndex {
         return out;
     }
 
+    /** The smallest window class above {@code after}, or -1 when there is none. */
+    public long nextWindow(long after) {
+        if (after == Long.MAX_VALUE) {
+            return -1;
+        }
+        Bytes from = Bytes.wrap(ByteBuffer.allocate(8).putLong(after + 1).array());
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(from, null)) {
+            while (it.hasNext()) {
+                byte[] k = it.next().key.get();
+                if (k.length >= HEAD) {
+                    return ByteBuffer.wrap(k).getLong();
+                }
+            }
+        }
+        return -1;
+    }
+
     public long approximateSize() {
         return store.approximateNumEntries();
     }
 
-    public static Bytes key(long expiry, DataClass dataClass, String recordKey) {
-        byte[] k = recordKey.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(9 + k.length).putLong(Math.max(0, expiry))
-                .put((byte) dataClass.ordinal()).put(k).array());
+    public static Bytes key(long window, long callEnd, String recordId) {
+        byte[] k = recordId.getBytes(StandardCharsets.UTF_8);
+        return Bytes.wrap(ByteBuffer.allocate(HEAD + k.length).putLong(window).putLong(Math.max(0, callEnd)).put(k).array());
     }
 
-    /** The largest key with expiry {@code now}: every entry due at {@code now} sorts at or below it. */
-    private static Bytes upperBound(long now) {
-        byte[] b = ByteBuffer.allocate(9 + 1).putLong(Math.max(0, now)).put((byte) 0xFF).put((byte) 0xFF).array();
-        return Bytes.wrap(b);
+    /**
+     * The largest key of class {@code window} with call end {@code callEnd}: 0xFF never occurs in
+     * UTF-8, so every record id sorts below it.
+     */
+    public static Bytes bound(long window, long callEnd) {
+        return Bytes.wrap(ByteBuffer.allocate(HEAD + 1).putLong(window).putLong(Math.max(0, callEnd)).put((byte) 0xFF).array());
+    }
+
+    /** The first key of class {@code window}. */
+    public static Bytes start(long window) {
+        return Bytes.wrap(ByteBuffer.allocate(HEAD).putLong(window).putLong(0).array());
     }
 
     static byte[] value(Entry e) {
-        byte[] source = e.source().getBytes(StandardCharsets.UTF_8);
-        byte[] account = e.account() == null ? new byte[0] : e.account().getBytes(StandardCharsets.UTF_8);
-        int size = 8 + 8 + 4 + 1 + 2 + source.length + 2 + account.length + 1;
-        List<byte[]> tokens = new ArrayList<>();
-        for (String t : e.tokens()) {
-            byte[] b = t.getBytes(StandardCharsets.UTF_8);
-            tokens.add(b);
-            size += 1 + b.length;
+        byte[] account = e.account() == null ? null : e.account().getBytes(StandardCharsets.UTF_8);
+        int size = 1 + 8 + 1 + e.pseudoId().length + 4 + (account == null ? 0 : account.length) + 1;
+        for (byte[] t : e.tokens()) {
+            size += 1 + t.length;
         }
-        ByteBuffer v = ByteBuffer.allocate(size)
-                .putLong(e.callEnd()).putLong(e.arrival()).putInt(e.policyVersion())
-                .put((byte) ((e.policyChange() ? 1 : 0) | (e.account() == null ? 0 : 2)))
-                .putShort((short) source.length).put(source).putShort((short) account.length).put(account)
-                .put((byte) tokens.size());
-        tokens.forEach(b -> v.put((byte) b.length).put(b));
+        ByteBuffer v = ByteBuffer.allocate(size).put((byte) e.flags()).putLong(e.arrival())
+                .put((byte) e.pseudoId().length).put(e.pseudoId());
+        if (account == null) {
+            v.putInt(-1);
+        } else {
+            v.putInt(account.length).put(account);
+        }
+        v.put((byte) e.tokens().size());
+        e.tokens().forEach(t -> v.put((byte) t.length).put(t));
         return v.array();
     }
 
     static Entry decode(byte[] key, byte[] value) {
         ByteBuffer k = ByteBuffer.wrap(key);
-        long expiry = k.getLong();
-        DataClass dataClass = DataClass.values()[k.get()];
-        String recordKey = new String(key, 9, key.length - 9, StandardCharsets.UTF_8);
+        long window = k.getLong();
+        long callEnd = k.getLong();
+        String recordId = new String(key, HEAD, key.length - HEAD, StandardCharsets.UTF_8);
         ByteBuffer v = ByteBuffer.wrap(value);
-        long callEnd = v.getLong();
+        int flags = v.get();
         long arrival = v.getLong();
-        int version = v.getInt();
-        byte flags = v.get();
-        byte[] source = new byte[v.getShort()];
-        v.get(source);
-        byte[] account = new byte[v.getShort()];
-        v.get(account);
+        byte[] pseudo = new byte[v.get()];
+        v.get(pseudo);
+        int accountLength = v.getInt();
+        String account = null;
+        if (accountLength >= 0) {
+            byte[] a = new byte[accountLength];
+            v.get(a);
+            account = new String(a, StandardCharsets.UTF_8);
+        }
         int count = v.get();
-        List<String> tokens = new ArrayList<>(count);
+        List<byte[]> tokens = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
             byte[] t = new byte[v.get()];
             v.get(t);
-            tokens.add(new String(t, StandardCharsets.UTF_8));
+            tokens.add(t);
         }
-        return new Entry(expiry, dataClass, recordKey, callEnd, arrival, version, (flags & 1) != 0,
-                new String(source, StandardCharsets.UTF_8), (flags & 2) != 0 ? new String(account, StandardCharsets.UTF_8) : null,
-                tokens);
+        return new Entry(window, callEnd, recordId, flags, arrival, pseudo, account, tokens);
+    }
+
+    /** Unsigned byte order, the order of the store. */
+    public static int compare(Bytes a, Bytes b) {
+        return Arrays.compareUnsigned(a.get(), b.get());
     }
 }

@@ -10,9 +10,10 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Billing entries whose window closed while their account was under a legal hold, parked here
- * ({@code account | 0x00 | expiry-index key}) instead of being re-checked on every sweep. When the
- * hold is released, the sweep moves them back to the expiry index, overdue, and deletes them.
+ * Billing records whose window closed while their account was under a legal hold:
+ * {@code account | 0x00 | expiry-index key}, so a sweep need not re-check them one by one. The
+ * expiry-index entry stays (flagged parked); when the hold is released, the sweep deletes the
+ * billing record, overdue.
  */
 public final class HeldIndex {
 
@@ -24,32 +25,62 @@ public final class HeldIndex {
         this.store = store;
     }
 
-    public void park(ExpiryIndex.Entry e) {
-        store.put(key(e.account(), e.indexKey()), ExpiryIndex.value(e));
+    /** One parked record: its account and its expiry-index key. */
+    public record Parked(String account, Bytes indexKey) {
     }
 
-    public void remove(ExpiryIndex.Entry e) {
-        store.delete(key(e.account(), e.indexKey()));
+    public void park(String account, Bytes indexKey) {
+        store.put(key(account, indexKey), new byte[0]);
     }
 
-    /** Up to {@code max} parked entries in account order, starting after {@code afterAccount} (null = start). */
-    public List<ExpiryIndex.Entry> scan(String afterAccount, int max) {
+    public void remove(String account, Bytes indexKey) {
+        store.delete(key(account, indexKey));
+    }
+
+    /**
+     * Up to {@code max} parked records of accounts no longer held, in account order. A held
+     * account costs one look-up and a seek past its records, however many it has parked.
+     */
+    public List<Parked> released(java.util.function.Predicate<String> held, int max) {
+        List<Parked> out = new ArrayList<>();
         Bytes from = null;
-        if (afterAccount != null) {
-            byte[] a = afterAccount.getBytes(StandardCharsets.UTF_8);
-            byte[] f = java.util.Arrays.copyOf(a, a.length + 1);
-            f[a.length] = 1;
-            from = Bytes.wrap(f);
-        }
-        List<ExpiryIndex.Entry> out = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.range(from, null)) {
-            while (it.hasNext() && out.size() < max) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                byte[] k = kv.key.get();
-                int sep = indexOf(k);
-                byte[] indexKey = new byte[k.length - sep - 1];
-                System.arraycopy(k, sep + 1, indexKey, 0, indexKey.length);
-                out.add(ExpiryIndex.decode(indexKey, kv.value));
+        int accounts = 0;
+        while (out.size() < max && accounts++ < 100_000) {
+            String account = null;
+            boolean skip = false;
+            try (KeyValueIterator<Bytes, byte[]> it = store.range(from, null)) {
+                while (it.hasNext() && out.size() < max) {
+                    KeyValue<Bytes, byte[]> kv = it.next();
+                    byte[] k = kv.key.get();
+                    int sep = indexOf(k);
+                    if (sep < 0) {
+                        continue;
+                    }
+                    String a = new String(k, 0, sep, StandardCharsets.UTF_8);
+                    if (!a.equals(account)) {
+                        if (account != null) {
+                            break;
+                        }
+                        account = a;
+                        skip = held.test(a);
+                        if (skip) {
+                            break;
+                        }
+                    }
+                    byte[] indexKey = new byte[k.length - sep - 1];
+                    System.arraycopy(k, sep + 1, indexKey, 0, indexKey.length);
+                    out.add(new Parked(a, Bytes.wrap(indexKey)));
+                }
+            }
+            if (account == null) {
+                break;
+            }
+            byte[] a = account.getBytes(StandardCharsets.UTF_8);
+            byte[] next = java.util.Arrays.copyOf(a, a.length + 1);
+            next[a.length] = 1;
+            from = Bytes.wrap(next);
+            if (!skip && out.size() >= max) {
+                break;
             }
         }
         return out;

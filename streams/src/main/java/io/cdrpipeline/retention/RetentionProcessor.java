@@ -10,10 +10,15 @@ import io.cdrpipeline.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -21,28 +26,36 @@ import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.WindowStore;
 
 /**
- * Where data is deleted. Every billing record (and the analytics record made from it) gets an
- * expiry-index entry at call end + its window, and subject-index entries under its subject tokens.
- * A wall-clock punctuator — a legal deadline does not wait for new traffic — then, each sweep:
- * re-dates entries of an older policy version; carries out new erasure requests (analytics at
- * once, billing at once unless its account is on legal hold); returns entries of released holds,
- * overdue; and deletes every entry that is due, parking billing entries of held accounts. Each
- * deletion is a tombstone, a receipt, and the removal of every store entry derived from the
- * record (index, subject index, dedupe), so the changelogs get tombstones too. Work per sweep is
- * bounded by {@code sweep-max-records}, keeping a backlog inside the exactly-once transaction
- * timeout; the next sweep continues where this one stopped.
+ * Where data is deleted. Every unique billing record (and the analytics record made from it)
+ * gets one expiry-index entry, and derived subject-index entries under its subject tokens. A
+ * wall-clock punctuator — a legal deadline does not wait for new traffic — then, each sweep:
+ * moves entries whose source's billing window a new policy changed; carries out new erasure
+ * requests (analytics at once, billing at once unless its account is on legal hold); deletes the
+ * billing records of released holds, overdue; and, per window class, advances two cursors —
+ * analytics up to {@code now - analytics window}, billing up to {@code now - billing window} —
+ * deleting what they pass (a parked billing record of a held account excepted). An entry goes
+ * when both its records are gone. Each deletion is a tombstone and a receipt; removing the entry
+ * writes the changelog's tombstone. Work per sweep is bounded by {@code sweep-max-records},
+ * keeping a backlog inside the exactly-once transaction timeout; the next step continues from the
+ * cursors.
+ *
+ * <p>A CDR arriving with a window already closed (behind a cursor) is deleted as it is written.
  */
 public final class RetentionProcessor implements Processor<String, BillingRecord, String, RetentionEvent> {
 
     public static final String META_STORE = "retention-meta";
     private static final String POLICY_VERSION = "policy-version";
     private static final String REINDEX_CURSOR = "reindex-cursor";
+    private static final String ANALYTICS_WINDOW = "analytics-window";
+    private static final String CURSOR = "cursor|";
+    private static final String SUBJECT_GENERATION = "subject-index-generation";
     private static final String ERASED = "erased|";
-    private static final java.time.Duration CATCH_UP = java.time.Duration.ofMillis(200);
-    /** A key no record can have (record keys never start with a NUL byte). */
+    private static final Duration CATCH_UP = Duration.ofMillis(200);
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+    private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
+    /** A key no entry can have (entry keys are at least 16 bytes long). */
     private static final Bytes KEEP_ALIVE = Bytes.wrap(new byte[] {0, 'k', 'e', 'e', 'p'});
 
     private final RetentionPolicy policy;
@@ -50,31 +63,30 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private final RetentionMetrics metrics;
     private final String billingTopic;
     private final String analyticsTopic;
-    private final String dedupeStore;
     private final boolean withSubjects;
     private final AvroSerde<ErasureRequest> requests = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
+    private final Map<Long, Bytes> analyticsCursors = new HashMap<>();
+    private final Map<Long, Bytes> billingCursors = new HashMap<>();
     private ProcessorContext<String, RetentionEvent> context;
     private KeyValueStore<Bytes, byte[]> indexStore;
-    private KeyValueStore<Bytes, byte[]> subjectStore;
     private KeyValueStore<Bytes, byte[]> heldStore;
     private ExpiryIndex index;
     private SubjectIndex subjectIndex;
     private HeldIndex held;
     private Subjects subjects;
     private KeyValueStore<String, byte[]> meta;
-    private WindowStore<String, Long> dedupe;
     private Pseudonymizer pseudonymizer;
     private MessageDigest sha256;
+    private boolean ready;
     private boolean behind;
 
     public RetentionProcessor(RetentionPolicy policy, Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics,
-            String billingTopic, String analyticsTopic, String dedupeStore, boolean withSubjects) {
+            String billingTopic, String analyticsTopic, boolean withSubjects) {
         this.policy = policy;
         this.pseudonymizers = pseudonymizers;
         this.metrics = metrics;
         this.billingTopic = billingTopic;
         this.analyticsTopic = analyticsTopic;
-        this.dedupeStore = dedupeStore;
         this.withSubjects = withSubjects;
     }
 
@@ -82,13 +94,11 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     public void init(ProcessorContext<String, RetentionEvent> context) {
         this.context = context;
         this.indexStore = context.getStateStore(ExpiryIndex.STORE);
-        this.subjectStore = context.getStateStore(SubjectIndex.STORE);
         this.heldStore = context.getStateStore(HeldIndex.STORE);
         this.index = new ExpiryIndex(indexStore);
-        this.subjectIndex = new SubjectIndex(subjectStore);
+        this.subjectIndex = new SubjectIndex(context.getStateStore(SubjectIndex.STORE));
         this.held = new HeldIndex(heldStore);
         this.meta = context.getStateStore(META_STORE);
-        this.dedupe = dedupeStore == null ? null : context.getStateStore(dedupeStore);
         this.subjects = withSubjects
                 ? new Subjects(context.getStateStore(Subjects.HOLDS_STORE), context.getStateStore(Subjects.ERASURES_STORE))
                 : new Subjects(null, null);
@@ -111,46 +121,122 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
 
     @Override
     public void process(Record<String, BillingRecord> record) {
+        ensureReady();
         BillingRecord b = record.value();
-        long end = b.getEndTime().toEpochMilli();
-        List<String> tokens = pseudonymizer.subjectTokens(b);
-        long billingExpiry = end + policy.billingWindow(b.getSource()).toMillis();
-        long analyticsExpiry = end + policy.window(DataClass.ANALYTICS).toMillis();
-        String pseudoId = pseudonymizer.pseudoRecordId(b);
-        index.put(new ExpiryIndex.Entry(billingExpiry, DataClass.BILLING, record.key(), end, record.timestamp(),
-                policy.version(), false, b.getSource(), b.getAccount(), tokens));
-        if (!subjects.anyErasure() || !subjects.erased(tokens)) {
-            // An erased subject stays erased: its late CDRs never reach analytics (see PseudonymizeProcessor).
-            index.put(new ExpiryIndex.Entry(analyticsExpiry, DataClass.ANALYTICS, pseudoId, end, record.timestamp(),
-                    policy.version(), false, b.getSource(), null, null));
+        List<String> tokenStrings = pseudonymizer.subjectTokens(b);
+        List<byte[]> tokens = new ArrayList<>(tokenStrings.size());
+        tokenStrings.forEach(t -> tokens.add(BASE64URL_DECODER.decode(t)));
+        // An erased subject stays erased: its late CDRs never reach analytics (see PseudonymizeProcessor).
+        boolean analyticsWritten = !subjects.anyErasure() || !subjects.erased(tokenStrings);
+        ExpiryIndex.Entry e = new ExpiryIndex.Entry(policy.billingWindow(b.getSource()).toMillis(),
+                b.getEndTime().toEpochMilli(), record.key(), analyticsWritten ? 0 : ExpiryIndex.ANALYTICS_DONE,
+                record.timestamp(), BASE64URL_DECODER.decode(pseudonymizer.pseudoRecordId(b)), b.getAccount(), tokens);
+        long now = context.currentSystemTimeMs();
+        // Arrived with a window already closed and passed by its cursor: delete it as it is written.
+        if (!e.has(ExpiryIndex.ANALYTICS_DONE) && behind(DataClass.ANALYTICS, e)) {
+            deleteAnalytics(e, DeletionReason.WINDOW_CLOSED, e.callEnd() + analyticsWindow(), now);
+            e = e.with(ExpiryIndex.ANALYTICS_DONE);
         }
-        for (String t : tokens) {
-            subjectIndex.put(t, record.key(), billingExpiry, analyticsExpiry, pseudoId);
+        if (behind(DataClass.BILLING, e)) {
+            if (subjects.held(e.account())) {
+                held.park(e.account(), e.key());
+                e = e.with(ExpiryIndex.PARKED);
+            } else {
+                deleteBilling(e, DeletionReason.WINDOW_CLOSED, e.callEnd() + e.window(), now);
+                e = e.with(ExpiryIndex.BILLING_DONE);
+            }
         }
+        if (e.has(ExpiryIndex.ANALYTICS_DONE) && e.has(ExpiryIndex.BILLING_DONE)) {
+            return;
+        }
+        index.put(e);
+        subjectIndex.add(e);
     }
 
     /** One sweep at wall-clock time {@code now}. */
     void sweep(long now) {
+        ensureReady();
         keepChangelogsRolling();
         int budget = policy.sweepMaxRecords();
-        budget -= reindexStep(budget);
-        budget -= erasureStep(budget, now);
-        budget -= releaseStep(budget);
-        if (budget <= 0) {
-            behind = true;
-            return;
-        }
-        List<ExpiryIndex.Entry> due = index.due(now, budget);
-        behind = due.size() >= budget;
-        for (ExpiryIndex.Entry e : due) {
-            if (e.dataClass() == DataClass.BILLING && subjects.held(e.account())) {
-                index.delete(e);
-                held.park(e);
-            } else {
-                delete(e, e.policyChange() ? DeletionReason.POLICY_CHANGE : DeletionReason.WINDOW_CLOSED, windowClose(e), now);
+        int used = reindexStep(budget, now);
+        used += erasureStep(budget - used, now);
+        used += releaseStep(budget - used, now);
+        for (long w = index.nextWindow(-1); w >= 0 && used < budget; w = index.nextWindow(w)) {
+            used += advance(w, DataClass.ANALYTICS, now - analyticsWindow(), budget - used, now);
+            if (used < budget) {
+                used += advance(w, DataClass.BILLING, now - w, budget - used, now);
             }
         }
-        metrics.recordSweep(due.size(), index.approximateSize());
+        behind = used >= budget;
+        if (!behind && (meta.get(ANALYTICS_WINDOW) == null || previousAnalyticsWindow() != analyticsWindow())) {
+            meta.put(ANALYTICS_WINDOW, Long.toString(analyticsWindow()).getBytes(StandardCharsets.UTF_8));
+        }
+        metrics.recordSweep(used, index.approximateSize());
+    }
+
+    /**
+     * Moves the cursor of one deletion in one window class up to call end {@code target},
+     * deleting the records it passes; returns the entries it visited (at most {@code max}).
+     */
+    private int advance(long window, DataClass kind, long target, int max, long now) {
+        Bytes cursor = cursor(kind, window);
+        Bytes to = ExpiryIndex.bound(window, target);
+        if (cursor != null && ExpiryIndex.compare(cursor, to) >= 0) {
+            return 0;
+        }
+        List<ExpiryIndex.Entry> due = index.range(cursor == null ? ExpiryIndex.start(window) : cursor, to, max);
+        long previousAnalyticsWindow = previousAnalyticsWindow();
+        for (ExpiryIndex.Entry e : due) {
+            if (kind == DataClass.ANALYTICS) {
+                if (!e.has(ExpiryIndex.ANALYTICS_DONE)) {
+                    long close = e.callEnd() + analyticsWindow();
+                    deleteAnalytics(e, e.callEnd() + previousAnalyticsWindow > now
+                            ? DeletionReason.POLICY_CHANGE : DeletionReason.WINDOW_CLOSED, close, now);
+                }
+                setCursor(kind, window, e.key());
+                if (billingDone(e)) {
+                    remove(e);
+                }
+            } else {
+                setCursor(kind, window, e.key());
+                if (e.has(ExpiryIndex.BILLING_DONE) || e.has(ExpiryIndex.PARKED)) {
+                    continue;
+                }
+                if (subjects.held(e.account())) {
+                    held.park(e.account(), e.key());
+                    index.put(e.with(ExpiryIndex.PARKED));
+                    continue;
+                }
+                deleteBilling(e, DeletionReason.WINDOW_CLOSED, e.callEnd() + window, now);
+                if (analyticsDone(e)) {
+                    remove(e);
+                }
+            }
+        }
+        if (due.size() < max) {
+            setCursor(kind, window, to);
+        }
+        saveCursor(kind, window);
+        return due.size();
+    }
+
+    private boolean analyticsDone(ExpiryIndex.Entry e) {
+        return e.has(ExpiryIndex.ANALYTICS_DONE) || behind(DataClass.ANALYTICS, e);
+    }
+
+    private boolean billingDone(ExpiryIndex.Entry e) {
+        return e.has(ExpiryIndex.BILLING_DONE) || !e.has(ExpiryIndex.PARKED) && behind(DataClass.BILLING, e);
+    }
+
+    /** Whether the cursor of {@code kind} in the entry's class has passed it: its deletion is done (or due now). */
+    private boolean behind(DataClass kind, ExpiryIndex.Entry e) {
+        Bytes cursor = cursor(kind, e.window());
+        return cursor != null && ExpiryIndex.compare(e.key(), cursor) <= 0;
+    }
+
+    private void remove(ExpiryIndex.Entry e) {
+        index.delete(e.key());
+        subjectIndex.remove(e);
     }
 
     /**
@@ -160,37 +246,32 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
      * within segment.ms and the cleaner can do its work.
      */
     private void keepChangelogsRolling() {
-        for (KeyValueStore<Bytes, byte[]> store : new KeyValueStore[] {indexStore, subjectStore, heldStore}) {
+        for (KeyValueStore<Bytes, byte[]> store : List.of(indexStore, heldStore)) {
             store.put(KEEP_ALIVE, new byte[0]);
             store.delete(KEEP_ALIVE);
         }
         meta.put("keep-alive", new byte[0]);
         meta.delete("keep-alive");
-        if (dedupe != null) {
-            long now = context.currentSystemTimeMs();
-            dedupe.put("\u0000keep", now, now);
-            dedupe.put("\u0000keep", null, now);
-        }
     }
 
-    private void delete(ExpiryIndex.Entry e, DeletionReason reason, long deadline, long now) {
-        String topic = e.dataClass() == DataClass.BILLING ? billingTopic : analyticsTopic;
-        String hash = keyHash(topic, e.key());
-        context.forward(new Record<>(e.key(), RetentionEvent.tombstone(e.dataClass()), now));
+    private void deleteAnalytics(ExpiryIndex.Entry e, DeletionReason reason, long deadline, long now) {
+        emit(DataClass.ANALYTICS, analyticsTopic, BASE64URL.encodeToString(e.pseudoId()), e.arrival(), reason, deadline, now);
+    }
+
+    private void deleteBilling(ExpiryIndex.Entry e, DeletionReason reason, long deadline, long now) {
+        emit(DataClass.BILLING, billingTopic, e.recordId(), e.arrival(), reason, deadline, now);
+    }
+
+    private void emit(DataClass dataClass, String topic, String key, long arrival, DeletionReason reason, long deadline,
+            long now) {
+        String hash = keyHash(topic, key);
+        context.forward(new Record<>(key, RetentionEvent.tombstone(dataClass), now));
         context.forward(new Record<>(hash, RetentionEvent.receipt(AuditReceipt.newBuilder()
-                .setKeyHash(hash).setTopic(topic).setDataClass(e.dataClass()).setCount(1)
+                .setKeyHash(hash).setTopic(topic).setDataClass(dataClass).setCount(1)
                 .setPolicyVersion(policy.version()).setReason(reason)
                 .setWindowClose(Instant.ofEpochMilli(deadline)).setEmittedAt(Instant.ofEpochMilli(now))
-                .setArrivedAfterClose(e.arrival() > deadline).build()), now));
-        index.delete(e);
-        if (e.dataClass() == DataClass.BILLING) {
-            e.tokens().forEach(t -> subjectIndex.delete(t, e.key()));
-            if (dedupe != null) {
-                // A null put deletes the dedupe entry for this record id (and logs a changelog tombstone).
-                dedupe.put(e.key(), null, e.arrival());
-            }
-        }
-        metrics.recordDeleted(e.dataClass(), now - Math.max(deadline, e.arrival()));
+                .setArrivedAfterClose(arrival > deadline).build()), now));
+        metrics.recordDeleted(dataClass, now - Math.max(deadline, arrival));
     }
 
     /** Carries out erasure requests this task has not yet done; returns the records it touched. */
@@ -207,18 +288,32 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             if (used[0] >= budget) {
                 return;
             }
-            List<SubjectIndex.Hit> hits = subjectIndex.records(token, budget - used[0]);
+            List<SubjectIndex.Hit> hits = hits(token, budget - used[0]);
             long requested = request.getRequestedAt().toEpochMilli();
             for (SubjectIndex.Hit h : hits) {
-                ExpiryIndex.Entry a = index.get(h.analyticsExpiry(), DataClass.ANALYTICS, h.pseudoRecordId());
-                if (a != null) {
-                    delete(a, DeletionReason.ERASURE_REQUEST, requested, now);
+                ExpiryIndex.Entry e = index.get(h.indexKey());
+                if (e == null) {
+                    subjectIndex.delete(h.subjectKey());   // left over from an aborted transaction
+                    continue;
                 }
-                ExpiryIndex.Entry b = index.get(h.billingExpiry(), DataClass.BILLING, h.recordId());
-                if (b != null && !subjects.held(b.account())) {
-                    delete(b, DeletionReason.ERASURE_REQUEST, requested, now);
+                ExpiryIndex.Entry updated = e;
+                if (!analyticsDone(e)) {
+                    deleteAnalytics(e, DeletionReason.ERASURE_REQUEST, requested, now);
+                    updated = updated.with(ExpiryIndex.ANALYTICS_DONE);
                 }
-                // A held billing record stays indexed: it goes when the hold ends or its window closes, whichever is later.
+                // A held billing record stays: it goes when the hold ends or its window closes, whichever is later.
+                if (!billingDone(e) && !subjects.held(e.account())) {
+                    deleteBilling(e, DeletionReason.ERASURE_REQUEST, requested, now);
+                    if (e.has(ExpiryIndex.PARKED)) {
+                        held.remove(e.account(), e.key());
+                    }
+                    updated = updated.with(ExpiryIndex.BILLING_DONE).without(ExpiryIndex.PARKED);
+                }
+                if (analyticsDone(updated) && billingDone(updated)) {
+                    remove(updated);
+                } else if (updated.flags() != e.flags()) {
+                    index.put(updated);
+                }
             }
             used[0] += Math.max(1, hits.size());
             if (used[0] < budget) {
@@ -230,58 +325,153 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         return used[0];
     }
 
-    /** Moves parked entries of accounts whose holds have all been released back into the index, overdue. */
-    private int releaseStep(int budget) {
-        List<ExpiryIndex.Entry> parked = held.scan(null, budget);
-        List<ExpiryIndex.Entry> released = new ArrayList<>();
-        for (ExpiryIndex.Entry e : parked) {
-            if (!subjects.held(e.account())) {
-                released.add(e);
-            }
+    private List<SubjectIndex.Hit> hits(String token, int max) {
+        try {
+            return subjectIndex.records(BASE64URL_DECODER.decode(token), max);
+        } catch (IllegalArgumentException notAToken) {
+            return List.of();   // no record can carry it
         }
-        for (ExpiryIndex.Entry e : released) {
-            held.remove(e);
-            index.put(e);
+    }
+
+    /** Deletes, overdue, the billing records parked under accounts whose holds have all been released. */
+    private int releaseStep(int budget, long now) {
+        List<HeldIndex.Parked> released = held.released(subjects::held, budget);
+        for (HeldIndex.Parked p : released) {
+            held.remove(p.account(), p.indexKey());
+            ExpiryIndex.Entry e = index.get(p.indexKey());
+            if (e == null || !e.has(ExpiryIndex.PARKED)) {
+                continue;
+            }
+            deleteBilling(e, DeletionReason.WINDOW_CLOSED, e.callEnd() + e.window(), now);
+            ExpiryIndex.Entry updated = e.with(ExpiryIndex.BILLING_DONE).without(ExpiryIndex.PARKED);
+            if (analyticsDone(updated)) {
+                remove(updated);
+            } else {
+                index.put(updated);
+            }
         }
         return released.size();
     }
 
     /**
-     * Re-dates entries written under an older policy version, scanning at most {@code budget}
-     * entries; returns how many it re-dated (the sweep's budget pays only for real work).
+     * After a policy change, moves entries whose source's billing window changed to their new
+     * class, scanning at most {@code budget} entries; a record the new window puts in the past is
+     * deleted there and then (reason: policy change). Returns how many entries it moved.
      */
-    private int reindexStep(int budget) {
+    private int reindexStep(int budget, long now) {
         byte[] stored = meta.get(POLICY_VERSION);
         if (stored != null && Integer.parseInt(new String(stored, StandardCharsets.UTF_8)) == policy.version()) {
             return 0;
         }
         byte[] cursor = meta.get(REINDEX_CURSOR);
-        List<ExpiryIndex.Entry> batch = index.scan(cursor == null ? null : Bytes.wrap(cursor), budget);
+        List<ExpiryIndex.Entry> batch = index.range(cursor == null ? null : Bytes.wrap(cursor), null, budget);
         int moved = 0;
         for (ExpiryIndex.Entry e : batch) {
-            if (e.policyVersion() == policy.version()) {
+            long window = policy.billingWindow(e.source()).toMillis();
+            if (window == e.window()) {
                 continue;
             }
             moved++;
-            long expiry = e.callEnd() + window(e).toMillis();
-            index.delete(e);
-            index.put(e.withExpiry(expiry, policy.version(), expiry < e.expiry()));
+            index.delete(e.key());
+            subjectIndex.remove(e);
+            ExpiryIndex.Entry m = e.inWindow(window);
+            if (analyticsDone(e)) {
+                m = m.with(ExpiryIndex.ANALYTICS_DONE);
+            }
+            if (billingDone(e)) {
+                m = m.with(ExpiryIndex.BILLING_DONE);
+            }
+            if (e.has(ExpiryIndex.PARKED)) {
+                held.remove(e.account(), e.key());
+                m = m.without(ExpiryIndex.PARKED);
+            }
+            if (!m.has(ExpiryIndex.BILLING_DONE) && m.callEnd() + window <= now) {
+                if (subjects.held(m.account())) {
+                    held.park(m.account(), m.key());
+                    m = m.with(ExpiryIndex.PARKED);
+                } else {
+                    deleteBilling(m, m.callEnd() + e.window() > now ? DeletionReason.POLICY_CHANGE
+                            : DeletionReason.WINDOW_CLOSED, m.callEnd() + window, now);
+                    m = m.with(ExpiryIndex.BILLING_DONE);
+                }
+            }
+            if (!m.has(ExpiryIndex.ANALYTICS_DONE) && m.callEnd() + analyticsWindow() <= now) {
+                deleteAnalytics(m, m.callEnd() + previousAnalyticsWindow() > now ? DeletionReason.POLICY_CHANGE
+                        : DeletionReason.WINDOW_CLOSED, m.callEnd() + analyticsWindow(), now);
+                m = m.with(ExpiryIndex.ANALYTICS_DONE);
+            }
+            if (!(m.has(ExpiryIndex.ANALYTICS_DONE) && m.has(ExpiryIndex.BILLING_DONE))) {
+                index.put(m);
+                subjectIndex.add(m);
+            }
         }
         if (batch.size() < budget) {
             meta.put(POLICY_VERSION, Integer.toString(policy.version()).getBytes(StandardCharsets.UTF_8));
             meta.delete(REINDEX_CURSOR);
         } else {
-            meta.put(REINDEX_CURSOR, batch.get(batch.size() - 1).indexKey().get());
+            meta.put(REINDEX_CURSOR, batch.get(batch.size() - 1).key().get());
         }
         return moved;
     }
 
-    private java.time.Duration window(ExpiryIndex.Entry e) {
-        return e.dataClass() == DataClass.BILLING ? policy.billingWindow(e.source()) : policy.window(e.dataClass());
+    /**
+     * The subject index has no changelog; before the task uses it, make sure it is the one this
+     * state belongs to (same generation as the logged meta store), else rebuild it. A new
+     * generation is then recorded in both, so whoever owned the task next is told apart.
+     */
+    private void ensureReady() {
+        if (ready) {
+            return;
+        }
+        byte[] logged = meta.get(SUBJECT_GENERATION);
+        byte[] local = subjectIndex.generation();
+        byte[] next = new byte[16];
+        new SecureRandom().nextBytes(next);
+        if (logged == null || local == null || !java.util.Arrays.equals(logged, local)) {
+            subjectIndex.rebuild(index, next);
+        } else {
+            subjectIndex.mark(next);
+        }
+        meta.put(SUBJECT_GENERATION, next);
+        ready = true;
     }
 
-    private long windowClose(ExpiryIndex.Entry e) {
-        return e.callEnd() + window(e).toMillis();
+    private long analyticsWindow() {
+        return policy.window(DataClass.ANALYTICS).toMillis();
+    }
+
+    /** The analytics window the cursors last moved under (to tell a policy change's deletions apart). */
+    private long previousAnalyticsWindow() {
+        byte[] stored = meta.get(ANALYTICS_WINDOW);
+        return stored == null ? analyticsWindow() : Long.parseLong(new String(stored, StandardCharsets.UTF_8));
+    }
+
+    /** The cursor of one deletion in one class (null: nothing passed yet), read from the meta store once. */
+    private Bytes cursor(DataClass kind, long window) {
+        Map<Long, Bytes> cache = kind == DataClass.ANALYTICS ? analyticsCursors : billingCursors;
+        Bytes c = cache.get(window);
+        if (c == null && !cache.containsKey(window)) {
+            byte[] stored = meta.get(cursorName(kind, window));
+            c = stored == null ? null : Bytes.wrap(stored);
+            cache.put(window, c);
+        }
+        return c;
+    }
+
+    /** Moves a cursor in memory; {@link #saveCursor} writes it once per step. */
+    private void setCursor(DataClass kind, long window, Bytes position) {
+        (kind == DataClass.ANALYTICS ? analyticsCursors : billingCursors).put(window, position);
+    }
+
+    private void saveCursor(DataClass kind, long window) {
+        Bytes c = cursor(kind, window);
+        if (c != null) {
+            meta.put(cursorName(kind, window), c.get());
+        }
+    }
+
+    private static String cursorName(DataClass kind, long window) {
+        return CURSOR + kind.name().charAt(0) + '|' + window;
     }
 
     private String keyHash(String topic, String key) {
@@ -290,4 +480,5 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         sha256.update((byte) 0);
         return HexFormat.of().formatHex(sha256.digest(key.getBytes(StandardCharsets.UTF_8)), 0, 16);
     }
+
 }

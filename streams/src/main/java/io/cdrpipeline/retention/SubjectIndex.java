@@ -10,13 +10,21 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Which records belong to a subject, keyed by the subject's token (a pseudonym, never a clear
- * number): {@code token | 0x00 | record id} → where the record's billing and analytics entries sit
- * in the expiry index. An erasure request is a prefix scan here.
+ * Which retained CDRs belong to a subject, keyed by the subject's token (a pseudonym, never a
+ * clear number): {@code 0x01 | token | record id} → the record's expiry-index key. An erasure
+ * request is a prefix scan here.
+ *
+ * <p>It is derived data: every entry follows from an expiry-index entry's tokens, so the store
+ * has no changelog (writing one would cost up to three more transactional records per CDR).
+ * Instead it carries a generation mark that must equal the one in the logged meta store; when
+ * they differ — a fresh or stale state directory, another instance having owned the task — the
+ * index is rebuilt from the expiry index before the task does anything else.
  */
 public final class SubjectIndex {
 
     public static final String STORE = "subject-index";
+    private static final Bytes GENERATION = Bytes.wrap(new byte[] {0, 'g', 'e', 'n'});
+    private static final byte ENTRY = 1;
 
     private final KeyValueStore<Bytes, byte[]> store;
 
@@ -24,47 +32,73 @@ public final class SubjectIndex {
         this.store = store;
     }
 
-    /** One record of a subject: its id, analytics key, and the expiries of both index entries. */
-    public record Hit(String token, String recordId, long billingExpiry, long analyticsExpiry, String pseudoRecordId) {
+    /** One record of a subject: where its subject entry and its expiry-index entry are. */
+    public record Hit(Bytes subjectKey, Bytes indexKey) {
     }
 
-    public void put(String token, String recordId, long billingExpiry, long analyticsExpiry, String pseudoRecordId) {
-        byte[] pseudo = pseudoRecordId.getBytes(StandardCharsets.UTF_8);
-        store.put(key(token, recordId),
-                ByteBuffer.allocate(16 + pseudo.length).putLong(billingExpiry).putLong(analyticsExpiry).put(pseudo).array());
+    public void add(ExpiryIndex.Entry e) {
+        byte[] target = e.key().get();
+        for (byte[] token : e.tokens()) {
+            store.put(key(token, e.recordId()), target);
+        }
     }
 
-    public void delete(String token, String recordId) {
-        store.delete(key(token, recordId));
+    public void remove(ExpiryIndex.Entry e) {
+        for (byte[] token : e.tokens()) {
+            store.delete(key(token, e.recordId()));
+        }
     }
 
-    public List<Hit> records(String token, int max) {
-        byte[] t = token.getBytes(StandardCharsets.UTF_8);
-        Bytes from = Bytes.wrap(ByteBuffer.allocate(t.length + 1).put(t).put((byte) 0).array());
-        Bytes to = Bytes.wrap(ByteBuffer.allocate(t.length + 1).put(t).put((byte) 1).array());
+    public void delete(Bytes subjectKey) {
+        store.delete(subjectKey);
+    }
+
+    public List<Hit> records(byte[] token, int max) {
+        Bytes from = Bytes.wrap(ByteBuffer.allocate(token.length + 1).put(ENTRY).put(token).array());
+        Bytes to = Bytes.wrap(ByteBuffer.allocate(token.length + 2).put(ENTRY).put(token).put((byte) 0xFF).array());
         List<Hit> hits = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.range(from, to)) {
             while (it.hasNext() && hits.size() < max) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                byte[] k = kv.key.get();
-                if (k.length <= t.length + 1 || k[t.length] != 0) {
-                    continue;
-                }
-                ByteBuffer v = ByteBuffer.wrap(kv.value);
-                long billing = v.getLong();
-                long analytics = v.getLong();
-                byte[] pseudo = new byte[v.remaining()];
-                v.get(pseudo);
-                hits.add(new Hit(token, new String(k, t.length + 1, k.length - t.length - 1, StandardCharsets.UTF_8),
-                        billing, analytics, new String(pseudo, StandardCharsets.UTF_8)));
+                hits.add(new Hit(kv.key, Bytes.wrap(kv.value)));
             }
         }
         return hits;
     }
 
-    private static Bytes key(String token, String recordId) {
-        byte[] t = token.getBytes(StandardCharsets.UTF_8);
+    public byte[] generation() {
+        return store.get(GENERATION);
+    }
+
+    /** Empties the index and rebuilds it from every expiry-index entry; returns how many entries it indexed. */
+    public long rebuild(ExpiryIndex index, byte[] generation) {
+        List<Bytes> old = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            it.forEachRemaining(kv -> old.add(kv.key));
+        }
+        old.forEach(store::delete);
+        long n = 0;
+        Bytes after = null;
+        List<ExpiryIndex.Entry> batch;
+        do {
+            batch = index.range(after, null, 10_000);
+            for (ExpiryIndex.Entry e : batch) {
+                add(e);
+                after = e.key();
+                n++;
+            }
+        } while (!batch.isEmpty());
+        store.put(GENERATION, generation);
+        return n;
+    }
+
+    /** Records a new generation (the index is known to match the logged state). */
+    public void mark(byte[] generation) {
+        store.put(GENERATION, generation);
+    }
+
+    private static Bytes key(byte[] token, String recordId) {
         byte[] r = recordId.getBytes(StandardCharsets.UTF_8);
-        return Bytes.wrap(ByteBuffer.allocate(t.length + 1 + r.length).put(t).put((byte) 0).put(r).array());
+        return Bytes.wrap(ByteBuffer.allocate(1 + token.length + r.length).put(ENTRY).put(token).put(r).array());
     }
 }

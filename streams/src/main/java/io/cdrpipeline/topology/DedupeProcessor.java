@@ -1,49 +1,49 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.retention.ExpiryIndex;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.BillingRecord;
-import java.time.Duration;
+import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.WindowStore;
-import org.apache.kafka.streams.state.WindowStoreIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Drops a CDR whose record id was already seen within the dedupe window (measured on record
- * timestamps, i.e. arrival time), and counts it. The window store forgets ids segment by segment
- * once they are older than the window, so the store stays bounded without a scan. Records are
- * keyed by record id before they get here, so every copy of a CDR meets the same store.
+ * Drops a CDR that is already retained, and counts it. No store of its own: a CDR's expiry-index
+ * key (billing window, call end, record id) follows from the CDR, so a resend looks itself up
+ * there — one read, no extra write per CDR. A CDR counts as seen for as long as either of its
+ * records is kept; after both are deleted, a resend is a new CDR (and is deleted again when its
+ * window is past). Records are keyed by record id, and copies of a CDR share a partition, so
+ * every copy meets the same store.
  */
 final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, BillingRecord> {
 
-    static final String STORE = "dedupe-store";
-
-    private final long windowMs;
+    private final RetentionPolicy policy;
     private final IngestMetrics metrics;
     private FixedKeyProcessorContext<String, BillingRecord> context;
-    private WindowStore<String, Long> seen;
+    private KeyValueStore<Bytes, byte[]> index;
 
-    DedupeProcessor(Duration window, IngestMetrics metrics) {
-        this.windowMs = window.toMillis();
+    DedupeProcessor(RetentionPolicy policy, IngestMetrics metrics) {
+        this.policy = policy;
         this.metrics = metrics;
     }
 
     @Override
     public void init(FixedKeyProcessorContext<String, BillingRecord> context) {
         this.context = context;
-        this.seen = context.getStateStore(STORE);
+        this.index = context.getStateStore(ExpiryIndex.STORE);
     }
 
     @Override
     public void process(FixedKeyRecord<String, BillingRecord> record) {
-        long ts = record.timestamp();
-        try (WindowStoreIterator<Long> earlier = seen.fetch(record.key(), ts - windowMs, ts + windowMs)) {
-            if (earlier.hasNext()) {
-                metrics.recordDuplicate();
-                return;
-            }
+        BillingRecord b = record.value();
+        Bytes key = ExpiryIndex.key(policy.billingWindow(b.getSource()).toMillis(), b.getEndTime().toEpochMilli(),
+                record.key());
+        if (index.get(key) != null) {
+            metrics.recordDuplicate();
+            return;
         }
-        seen.put(record.key(), ts, ts);
         context.forward(record);
     }
 }

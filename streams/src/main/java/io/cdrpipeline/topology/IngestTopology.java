@@ -7,12 +7,10 @@ import io.cdrpipeline.normalize.NumberNormalizer;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.BillingRecord;
-import java.time.Duration;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
@@ -22,7 +20,6 @@ import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.kstream.Repartitioned;
-import org.apache.kafka.streams.state.Stores;
 
 /**
  * The ingest topology: {@code cdr.raw} → parse and normalise → rejected records to
@@ -51,7 +48,6 @@ public final class IngestTopology {
         Supplier<Pseudonymizer> pseudonymizers = () -> new Pseudonymizer(keys, facts);
 
         StreamsBuilder builder = new StreamsBuilder();
-        addStores(builder, config.duration("dedupe.window"), policy);
         RetentionTopology.addStores(builder, policy, topics);
         builder.stream(topics.raw().name(), topics.raw().consumed("cdr-raw-source"))
                 .processValues(() -> new ParseProcessor(parsers, metrics), Named.as("parse-and-normalize"))
@@ -63,18 +59,16 @@ public final class IngestTopology {
                         "rejected"))
                 .defaultBranch(Branched.withConsumer(
                         accepted -> {
-                            KStream<String, BillingRecord> unique = dedupe(accepted, config, metrics);
+                            KStream<String, BillingRecord> unique = dedupe(accepted, config, policy, metrics);
                             splitByPurpose(unique, topics, pseudonymizers, metrics);
-                            RetentionTopology.sweepInto(unique, topics, policy, pseudonymizers, retentionMetrics,
-                                    DedupeProcessor.STORE);
+                            RetentionTopology.sweepInto(unique, topics, policy, pseudonymizers, retentionMetrics);
                         },
                         "accepted"));
         return builder.build();
     }
 
     private static KStream<String, BillingRecord> dedupe(KStream<byte[], ParsedRaw> accepted, PipelineConfig config,
-            IngestMetrics metrics) {
-        Duration window = config.duration("dedupe.window");
+            RetentionPolicy policy, IngestMetrics metrics) {
         KStream<String, BillingRecord> byRecordId = accepted.map(
                 (key, parsed) -> {
                     BillingRecord billing = parsed.outcome().record().toBilling();
@@ -86,8 +80,8 @@ public final class IngestTopology {
             byRecordId = byRecordId.repartition(Repartitioned.with(Serdes.String(), Topics.billingSerde())
                     .withName("by-record-id"));
         }
-        return byRecordId.processValues(() -> new DedupeProcessor(window, metrics), Named.as("dedupe"),
-                DedupeProcessor.STORE);
+        return byRecordId.processValues(() -> new DedupeProcessor(policy, metrics), Named.as("dedupe"),
+                ExpiryIndex.STORE);
     }
 
     private static void splitByPurpose(KStream<String, BillingRecord> unique, Topics topics,
@@ -95,14 +89,5 @@ public final class IngestTopology {
         unique.to(topics.billing().name(), topics.billing().produced("cdr-billing-sink"));
         unique.process(() -> new PseudonymizeProcessor(pseudonymizers, metrics), Named.as("pseudonymize"))
                 .to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-sink"));
-    }
-
-    private static void addStores(StreamsBuilder builder, Duration window, RetentionPolicy policy) {
-        // The changelog keeps Streams' compact,delete policy; only the erasure timings are ours.
-        Map<String, String> changelog = new HashMap<>(TopicSpecs.compacted(policy));
-        changelog.remove("cleanup.policy");
-        builder.addStateStore(Stores.windowStoreBuilder(
-                Stores.persistentWindowStore(DedupeProcessor.STORE, window, Duration.ofMillis(1), false),
-                Serdes.String(), Serdes.Long()).withLoggingEnabled(changelog));
     }
 }

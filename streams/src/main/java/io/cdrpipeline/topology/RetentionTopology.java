@@ -34,14 +34,15 @@ final class RetentionTopology {
     }
 
     /**
-     * The index, subject, held and meta stores (changelogs compacted on the same erasure budget as
-     * billing), and the global stores of legal holds and erasure requests, read from their topics.
+     * The index, held and meta stores (changelogs compacted on the same erasure budget as billing),
+     * the subject index (derived, no changelog), and the global stores of legal holds and erasure requests, read from their topics.
      */
     static void addStores(StreamsBuilder builder, RetentionPolicy policy, Topics topics) {
-        for (String name : new String[] {SubjectIndex.STORE, HeldIndex.STORE}) {
-            builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name),
-                    Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
-        }
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HeldIndex.STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
+        // Derived from the expiry index (rebuilt when it does not match): no changelog, no write per CDR.
+        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SubjectIndex.STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled());
         for (String[] global : new String[][] {{Subjects.HOLDS_STORE, topics.legalHolds()},
                 {Subjects.ERASURES_STORE, topics.erasureRequests()}}) {
             // In memory: rebuilt from the topic at every start anyway, and read on every record.
@@ -57,11 +58,11 @@ final class RetentionTopology {
     }
 
     static void sweepInto(KStream<String, BillingRecord> unique, Topics topics, RetentionPolicy policy,
-            Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics, String dedupeStore) {
+            Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics) {
         unique.process(() -> new RetentionProcessor(policy, pseudonymizers, metrics, topics.billing().name(),
-                                topics.analytics().name(), dedupeStore, true),
+                                topics.analytics().name(), true),
                         Named.as("retention"), ExpiryIndex.STORE, SubjectIndex.STORE, HeldIndex.STORE,
-                        RetentionProcessor.META_STORE, dedupeStore)
+                        RetentionProcessor.META_STORE)
                 .split(Named.as("deletion-"))
                 .branch((key, e) -> e.isTombstoneFor(DataClass.BILLING), Branched.withConsumer(s -> s
                         .mapValues(e -> (BillingRecord) null, Named.as("billing-tombstone"))

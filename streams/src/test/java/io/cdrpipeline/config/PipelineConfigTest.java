@@ -19,7 +19,7 @@ class PipelineConfigTest {
         Path file = dir.resolve("pipeline.properties");
         Files.writeString(file, """
                 bootstrap.servers=kafka-1:9093
-                dedupe.window=12h
+                numbers.cache.size=5000
                 kafka.security.protocol=SASL_SSL
                 kafka.sasl.jaas.config=secret stuff
                 source.pbx-berlin.format=cdr_csv
@@ -30,7 +30,7 @@ class PipelineConfigTest {
         PipelineConfig c = PipelineConfig.load(file);
 
         assertThat(c.bootstrapServers()).isEqualTo("kafka-1:9093");
-        assertThat(c.duration("dedupe.window")).isEqualTo(Duration.ofHours(12));
+        assertThat(c.intValue("numbers.cache.size", 0, 10_000)).isEqualTo(5000);
         assertThat(c.kafkaClientSettings()).containsEntry("security.protocol", "SASL_SSL");
         assertThat(c.effective()).containsEntry("kafka.sasl.jaas.config", "******");
         var berlin = c.sources().apply("pbx-berlin");
@@ -45,16 +45,16 @@ class PipelineConfigTest {
         Path file = dir.resolve("pipeline.yaml");
         Files.writeString(file, """
                 bootstrap.servers: kafka-1:9092
-                dedupe:
-                  window: 6h
+                numbers:
+                  cache: {size: 6000}
                 source:
                   pbx-paris: {format: asterisk-custom, region: FR, zone: Europe/Paris}
                 """);
 
-        PipelineConfig c = PipelineConfig.load(file, Map.of("CDR_DEDUPE_WINDOW", "2h",
+        PipelineConfig c = PipelineConfig.load(file, Map.of("CDR_NUMBERS_CACHE_SIZE", "7000",
                 "CDR_KAFKA_SECURITY_PROTOCOL", "SSL", "CDR_TOPIC_ERASURE_REQUESTS", "erasures", "PATH", "/bin"));
 
-        assertThat(c.duration("dedupe.window")).isEqualTo(Duration.ofHours(2));
+        assertThat(c.intValue("numbers.cache.size", 0, 10_000)).isEqualTo(7000);
         assertThat(c.bootstrapServers()).isEqualTo("kafka-1:9092");
         assertThat(c.kafkaClientSettings()).containsEntry("security.protocol", "SSL");
         assertThat(c.get("topic.erasure-requests")).isEqualTo("erasures");
@@ -65,17 +65,17 @@ class PipelineConfigTest {
 
     @Test
     void shouldNameUnknownAndMisspelledKeys() {
-        assertThatThrownBy(() -> PipelineConfig.of(Map.of("dedupe.windw", "1h")))
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("numbers.cache.sise", "1000")))
                 .isInstanceOf(ConfigException.class)
-                .hasMessage("unknown key 'dedupe.windw'; did you mean 'dedupe.window'?");
+                .hasMessage("unknown key 'numbers.cache.sise'; did you mean 'numbers.cache.size'?");
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.pbx.timezone", "UTC")))
                 .hasMessageStartingWith("unknown key 'source.pbx.timezone'");
     }
 
     @Test
     void shouldNameTheKeyOfABadValue() {
-        assertThatThrownBy(() -> PipelineConfig.of(Map.of("dedupe.window", "a day")))
-                .hasMessage("dedupe.window: 'a day' is not a duration (use e.g. 24h, 90d, 30s or PT24H)");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("numbers.cache.size", "lots")))
+                .hasMessage("numbers.cache.size: 'lots' is not a whole number");
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.zone", "Mars/Olympus")))
                 .hasMessageContaining("source.x.zone");
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.region", "XX")))

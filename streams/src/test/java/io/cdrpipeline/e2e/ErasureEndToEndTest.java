@@ -85,6 +85,8 @@ class ErasureEndToEndTest {
             settings.put("state.dir", WORK.resolve("state").toString());
             settings.put("retention.policy.file", policyFile.toString());
             settings.put("kafka.repartition.purge.interval.ms", "200");
+            // With the repartition hop on, so that its topic's cleanup is checked too.
+            settings.put("dedupe.repartition", "true");
             PipelineConfig config = PipelineConfig.of(settings);
             RetentionPolicy policy = RetentionPolicy.load(policyFile);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
@@ -117,8 +119,8 @@ class ErasureEndToEndTest {
                     readAudit(kafka, receipts);
                     return receipts.keySet().containsAll(wanted);
                 });
-                // A resend arriving after its record was deleted is a new write (the dedupe entry went
-                // with the record) and is deleted again: one receipt per write, not per key.
+                // A resend arriving after its record was deleted is a new write (the index entry, its
+                // dedupe record, went with it) and is deleted again: one receipt per write, not per key.
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                     readAudit(kafka, receipts);
                     assertThat(wanted).allSatisfy(h -> assertThat(receipts.get(h)).as("receipts of %s", h)
@@ -127,8 +129,8 @@ class ErasureEndToEndTest {
                 writer.interrupt();
 
                 List<String> owned = ownedTopics(kafka, config);
-                assertThat(owned).contains("cdr-erasure-subject-index-changelog", "cdr-erasure-expiry-index-changelog",
-                        "cdr-erasure-dedupe-store-changelog", "cdr-erasure-by-record-id-repartition", "cdr.rejected");
+                assertThat(owned).contains("cdr-erasure-expiry-index-changelog", "cdr-erasure-held-index-changelog",
+                        "cdr-erasure-retention-meta-changelog", "cdr-erasure-by-record-id-repartition", "cdr.rejected");
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                         .untilAsserted(() -> assertThat(leaks(kafka, owned, corpus.secrets)).isEmpty());
 

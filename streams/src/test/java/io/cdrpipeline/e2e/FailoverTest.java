@@ -11,7 +11,10 @@ import io.cdrpipeline.demo.TrafficGenerator;
 import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.produce.RawProducer;
 import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.topology.IngestMetrics;
+import io.cdrpipeline.topology.IngestTopology;
 import io.cdrpipeline.topology.TopicSpecs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -52,13 +55,15 @@ class FailoverTest {
                 TopicAdmin.apply(admin, TopicSpecs.all(a, policy));
             }
             KeyRing keys = KeyRing.random("f", Instant.EPOCH);
+            int allTasks = 4 * IngestTopology.build(b, keys, policy, new IngestMetrics(), new RetentionMetrics())
+                    .describe().subtopologies().size();   // 4 raw partitions per sub-topology
             Process first = startVictim(kafka, keys);
             try (PipelineApp second = new PipelineApp(b, keys, policy);
                     RawProducer producer = new RawProducer(kafka.bootstrapServers(), "cdr.raw", Map.of());
                     Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 second.start();
                 await().atMost(Duration.ofSeconds(120)).until(() -> members(admin) == 2 && tasks(second) > 0
-                        && tasks(second) < 8 && second.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
+                        && tasks(second) < allTasks && second.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING);
 
                 AtomicInteger sent = new AtomicInteger();
                 AtomicBoolean stop = new AtomicBoolean();
@@ -77,7 +82,7 @@ class FailoverTest {
                 await().atMost(Duration.ofSeconds(60)).until(() -> second.metrics().read() > 2000);
                 first.destroyForcibly().waitFor();                 // SIGKILL while records flow
                 feeder.join();
-                await().atMost(Duration.ofSeconds(120)).until(() -> tasks(second) == 8);   // 4 partitions x 2 sub-topologies
+                await().atMost(Duration.ofSeconds(120)).until(() -> tasks(second) == allTasks);
 
                 List<String> keysSeen = readBilling(kafka, CDRS);
                 assertThat(second.metrics().read()).as("the survivor did part of the work, not all")

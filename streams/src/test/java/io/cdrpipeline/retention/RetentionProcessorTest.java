@@ -9,6 +9,8 @@ import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.schema.DeletionReason;
 import io.cdrpipeline.schema.Disposition;
+import io.cdrpipeline.schema.ErasureRequest;
+import io.cdrpipeline.schema.SubjectKind;
 import io.cdrpipeline.schema.LegRole;
 import io.cdrpipeline.schema.NumberType;
 import io.cdrpipeline.schema.PartyNumber;
@@ -71,8 +73,51 @@ class RetentionProcessorTest {
             assertThat(r.value().receipt().getPolicyVersion()).isEqualTo(2);
             assertThat(r.value().receipt().getWindowClose()).isEqualTo(NOW.minus(Duration.ofDays(10)));
         });
-        assertThat(index.approximateNumEntries()).as("the 10-day-old record and both analytics entries remain").isEqualTo(3);
+        assertThat(index.approximateNumEntries())
+                .as("both entries remain: the analytics records (365 days) are still kept").isEqualTo(2);
         assertThat(p2).isNotNull();
+    }
+
+    @Test
+    void shouldRebuildTheLocalSubjectIndexWhenItDoesNotMatchTheLoggedState() {
+        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        MockProcessorContext<String, RetentionEvent> first = start(policy(1, "180d"), holds, erasures);
+        processor(policy(1, "180d"), first, true)
+                .process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(3))), NOW.toEpochMilli()));
+
+        // The task moves to a state directory without the subject index (it has no changelog);
+        // the expiry index and the meta store come back from theirs.
+        subjects = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SubjectIndex.STORE), Serdes.Bytes(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
+        String token = new Pseudonymizer(keys, new NumberFacts(10)).accountTokens("acct-7").values().iterator().next();
+        erasures.put(token, new io.cdrpipeline.serde.AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema())
+                .encode(ErasureRequest.newBuilder().setRequestId("r-1").setSubjectKind(SubjectKind.ACCOUNT)
+                        .setKeyEpoch("t").setRequestedAt(NOW).build()));
+        MockProcessorContext<String, RetentionEvent> second = start(policy(1, "180d"), holds, erasures);
+        processor(policy(1, "180d"), second, true).sweep(NOW.plusSeconds(60).toEpochMilli());
+
+        assertThat(second.forwarded()).filteredOn(f -> f.record().value().isReceipt())
+                .extracting(f -> f.record().value().receipt().getReason(), f -> f.record().value().receipt().getDataClass())
+                .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(DeletionReason.ERASURE_REQUEST, DataClass.ANALYTICS),
+                        org.assertj.core.groups.Tuple.tuple(DeletionReason.ERASURE_REQUEST, DataClass.BILLING));
+        assertThat(index.approximateNumEntries()).isZero();
+    }
+
+    @Test
+    void shouldDeleteACdrThatArrivesBehindTheSweepAsItIsWritten() {
+        MockProcessorContext<String, RetentionEvent> ctx = start(policy(1, "30d"));
+        RetentionProcessor p = processor(policy(1, "30d"), ctx);
+        p.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(10))), NOW.toEpochMilli()));
+        p.sweep(NOW.toEpochMilli());          // the class's cursors pass everything that closed before now
+        assertThat(ctx.forwarded()).isEmpty();
+        p.process(new Record<>("pbx1:9", billing("pbx1:9", NOW.minus(Duration.ofDays(40))), NOW.toEpochMilli()));
+
+        assertThat(ctx.forwarded()).filteredOn(f -> f.record().value().isTombstoneFor(DataClass.BILLING))
+                .extracting(f -> (Object) f.record().key()).containsExactly("pbx1:9");
+        assertThat(ctx.forwarded()).filteredOn(f -> f.record().value().isReceipt()).singleElement()
+                .satisfies(f -> assertThat(f.record().value().receipt().getArrivedAfterClose()).isTrue());
+        assertThat(index.approximateNumEntries()).as("both entries stay: analytics records are kept 365 days").isEqualTo(2);
     }
 
     @Test
@@ -86,8 +131,22 @@ class RetentionProcessorTest {
                 .containsExactly(Duration.ofMinutes(1), Duration.ofMillis(200));
     }
 
+    private static KeyValueStore<String, byte[]> memory(String name) {
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), Serdes.ByteArray())
+                .withLoggingDisabled().build();
+    }
+
+    private MockProcessorContext<String, RetentionEvent> start(RetentionPolicy policy,
+            KeyValueStore<String, byte[]> holds, KeyValueStore<String, byte[]> erasures) {
+        MockProcessorContext<String, RetentionEvent> ctx = start(policy);
+        holds.init(ctx.getStateStoreContext(), holds);
+        erasures.init(ctx.getStateStoreContext(), erasures);
+        return ctx;
+    }
+
     private MockProcessorContext<String, RetentionEvent> start(RetentionPolicy policy) {
         MockProcessorContext<String, RetentionEvent> ctx = new MockProcessorContext<>();
+        ctx.setCurrentSystemTimeMs(NOW.toEpochMilli());
         index.init(ctx.getStateStoreContext(), index);
         meta.init(ctx.getStateStoreContext(), meta);
         subjects.init(ctx.getStateStoreContext(), subjects);
@@ -96,8 +155,13 @@ class RetentionProcessorTest {
     }
 
     private RetentionProcessor processor(RetentionPolicy policy, MockProcessorContext<String, RetentionEvent> ctx) {
+        return processor(policy, ctx, false);
+    }
+
+    private RetentionProcessor processor(RetentionPolicy policy, MockProcessorContext<String, RetentionEvent> ctx,
+            boolean withSubjects) {
         RetentionProcessor p = new RetentionProcessor(policy, () -> new Pseudonymizer(keys, new NumberFacts(10)),
-                new RetentionMetrics(), "cdr.billing", "cdr.analytics", null, false);
+                new RetentionMetrics(), "cdr.billing", "cdr.analytics", withSubjects);
         p.init(ctx);
         return p;
     }

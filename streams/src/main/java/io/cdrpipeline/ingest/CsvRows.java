@@ -1,11 +1,11 @@
 package io.cdrpipeline.ingest;
 
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,24 +18,35 @@ import java.util.function.Function;
  */
 final class CsvRows {
 
-    private static final ObjectReader READER = new CsvMapper()
-            .enable(CsvParser.Feature.WRAP_AS_ARRAY)
-            .readerFor(String[].class)
-            .with(CsvSchema.emptySchema().withoutHeader());
+    private static final CsvMapper MAPPER = new CsvMapper();
+    private static final CsvSchema SCHEMA = CsvSchema.emptySchema().withoutHeader();
+    private static final ThreadLocal<List<String>> FIELDS = ThreadLocal.withInitial(() -> new ArrayList<>(32));
 
     private CsvRows() {
     }
 
+    /**
+     * Reads the row with Jackson's streaming CSV parser (no data binding: a row is an array of
+     * strings, read token by token).
+     */
     static String[] split(String line) throws RejectedCdr {
-        try (MappingIterator<String[]> it = READER.readValues(line)) {
-            if (!it.hasNextValue()) {
+        List<String> fields = FIELDS.get();
+        fields.clear();
+        try (CsvParser parser = MAPPER.getFactory().createParser(line)) {
+            parser.setSchema(SCHEMA);
+            if (parser.nextToken() != JsonToken.START_ARRAY) {
                 throw new RejectedCdr(RejectReason.EMPTY, "no CSV row");
             }
-            String[] row = it.nextValue();
-            if (it.hasNextValue()) {
+            for (JsonToken t = parser.nextToken(); t != JsonToken.END_ARRAY; t = parser.nextToken()) {
+                if (t != JsonToken.VALUE_STRING) {
+                    throw new RejectedCdr(RejectReason.MALFORMED, "not valid CSV (unexpected " + t + ")");
+                }
+                fields.add(parser.getText());
+            }
+            if (parser.nextToken() != null) {
                 throw new RejectedCdr(RejectReason.MALFORMED, "more than one CSV row in one record");
             }
-            return row;
+            return fields.toArray(new String[0]);
         } catch (IOException | RuntimeException e) {
             // Jackson's message quotes the offending input, which is PII: keep only its kind.
             throw new RejectedCdr(RejectReason.MALFORMED, "not valid CSV (" + e.getClass().getSimpleName() + ")");

@@ -23,7 +23,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class SubjectIndex {
 
     public static final String STORE = "subject-index";
-    private static final Bytes GENERATION = Bytes.wrap(new byte[] {0, 'g', 'e', 'n'});
+    /** The key of the generation mark, the one key that is no record's. */
+    public static final Bytes GENERATION = Bytes.wrap(new byte[] {0, 'g', 'e', 'n'});
     private static final byte ENTRY = 1;
 
     private final KeyValueStore<Bytes, byte[]> store;

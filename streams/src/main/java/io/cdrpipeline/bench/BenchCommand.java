@@ -37,7 +37,7 @@ public final class BenchCommand implements Callable<Integer> {
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20));
         if (!skipJmh) {
             Options opts = new OptionsBuilder().include(StageBenchmarks.class.getName()).forks(1)
-                    .warmupIterations(3).warmupTime(TimeValue.seconds(1))
+                    .warmupIterations(5).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(5).measurementTime(TimeValue.seconds(1))
                     .jvmArgs("-Xmx512m").build();
             Collection<RunResult> results = new Runner(opts).run();

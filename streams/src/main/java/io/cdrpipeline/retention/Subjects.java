@@ -37,12 +37,8 @@ public final class Subjects {
 
     /** Whether any erasure request exists at all: while none does, nobody needs a subject's tokens. */
     public boolean anyErasure() {
-        if (erasures == null) {
-            return false;
-        }
-        try (KeyValueIterator<String, byte[]> it = erasures.all()) {
-            return it.hasNext();
-        }
+        // The store is in memory: its count is exact and costs nothing, unlike an iterator per record.
+        return erasures != null && erasures.approximateNumEntries() > 0;
     }
 
     public boolean erased(Collection<String> tokens) {

@@ -12,6 +12,7 @@ import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.IngestMetrics;
 import io.cdrpipeline.topology.IngestTopology;
+import io.cdrpipeline.topology.NumberCaches;
 import io.cdrpipeline.topology.TopicSpecs;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,9 +46,13 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy) {
+        this(config, keys, policy, NumberCaches.of(config));
+    }
+
+    public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy, NumberCaches caches) {
         this.metrics = new IngestMetrics();
         this.retentionMetrics = new RetentionMetrics();
-        Topology topology = IngestTopology.build(config, keys, policy, metrics, retentionMetrics);
+        Topology topology = IngestTopology.build(config, keys, policy, metrics, retentionMetrics, caches);
         this.streams = new KafkaStreams(topology, streamsProperties(config, policy));
         streams.setStateListener((now, before) -> {
             LOG.info("pipeline state {} -> {}", before, now);

@@ -14,6 +14,7 @@ import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.retention.SubjectIndex;
 import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.topology.NumberCaches;
 import io.cdrpipeline.topology.TopicSpecs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -51,6 +52,14 @@ public final class EndToEndBench {
     private final Path work;
     private final int records;
     private final StringBuilder report = new StringBuilder();
+    /**
+     * Number caches as a long-running pipeline has them: filled by the warm-up runs, which draw
+     * from the same subscriber population, and copied for each timed run, so that every row starts
+     * equally warm (numbers of the Zipf tail are still met for the first time). All-unique numbers
+     * miss every time whatever the caches hold.
+     */
+    private NumberCaches warmCaches;
+    private boolean warm;
 
     public EndToEndBench(Path work, int records) {
         this.work = work;
@@ -61,7 +70,8 @@ public final class EndToEndBench {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(work.resolve("broker"), 0, Map.of())) {
             String bs = kafka.bootstrapServers();
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bs))) {
-                for (String t : List.of("in.warm", "in.csv", "in.json", "in.unique", "out.warm", "out.csv", "out.json")) {
+                for (String t : List.of("in.warm", "in.csv", "in.json", "in.unique", "out.warm", "out.csv", "out.json",
+                        "out.csv.b", "out.json.b")) {
                     admin.createTopics(List.of(new NewTopic(t, 4, (short) 1))).all().get();
                 }
             }
@@ -71,18 +81,27 @@ public final class EndToEndBench {
             load(bs, "in.unique", CdrFormat.ASTERISK_CSV, TrafficGenerator.allUnique(6)::next, records);
             load(bs, "in.json", CdrFormat.FREESWITCH_JSON, jsonDocs(), jsonRecords);
             // Warm-up: the JIT compiles the same paths before anything is timed.
-            passThrough(bs, "in.warm", "out.warm", records / 2);
+            passThrough(bs, "in.warm", "out.warm", records / 2, "warm");
             pipeline(bs, "in.warm", records / 2, "warm", false, false);
+            // The ceilings, measured before and after the pipelines; the faster of each pair counts.
+            double csvPass = passThrough(bs, "in.csv", "out.csv", records, "a");
+            double jsonPass = passThrough(bs, "in.json", "out.json", jsonRecords, "a");
+            // In earlier runs the first pipeline timed after a pass-through was the slowest, whatever
+            // its configuration: one more untimed pipeline run keeps the rows comparable.
+            pipeline(bs, "in.warm", records / 2, "warm-again", false, false);
+            warm = true;
+            double csv = pipeline(bs, "in.csv", records, "csv", true, false);
+            double csvRepartition = pipeline(bs, "in.csv", records, "csv-repartition", false, true);
+            double json = pipeline(bs, "in.json", jsonRecords, "json", false, false);
+            double unique = pipeline(bs, "in.unique", records, "unique", false, false);
+            csvPass = Math.max(csvPass, passThrough(bs, "in.csv", "out.csv.b", records, "b"));
+            jsonPass = Math.max(jsonPass, passThrough(bs, "in.json", "out.json.b", jsonRecords, "b"));
             report.append("| input | records | pass-through EOS (rec/s) | full pipeline EOS (rec/s) | ratio |\n")
                     .append("|---|---|---|---|---|\n");
-            double csvPass = passThrough(bs, "in.csv", "out.csv", records);
-            row("Asterisk CSV, Zipf numbers (default configuration)", records, csvPass,
-                    pipeline(bs, "in.csv", records, "csv", true, false));
-            row("Asterisk CSV, Zipf, dedupe.repartition=true", records, csvPass,
-                    pipeline(bs, "in.csv", records, "csv-repartition", false, true));
-            row("FreeSWITCH JSON", jsonRecords, passThrough(bs, "in.json", "out.json", jsonRecords),
-                    pipeline(bs, "in.json", jsonRecords, "json", false, false));
-            row("Asterisk CSV, all-unique numbers", records, csvPass, pipeline(bs, "in.unique", records, "unique", false, false));
+            row("Asterisk CSV, Zipf numbers (default configuration)", records, csvPass, csv);
+            row("Asterisk CSV, Zipf, dedupe.repartition=true", records, csvPass, csvRepartition);
+            row("FreeSWITCH JSON", jsonRecords, jsonPass, json);
+            row("Asterisk CSV, all-unique numbers", records, csvPass, unique);
         }
         return report.toString();
     }
@@ -117,14 +136,14 @@ public final class EndToEndBench {
         };
     }
 
-    private double passThrough(String bs, String in, String out, int n) throws Exception {
+    private double passThrough(String bs, String in, String out, int n, String run) throws Exception {
         LongAdder seen = new LongAdder();
         StreamsBuilder b = new StreamsBuilder();
         b.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .peek((k, v) -> seen.increment())
                 .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass-" + in.replace('.', '-'));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass-" + run + "-" + in.replace('.', '-'));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("state-pass").toString());
@@ -146,7 +165,10 @@ public final class EndToEndBench {
         }
         KeyRing keys = KeyRing.random("bench", Instant.EPOCH);
         double rate;
-        try (PipelineApp app = new PipelineApp(config, keys, keep)) {
+        if (warmCaches == null) {
+            warmCaches = NumberCaches.of(config);
+        }
+        try (PipelineApp app = new PipelineApp(config, keys, keep, warm ? warmCaches.copy() : warmCaches)) {
             rate = timed(app::start, () -> app.state() == KafkaStreams.State.RUNNING, app.metrics()::pseudonymized, n);
             if (sweep) {
                 indexBytes(app.streams());

@@ -39,10 +39,14 @@ public final class IngestTopology {
 
     public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
             RetentionMetrics retentionMetrics) {
+        return build(config, keys, policy, metrics, retentionMetrics, NumberCaches.of(config));
+    }
+
+    public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
+            RetentionMetrics retentionMetrics, NumberCaches caches) {
         Topics topics = Topics.from(config);
-        long cacheSize = config.intValue("numbers.cache.size", 0, 100_000_000);
-        NumberNormalizer numbers = new NumberNormalizer(cacheSize);
-        NumberFacts facts = new NumberFacts(cacheSize);
+        NumberNormalizer numbers = caches.numbers();
+        NumberFacts facts = caches.facts();
         int maxPayload = config.intValue("ingest.max.payload.bytes", 1024, 16 * 1024 * 1024);
         Supplier<CdrParser> parsers = () -> new CdrParser(config.sources(), new Normalizer(numbers), maxPayload);
         Supplier<Pseudonymizer> pseudonymizers = () -> new Pseudonymizer(keys, facts);

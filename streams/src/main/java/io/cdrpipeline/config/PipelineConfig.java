@@ -25,6 +25,10 @@ public final class PipelineConfig {
 
     /** Key → default value ("" when there is none). The single place where defaults live. */
     public static final Map<String, String> DEFAULTS = defaults();
+    /** Keys earlier builds took, with what replaced them. */
+    private static final Map<String, String> REMOVED = Map.of("dedupe.window",
+            "a resend is now dropped for as long as its CDR is retained (the expiry index is the dedupe store); "
+                    + "delete the key");
 
     private static final Set<String> SOURCE_KEYS = Set.of("format", "region", "zone", "extension.max.digits", "columns");
     private static final String KEY_ENV = "CDR_PSEUDONYM_KEYS";
@@ -69,6 +73,8 @@ public final class PipelineConfig {
                 sources.computeIfAbsent(k.substring("source.".length(), dot), n -> new HashMap<>()).put(sub, v);
             } else if (DEFAULTS.containsKey(k)) {
                 values.put(k, v);
+            } else if (REMOVED.containsKey(k)) {
+                throw new ConfigException("key '" + k + "' was removed: " + REMOVED.get(k));
             } else {
                 throw new ConfigException("unknown key '" + k + "'" + suggestion(k));
             }

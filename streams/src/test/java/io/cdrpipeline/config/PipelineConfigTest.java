@@ -70,6 +70,8 @@ class PipelineConfigTest {
                 .hasMessage("unknown key 'numbers.cache.sise'; did you mean 'numbers.cache.size'?");
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.pbx.timezone", "UTC")))
                 .hasMessageStartingWith("unknown key 'source.pbx.timezone'");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("dedupe.window", "24h")))
+                .hasMessageStartingWith("key 'dedupe.window' was removed: a resend is now dropped for as long as");
     }
 
     @Test

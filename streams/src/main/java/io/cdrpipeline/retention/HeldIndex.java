@@ -86,10 +86,6 @@ public final class HeldIndex {
         return out;
     }
 
-    public long approximateSize() {
-        return store.approximateNumEntries();
-    }
-
     private static Bytes key(String account, Bytes indexKey) {
         byte[] a = account.getBytes(StandardCharsets.UTF_8);
         byte[] k = indexKey.get();

@@ -168,7 +168,8 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             }
         }
         behind = used >= budget;
-        if (!behind && (meta.get(ANALYTICS_WINDOW) == null || previousAnalyticsWindow() != analyticsWindow())) {
+        byte[] sweptWith = meta.get(ANALYTICS_WINDOW);
+        if (!behind && (sweptWith == null || Long.parseLong(new String(sweptWith, StandardCharsets.UTF_8)) != analyticsWindow())) {
             meta.put(ANALYTICS_WINDOW, Long.toString(analyticsWindow()).getBytes(StandardCharsets.UTF_8));
         }
         metrics.recordSweep(used, index.approximateSize());
@@ -366,6 +367,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         byte[] cursor = meta.get(REINDEX_CURSOR);
         List<ExpiryIndex.Entry> batch = index.range(cursor == null ? null : Bytes.wrap(cursor), null, budget);
         int moved = 0;
+        long previousAnalyticsWindow = previousAnalyticsWindow();
         for (ExpiryIndex.Entry e : batch) {
             long window = policy.billingWindow(e.source()).toMillis();
             if (window == e.window()) {
@@ -396,7 +398,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
                 }
             }
             if (!m.has(ExpiryIndex.ANALYTICS_DONE) && m.callEnd() + analyticsWindow() <= now) {
-                deleteAnalytics(m, m.callEnd() + previousAnalyticsWindow() > now ? DeletionReason.POLICY_CHANGE
+                deleteAnalytics(m, m.callEnd() + previousAnalyticsWindow > now ? DeletionReason.POLICY_CHANGE
                         : DeletionReason.WINDOW_CLOSED, m.callEnd() + analyticsWindow(), now);
                 m = m.with(ExpiryIndex.ANALYTICS_DONE);
             }

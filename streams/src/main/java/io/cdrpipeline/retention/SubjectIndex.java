@@ -73,11 +73,17 @@ public final class SubjectIndex {
 
     /** Empties the index and rebuilds it from every expiry-index entry; returns how many entries it indexed. */
     public long rebuild(ExpiryIndex index, byte[] generation) {
-        List<Bytes> old = new ArrayList<>();
-        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-            it.forEachRemaining(kv -> old.add(kv.key));
-        }
-        old.forEach(store::delete);
+        // Emptied in bounded batches: a stale index may be large, the heap is not.
+        List<Bytes> old;
+        do {
+            old = new ArrayList<>();
+            try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+                while (it.hasNext() && old.size() < 10_000) {
+                    old.add(it.next().key);
+                }
+            }
+            old.forEach(store::delete);
+        } while (!old.isEmpty());
         long n = 0;
         Bytes after = null;
         List<ExpiryIndex.Entry> batch;

@@ -7,7 +7,6 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
-import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * Drops a CDR that is already retained, and counts it. No store of its own: a CDR's expiry-index
@@ -22,7 +21,7 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
     private final RetentionPolicy policy;
     private final IngestMetrics metrics;
     private FixedKeyProcessorContext<String, BillingRecord> context;
-    private KeyValueStore<Bytes, byte[]> index;
+    private ExpiryIndex index;
 
     DedupeProcessor(RetentionPolicy policy, IngestMetrics metrics) {
         this.policy = policy;
@@ -32,7 +31,7 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
     @Override
     public void init(FixedKeyProcessorContext<String, BillingRecord> context) {
         this.context = context;
-        this.index = context.getStateStore(ExpiryIndex.STORE);
+        this.index = new ExpiryIndex(context.getStateStore(ExpiryIndex.STORE));
     }
 
     @Override
@@ -40,7 +39,7 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
         BillingRecord b = record.value();
         Bytes key = ExpiryIndex.key(policy.billingWindow(b.getSource()).toMillis(), b.getEndTime().toEpochMilli(),
                 record.key());
-        if (index.get(key) != null) {
+        if (index.contains(key)) {
             metrics.recordDuplicate();
             return;
         }

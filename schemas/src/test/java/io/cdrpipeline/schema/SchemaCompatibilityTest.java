@@ -65,8 +65,8 @@ class SchemaCompatibilityTest {
     void shouldDecodeSingleObjectEncodedRecordsByFingerprintFromTheStore() throws Exception {
         BillingRecord record = BillingRecord.newBuilder()
                 .setRecordId("pbx1:1714557600.3").setSource("pbx1")
-                .setCalling(new PartyNumber("201", NumberType.EXTENSION))
-                .setCalled(new PartyNumber("+33612345678", NumberType.E164))
+                .setCalling(new PartyNumber("201", NumberType.EXTENSION, "201", null))
+                .setCalled(new PartyNumber("+33612345678", NumberType.E164, "0612345678", true))
                 .setStartTime(Instant.parse("2024-05-01T08:00:00Z"))
                 .setEndTime(Instant.parse("2024-05-01T08:00:30Z"))
                 .setDurationSeconds(30).setBillableSeconds(0)

@@ -70,7 +70,7 @@ public class StageBenchmarks {
         NumberNormalizer numberCache = new NumberNormalizer(200_000);
         normalizer = new Normalizer(numberCache);
         pseudonymizer = new Pseudonymizer(KeyRing.random("bench", Instant.EPOCH), new NumberFacts(200_000));
-        parser = new CdrParser(PipelineConfig.of(java.util.Map.of("source.pbx-synth.region", "DE")).sources(),
+        parser = new CdrParser(PipelineConfig.of(java.util.Map.of("source.pbx-synth.region", "DE", "source.pbx-synth.zone", "UTC")).sources(),
                 new Normalizer(numberCache), 262_144);
         lines = new byte[LINES][];
         texts = new String[LINES];

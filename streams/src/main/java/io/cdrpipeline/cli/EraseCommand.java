@@ -2,7 +2,8 @@ package io.cdrpipeline.cli;
 
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.normalize.ClearNumber;
-import io.cdrpipeline.normalize.NumberNormalizer;
+import io.cdrpipeline.normalize.DialPlan;
+import io.cdrpipeline.normalize.SubjectNumbers;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
@@ -36,15 +37,19 @@ final class EraseCommand implements Callable<Integer> {
     Subject subject;
 
     static final class Subject {
-        @Option(names = "--subject", paramLabel = "NUMBER", description = "Phone number (E.164, or national with --region).")
+        @Option(names = "--subject", paramLabel = "NUMBER", description = "Phone number in any spelling the pipeline "
+                + "accepts (+44…, 0044…; national with --source or --region), or a SIP identity (sip:user@host).")
         String number;
 
         @Option(names = "--account", paramLabel = "ACCOUNT", description = "Account code.")
         String account;
     }
 
-    @Option(names = "--region", defaultValue = "ZZ", description = "Region for a national number (default: E.164 only).")
+    @Option(names = "--region", description = "Read a national number under this region's default plan.")
     String region;
+
+    @Option(names = "--source", description = "Read a national number under this configured source's dialling plan.")
+    String source;
 
     @Option(names = "--reason", description = "Why (kept with the request; do not put personal data here).")
     String reason;
@@ -57,13 +62,16 @@ final class EraseCommand implements Callable<Integer> {
         Map<String, String> tokens;
         SubjectKind kind;
         if (subject.number != null) {
-            ClearNumber n = new NumberNormalizer(10).normalize(subject.number, region.toUpperCase(), 0);
-            if (n == null || n.type() != NumberType.E164) {
-                throw new IllegalArgumentException("--subject is not a phone number libphonenumber accepts"
-                        + (region.equals("ZZ") ? " (a national number needs --region)" : " in region " + region));
+            DialPlan plan = source != null ? config.requireSource(source.strip()).plan()
+                    : region != null ? DialPlan.defaults(region) : SubjectNumbers.internationalOnly();
+            ClearNumber n = SubjectNumbers.read(subject.number, plan);
+            if (n.type() == NumberType.SIP_IDENTITY) {
+                tokens = pseudonymizer.sipTokens(n.value());
+                kind = SubjectKind.SIP_IDENTITY;
+            } else {
+                tokens = pseudonymizer.numberTokens(n.value());
+                kind = SubjectKind.NUMBER;
             }
-            tokens = pseudonymizer.numberTokens(n.value());
-            kind = SubjectKind.NUMBER;
         } else {
             tokens = pseudonymizer.accountTokens(subject.account.strip());
             kind = SubjectKind.ACCOUNT;

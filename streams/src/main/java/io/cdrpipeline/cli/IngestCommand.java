@@ -20,7 +20,8 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig c = kafka.load();
-        RawProducer producer = new RawProducer(c.bootstrapServers(), c.get("topic.raw"), c.kafkaClientSettings());
+        c.requireSource(c.get("ingest.http.source"));
+        RawProducer producer = new RawProducer(c);
         HttpIngest ingest = new HttpIngest(c.intValue("ingest.http.port", 0, 65_535), producer,
                 c.get("ingest.http.source"), c.intValue("ingest.max.payload.bytes", 1024, 16 * 1024 * 1024),
                 c.get("ingest.http.credentials"));

@@ -56,14 +56,15 @@ final class ProduceCommand implements Callable<Integer> {
         }
         List<Path> paths = expand(files);
         PipelineConfig config = kafka.load();
+        // A switch with no region and zone would be read with guesses: refuse, naming the settings to add.
+        config.requireSource(source);
         if (follow) {
             return follow(cdrFormat, paths, config);
         }
         PrintStream err = System.err;
         long started = System.currentTimeMillis();
         long[] lastReport = {started};
-        try (RawProducer producer = new RawProducer(config.bootstrapServers(), config.get("topic.raw"),
-                config.kafkaClientSettings())) {
+        try (RawProducer producer = new RawProducer(config)) {
             long[] queued = {0};
             for (Path p : paths) {
                 byte[] bytes = p == null ? System.in.readAllBytes() : Files.readAllBytes(p);
@@ -106,8 +107,7 @@ final class ProduceCommand implements Callable<Integer> {
         }, "follow-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         long sent = 0;
-        try (RawProducer producer = new RawProducer(config.bootstrapServers(), config.get("topic.raw"),
-                config.kafkaClientSettings())) {
+        try (RawProducer producer = new RawProducer(config)) {
             List<io.cdrpipeline.produce.FileFollower> followers = new ArrayList<>();
             for (Path p : paths) {
                 Path state = (stateDir != null ? stateDir : p.toAbsolutePath().getParent())

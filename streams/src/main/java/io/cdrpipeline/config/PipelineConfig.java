@@ -2,6 +2,8 @@ package io.cdrpipeline.config;
 
 import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.ingest.SourceSettings;
+import io.cdrpipeline.ingest.TemplateColumns;
+import io.cdrpipeline.normalize.DialPlan;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;
@@ -28,24 +30,35 @@ public final class PipelineConfig {
     /** Keys earlier builds took, with what replaced them. */
     private static final Map<String, String> REMOVED = Map.of("dedupe.window",
             "a resend is now dropped for as long as its CDR is retained (the expiry index is the dedupe store); "
-                    + "delete the key");
+                    + "delete the key",
+            "dedupe.repartition",
+            "resends are now dropped whatever the producer: records not keyed by the pipeline's identity key are "
+                    + "re-keyed through the by-identity repartition topic; delete the key");
 
-    private static final Set<String> SOURCE_KEYS = Set.of("format", "region", "zone", "extension.max.digits", "columns");
+    private static final Set<String> SOURCE_KEYS = Set.of("format", "region", "zone", "extension.max.digits", "columns",
+            "extension.digits", "extension.pattern", "extension.names", "pseudo.extensions", "international.prefixes",
+            "trunk.prefix", "access.codes", "international.without.prefix");
     private static final String KEY_ENV = "CDR_PSEUDONYM_KEYS";
 
     private final Map<String, String> values;
     private final Map<String, String> kafka;
     private final Map<String, SourceSettings> sources;
+    private final Map<String, Map<String, String>> sourceProps;
+    /** Settings for switches not configured by name; null unless default.region and default.zone are both set. */
     private final SourceSettings defaultSource;
 
     private PipelineConfig(Map<String, String> values, Map<String, String> kafka, Map<String, Map<String, String>> sources) {
         this.values = values;
         this.kafka = Map.copyOf(kafka);
-        this.defaultSource = new SourceSettings("unknown", format(values.get("default.format"), "default.format"),
-                region(values.get("default.region"), "default.region"), zone(values.get("default.zone"), "default.zone"),
-                intValue("default.extension.max.digits", 0, 15), List.of());
+        this.sourceProps = Map.copyOf(sources);
+        boolean hasDefault = !values.get("default.region").isBlank() && !values.get("default.zone").isBlank();
+        if (values.get("default.region").isBlank() != values.get("default.zone").isBlank()) {
+            throw new ConfigException("default.region and default.zone go together: set both (a default source for "
+                    + "switches not configured by name) or neither");
+        }
+        this.defaultSource = hasDefault ? source("default", Map.of(), "default.") : null;
         Map<String, SourceSettings> parsed = new HashMap<>();
-        sources.forEach((name, props) -> parsed.put(name, source(name, props)));
+        sources.forEach((name, props) -> parsed.put(name, source(name, props, "source." + name + ".")));
         this.sources = Map.copyOf(parsed);
         validate();
     }
@@ -110,7 +123,7 @@ public final class PipelineConfig {
     public PipelineConfig with(Map<String, String> overrides) {
         Map<String, String> all = new HashMap<>(values);
         kafka.forEach((k, v) -> all.put("kafka." + k, v));
-        sources.forEach((name, s) -> all.putAll(sourceSettingsAsKeys(s)));
+        sourceProps.forEach((name, props) -> props.forEach((k, v) -> all.put("source." + name + "." + k, v)));
         all.putAll(overrides);
         return of(all);
     }
@@ -164,13 +177,30 @@ public final class PipelineConfig {
         return kafka;
     }
 
-    /** Settings of a source by name; an unconfigured source gets the defaults. */
+    /**
+     * Settings of a source by name: its own, else the default source's (when default.region and
+     * default.zone are set), else null — a record from an unknown switch is rejected, not read
+     * with a guessed region and zone.
+     */
     public Function<String, SourceSettings> sources() {
         return name -> {
             SourceSettings s = sources.get(name);
-            return s != null ? s : new SourceSettings(name, defaultSource.defaultFormat(), defaultSource.region(),
-                    defaultSource.zone(), defaultSource.extensionMaxDigits(), List.of());
+            if (s != null || defaultSource == null) {
+                return s;
+            }
+            return new SourceSettings(name, defaultSource.defaultFormat(), defaultSource.zone(), defaultSource.plan(),
+                    List.of());
         };
+    }
+
+    /** A source's settings, or a message naming the settings to add. */
+    public SourceSettings requireSource(String name) {
+        SourceSettings s = sources().apply(name);
+        if (s == null) {
+            throw new ConfigException("source '" + name + "' is not configured: add source." + name + ".region (e.g. DE) and source."
+                    + name + ".zone (e.g. Europe/Berlin), or default.region and default.zone for every unnamed switch");
+        }
+        return s;
     }
 
     public Map<String, SourceSettings> configuredSources() {
@@ -184,7 +214,7 @@ public final class PipelineConfig {
             all.put("ingest.http.credentials", "******");
         }
         kafka.forEach((k, v) -> all.put("kafka." + k, k.matches(".*(password|secret|jaas|key|credentials).*") ? "******" : v));
-        sources.values().forEach(s -> all.putAll(sourceSettingsAsKeys(s)));
+        sourceProps.forEach((name, props) -> props.forEach((k, v) -> all.put("source." + name + "." + k, v)));
         return all;
     }
 
@@ -196,7 +226,6 @@ public final class PipelineConfig {
         intValue("numbers.cache.size", 0, 100_000_000);
         intValue("ops.port", -1, 65_535);
         intValue("ingest.http.port", 0, 65_535);
-        flag("dedupe.repartition");
         for (String t : List.of("topic.raw", "topic.billing", "topic.analytics", "topic.rejected", "topic.audit",
                 "topic.erasure-requests", "topic.legal-holds", "topic.pseudonym-keys")) {
             if (!get(t).matches("[A-Za-z0-9._-]{1,249}")) {
@@ -208,42 +237,86 @@ public final class PipelineConfig {
         }
     }
 
-    private SourceSettings source(String name, Map<String, String> p) {
+    private SourceSettings source(String name, Map<String, String> p, String prefix) {
         if (!name.matches("[A-Za-z0-9._-]{1,128}")) {
             throw new ConfigException("source name '" + name + "' must be 1-128 of [A-Za-z0-9._-]");
         }
-        String prefix = "source." + name + ".";
-        int ext = defaultSource.extensionMaxDigits();
-        if (p.containsKey("extension.max.digits")) {
+        boolean isDefault = prefix.equals("default.");
+        Function<String, String> get = k -> p.containsKey(k) ? p.get(k)
+                : isDefault ? values.get("default." + k) : defaultSource != null ? inherited(k) : null;
+        String region = get.apply("region");
+        String zone = get.apply("zone");
+        if (region == null || region.isBlank() || zone == null || zone.isBlank()) {
+            throw new ConfigException("source '" + name + "' needs " + prefix + "region (e.g. DE) and " + prefix
+                    + "zone (e.g. Europe/Berlin)" + (isDefault ? "" : ", or default.region and default.zone for every source"));
+        }
+        CdrFormat format = format(get.apply("format"), prefix + "format");
+        DialPlan plan;
+        try {
+            DialPlan.Builder b = DialPlan.builder(region(region, prefix + "region"));
+            String ext = get.apply("extension.max.digits");
+            if (ext != null && !ext.isBlank()) {
+                b.extensionMaxDigits(wholeNumber(ext, prefix + "extension.max.digits"));
+            }
+            if (p.containsKey("extension.digits")) {
+                b.extensionDigits(p.get("extension.digits"));
+            }
+            b.extensionPattern(p.get("extension.pattern"));
+            if (p.containsKey("extension.names")) {
+                b.sipUserNames(bool(p.get("extension.names"), prefix + "extension.names"));
+            }
+            if (p.containsKey("pseudo.extensions")) {
+                b.pseudoExtensions(Set.copyOf(list(p.get("pseudo.extensions"))));
+            }
+            b.internationalPrefixes(list(p.get("international.prefixes")));
+            b.trunkPrefix(p.get("trunk.prefix"));
+            b.accessCodes(list(p.get("access.codes")));
+            if (p.containsKey("international.without.prefix")) {
+                b.internationalWithoutPrefix(bool(p.get("international.without.prefix"), prefix + "international.without.prefix"));
+            }
+            plan = b.build();
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(prefix + "*: " + e.getMessage());
+        }
+        List<String> columns = List.of();
+        if (p.containsKey("columns")) {
+            CdrFormat layoutFormat = format == null ? null : format;
+            if (layoutFormat != CdrFormat.ASTERISK_CUSTOM && layoutFormat != CdrFormat.FREESWITCH_CSV) {
+                throw new ConfigException(prefix + "columns needs " + prefix + "format set to asterisk-custom or freeswitch-csv");
+            }
             try {
-                ext = Integer.parseInt(p.get("extension.max.digits"));
-            } catch (NumberFormatException e) {
-                throw new ConfigException(prefix + "extension.max.digits: '" + p.get("extension.max.digits") + "' is not a whole number");
+                columns = TemplateColumns.parse(p.get("columns"), layoutFormat);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(prefix + "columns: " + e.getMessage());
             }
         }
-        List<String> columns = p.containsKey("columns")
-                ? Arrays.stream(p.get("columns").split(",")).map(String::strip).filter(c -> !c.isEmpty()).toList()
-                : List.of();
-        return new SourceSettings(name,
-                p.containsKey("format") ? format(p.get("format"), prefix + "format") : defaultSource.defaultFormat(),
-                p.containsKey("region") ? region(p.get("region"), prefix + "region") : defaultSource.region(),
-                p.containsKey("zone") ? zone(p.get("zone"), prefix + "zone") : defaultSource.zone(),
-                ext, columns);
+        return new SourceSettings(name, format, zone(zone, prefix + "zone"), plan, columns);
     }
 
-    private static Map<String, String> sourceSettingsAsKeys(SourceSettings s) {
-        String prefix = "source." + s.name() + ".";
-        Map<String, String> m = new TreeMap<>();
-        if (s.defaultFormat() != null) {
-            m.put(prefix + "format", s.defaultFormat().id());
+    private String inherited(String key) {
+        return key.equals("region") ? defaultSource.region() : key.equals("zone") ? defaultSource.zone().getId()
+                : key.equals("format") ? (defaultSource.defaultFormat() == null ? null : defaultSource.defaultFormat().id())
+                : key.equals("extension.max.digits") ? values.get("default.extension.max.digits") : null;
+    }
+
+    private static List<String> list(String v) {
+        return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
+    }
+
+    private static boolean bool(String v, String key) {
+        String b = v.strip().toLowerCase(Locale.ROOT);
+        if (!b.equals("true") && !b.equals("false")) {
+            throw new ConfigException(key + ": '" + v + "' must be true or false");
         }
-        m.put(prefix + "region", s.region());
-        m.put(prefix + "zone", s.zone().getId());
-        m.put(prefix + "extension.max.digits", Integer.toString(s.extensionMaxDigits()));
-        if (!s.columns().isEmpty()) {
-            m.put(prefix + "columns", String.join(",", s.columns()));
+        return b.equals("true");
+    }
+
+    private static int wholeNumber(String v, String key) {
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            throw new ConfigException(key + ": '" + v + "' is not a whole number");
         }
-        return m;
     }
 
     private static CdrFormat format(String v, String key) {
@@ -310,13 +383,12 @@ public final class PipelineConfig {
         d.put("retention.policy.file", "");
         d.put("topic.partitions", "4");
         d.put("topic.replication.factor", "-1");
-        d.put("dedupe.repartition", "false");
         d.put("ingest.max.payload.bytes", "262144");
         d.put("numbers.cache.size", "200000");
         d.put("default.format", "");
-        d.put("default.region", "ZZ");
-        d.put("default.zone", "UTC");
-        d.put("default.extension.max.digits", Integer.toString(SourceSettings.DEFAULT_EXTENSION_MAX_DIGITS));
+        d.put("default.region", "");
+        d.put("default.zone", "");
+        d.put("default.extension.max.digits", Integer.toString(DialPlan.DEFAULT_EXTENSION_MAX_DIGITS));
         d.put("pseudonym.key.file", "");
         d.put("ops.port", "8080");
         d.put("ingest.http.port", "8081");

@@ -79,7 +79,7 @@ public final class Demo {
     private long produce(PipelineConfig config) {
         out.println("Input (cdr.raw)");
         long total = 0;
-        try (RawProducer producer = new RawProducer(config.bootstrapServers(), config.get("topic.raw"), Map.of())) {
+        try (RawProducer producer = new RawProducer(config)) {
             for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
                 long[] n = {0};
                 CdrFiles.split(f.bytes(), f.format(), p -> {

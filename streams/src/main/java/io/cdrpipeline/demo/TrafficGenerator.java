@@ -73,7 +73,8 @@ public final class TrafficGenerator {
             bad++;
             end = start.minusSeconds(60);
         }
-        String uniqueId = (1_762_070_400L + sequence) + "." + sequence;
+        // Asterisk's uniqueid starts with the channel's creation epoch (UTC), here the call's start.
+        String uniqueId = start.getEpochSecond() + "." + sequence;
         String line = String.join(",",
                 q(caller % 7 == 0 ? "acct-" + caller % 50 : ""), q(subscriber(caller)), q(callee % 5 == 0
                         ? Integer.toString(200 + callee % 100) : landline(callee)),

@@ -41,7 +41,7 @@ public final class PrivacyMap {
         topics.put(config.get("topic.erasure-requests"), new Label(Sensitivity.PSEUDONYMOUS, "kept: an erased subject stays erased"));
         topics.put(config.get("topic.legal-holds"), new Label(Sensitivity.PII, "until released"));
         // describe() names internal topics without the application-id prefix the broker sees.
-        for (String repartition : new String[] {"by-record-id-repartition", app + "by-record-id-repartition"}) {
+        for (String repartition : new String[] {"by-identity-repartition", app + "by-identity-repartition"}) {
             topics.put(repartition, new Label(Sensitivity.PII, "purged after each commit"));
         }
         stores.put("expiry-index", new Label(Sensitivity.PII, "until the record's deletion (also the dedupe store)"));

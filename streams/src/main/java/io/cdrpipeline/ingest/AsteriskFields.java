@@ -24,11 +24,16 @@ final class AsteriskFields {
                 Stamp.parseText(row.apply("answer"), "answer"),
                 Stamp.parseText(row.apply("end"), "end"),
                 duration, billsec, source.zone());
-        String uniqueId = Fields.text(row.apply("uniqueid"));
+        String uniqueId = SwitchIds.clean(row.apply("uniqueid"));
         String sequence = Fields.text(row.apply("sequence"));
-        String linkedId = Fields.text(row.apply("linkedid"));
+        String linkedId = SwitchIds.clean(row.apply("linkedid"));
+        String facts = SwitchCdr.facts(row.apply("start"), row.apply("answer"), row.apply("end"), row.apply("src"),
+                row.apply("dst"), row.apply("channel"), row.apply("dstchannel"), row.apply("disposition"),
+                row.apply("duration"), row.apply("billsec"));
         return new SwitchCdr(
-                uniqueId == null ? null : sequence == null ? uniqueId : uniqueId + ":" + sequence,
+                uniqueId,
+                sequence != null && sequence.matches("\\d{1,18}") ? sequence : null,
+                facts,
                 Fields.text(row.apply("accountcode")),
                 row.apply("src"),
                 row.apply("dst"),
@@ -37,7 +42,31 @@ final class AsteriskFields {
                 disposition(row.apply("disposition")),
                 null, null,
                 legRole(row.apply("channel")),
-                linkedId != null ? linkedId : uniqueId);
+                linkedId != null ? linkedId : uniqueId,
+                zoneSkew(row.apply("uniqueid"), times.start()));
+    }
+
+    /**
+     * A uniqueid is {@code [system-]epoch.counter}: the channel's creation time, written in UTC
+     * whatever the CDR's time zone. A CDR starts at or after it; the difference is null when
+     * the id has no epoch.
+     */
+    static Long zoneSkew(String uniqueId, java.time.Instant start) {
+        String u = Fields.text(uniqueId);
+        if (u == null) {
+            return null;
+        }
+        int dot = u.lastIndexOf('.');
+        int dash = u.lastIndexOf('-', dot);
+        if (dot < 0 || dot - dash - 1 < 9 || dot - dash - 1 > 11) {
+            return null;
+        }
+        try {
+            long created = Long.parseLong(u.substring(dash + 1, dot));
+            return start.getEpochSecond() - created;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 
     static Disposition disposition(String raw) {

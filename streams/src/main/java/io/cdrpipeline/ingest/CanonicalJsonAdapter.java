@@ -35,11 +35,15 @@ public final class CanonicalJsonAdapter implements CdrAdapter {
         Disposition disposition = field.apply("disposition") != null
                 ? AsteriskFields.disposition(field.apply("disposition"))
                 : HangupCauses.disposition(cause, billsec > 0);
-        String id = Fields.text(field.apply("id"));
-        return new SwitchCdr(id, Fields.text(field.apply("account")), field.apply("calling"), field.apply("called"),
-                times.start(), times.answer(), times.end(), duration, billsec, disposition, cause,
+        String id = SwitchIds.clean(field.apply("id"));
+        String callId = SwitchIds.clean(field.apply("callId"));
+        String facts = SwitchCdr.facts(field.apply("start"), field.apply("answer"), field.apply("end"),
+                field.apply("calling"), field.apply("called"), field.apply("duration"), field.apply("billsec"),
+                field.apply("disposition"), field.apply("hangupCause"));
+        return new SwitchCdr(id, null, facts, Fields.text(field.apply("account")), field.apply("calling"),
+                field.apply("called"), times.start(), times.answer(), times.end(), duration, billsec, disposition, cause,
                 HangupCauses.q850(cause, Fields.smallInt(field, "q850")), leg(field.apply("leg")),
-                Fields.text(field.apply("callId")) != null ? Fields.text(field.apply("callId")) : id);
+                callId != null ? callId : id, null);
     }
 
     private static Stamp stamp(ObjectNode doc, String name) throws RejectedCdr {

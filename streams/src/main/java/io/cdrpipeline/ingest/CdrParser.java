@@ -1,6 +1,7 @@
 package io.cdrpipeline.ingest;
 
 import io.cdrpipeline.normalize.Normalizer;
+import io.cdrpipeline.normalize.RecordIds;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -24,6 +25,7 @@ public final class CdrParser {
     private final Function<String, SourceSettings> sources;
     private final Normalizer normalizer;
     private final int maxPayloadBytes;
+    private final RecordIds ids = new RecordIds();
     private final CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
             .onMalformedInput(CodingErrorAction.REPORT)
             .onUnmappableCharacter(CodingErrorAction.REPORT);
@@ -41,9 +43,14 @@ public final class CdrParser {
     public ParseOutcome parse(byte[] payload, String formatHeader, String sourceHeader) {
         String sourceName = sourceHeader == null || sourceHeader.isBlank() ? "unknown" : sourceHeader.strip();
         SourceSettings source = sources.apply(sourceName);
-        CdrFormat format = formatHeader != null ? CdrFormat.parse(formatHeader).orElse(null) : source.defaultFormat();
+        CdrFormat format = formatHeader != null ? CdrFormat.parse(formatHeader).orElse(null)
+                : source == null ? null : source.defaultFormat();
         String formatName = format != null ? format.id() : formatHeader;
         try {
+            if (source == null) {
+                throw new RejectedCdr(RejectReason.UNKNOWN_SOURCE, "source " + sourceName
+                        + " is not configured (source.<name>.region and .zone, or default.region and default.zone)");
+            }
             if (format == null) {
                 throw new RejectedCdr(RejectReason.UNKNOWN_FORMAT, formatHeader == null
                         ? "no cdr.format header and no default format for source " + sourceName
@@ -54,6 +61,28 @@ public final class CdrParser {
             return ParseOutcome.parsed(normalizer.normalize(cdr, source, text), formatName);
         } catch (RejectedCdr e) {
             return ParseOutcome.rejected(e.reason(), e.getMessage(), sourceName, formatName);
+        }
+    }
+
+    /**
+     * The partition key the pipeline gives this record ({@link RecordIds}), found by the adapter
+     * alone (no number parsing); null when the record cannot be read, as it will be rejected.
+     * Producers key {@code cdr.raw} with it so that the pipeline needs no repartition.
+     */
+    public byte[] partitionKey(byte[] payload, String formatHeader, String sourceHeader) {
+        String sourceName = sourceHeader == null || sourceHeader.isBlank() ? "unknown" : sourceHeader.strip();
+        SourceSettings source = sources.apply(sourceName);
+        CdrFormat format = formatHeader != null ? CdrFormat.parse(formatHeader).orElse(null)
+                : source == null ? null : source.defaultFormat();
+        if (source == null || format == null) {
+            return null;
+        }
+        try {
+            String text = text(payload);
+            SwitchCdr cdr = adapters.get(format).parse(text, source);
+            return RecordIds.partitionKey(RecordIds.switchIdentity(cdr, source.name(), ids.recordId(cdr, source.name(), text)));
+        } catch (RejectedCdr | RuntimeException e) {
+            return null;
         }
     }
 

@@ -19,6 +19,24 @@ final class Fields {
         return s.isEmpty() ? null : s;
     }
 
+    /**
+     * A caller's name rather than a party: letters and spaces with no address form, e.g.
+     * {@code John Smith}. A number with spaces ({@code 030 1234 567}) or a SIP address is not one.
+     */
+    static boolean isDisplayName(String value) {
+        boolean space = false;
+        boolean letter = false;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c == '@' || c == '<' || c == ':') {
+                return false;
+            }
+            space |= Character.isWhitespace(c);
+            letter |= Character.isLetter(c);
+        }
+        return space && letter;
+    }
+
     static Long seconds(Function<String, String> row, String field) throws RejectedCdr {
         String v = text(row.apply(field));
         if (v == null) {

@@ -25,20 +25,54 @@ final class FreeSwitchFields {
         billsec = times.billableOr(billsec);
         String cause = HangupCauses.name(vars.apply("hangup_cause"));
         boolean answered = times.answer() != null || billsec > 0;
-        String uuid = Fields.text(vars.apply("uuid"));
-        String originating = Fields.text(vars.apply("originating_leg_uuid"));
+        String uuid = SwitchIds.clean(vars.apply("uuid"));
+        String originating = SwitchIds.clean(vars.apply("originating_leg_uuid"));
+        String facts = SwitchCdr.facts(raw(vars, "start"), raw(vars, "answer"), raw(vars, "end"),
+                vars.apply("caller_id_number"), vars.apply("destination_number"), vars.apply("bleg_uuid"),
+                vars.apply("duration"), vars.apply("billsec"), vars.apply("hangup_cause"));
         return new SwitchCdr(
                 uuid,
+                null,
+                facts,
                 Fields.text(vars.apply("accountcode")),
-                first(vars, "caller_id_number", "effective_caller_id_number", "sip_from_user", "ani"),
-                first(vars, "destination_number", "sip_to_user", "sip_req_user", "dialed_user"),
+                firstParty(vars, "caller_id_number", "effective_caller_id_number", "sip_from_user", "ani"),
+                firstParty(vars, "destination_number", "sip_to_user", "sip_req_user", "dialed_user"),
                 times.start(), times.answer(), times.end(),
                 duration, billsec,
                 HangupCauses.disposition(cause, answered),
                 cause,
                 HangupCauses.q850(cause, Fields.smallInt(vars, "hangup_cause_q850")),
                 legRole(vars.apply("direction"), defaultLeg),
-                originating != null ? originating : uuid);
+                originating != null ? originating : uuid,
+                zoneSkew(vars, source));
+    }
+
+    /** The first of the event's time fields the record has, as written. */
+    private static String raw(Function<String, String> vars, String event) {
+        for (String suffix : new String[] {"_uepoch", "_epoch", "_stamp"}) {
+            String v = Fields.text(vars.apply(event + suffix));
+            if (v != null) {
+                return v;
+            }
+        }
+        return null;
+    }
+
+    /** Local start stamp read in the configured zone, minus the switch's epoch for the same moment. */
+    private static Long zoneSkew(Function<String, String> vars, SourceSettings source) {
+        try {
+            Stamp epoch = Stamp.parseEpoch(vars.apply("start_uepoch"), true, "start_uepoch");
+            if (epoch == null) {
+                epoch = Stamp.parseEpoch(vars.apply("start_epoch"), false, "start_epoch");
+            }
+            Stamp local = Stamp.parseText(vars.apply("start_stamp"), "start_stamp");
+            if (epoch == null || local == null || local.local() == null) {
+                return null;
+            }
+            return local.local().atZone(source.zone()).toEpochSecond() - epoch.absolute().getEpochSecond();
+        } catch (RejectedCdr e) {
+            return null;
+        }
     }
 
     private static Stamp stamp(Function<String, String> vars, String event) throws RejectedCdr {
@@ -53,10 +87,11 @@ final class FreeSwitchFields {
         return s;
     }
 
-    private static String first(Function<String, String> vars, String... names) {
+    /** The first candidate that is a party, not a caller's display name (FreeSWITCH may put a name in sip_from_user). */
+    private static String firstParty(Function<String, String> vars, String... names) {
         for (String n : names) {
             String v = Fields.text(vars.apply(n));
-            if (v != null) {
+            if (v != null && !Fields.isDisplayName(v)) {
                 return v;
             }
         }

@@ -3,6 +3,7 @@ package io.cdrpipeline.ingest;
 import io.cdrpipeline.schema.Disposition;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * FreeSWITCH hangup cause names (ITU-T Q.850 names plus FreeSWITCH's own) to their Q.850 code and
@@ -36,12 +37,54 @@ final class HangupCauses {
             Map.entry("RECOVERY_ON_TIMER_EXPIRE", 102), Map.entry("MANDATORY_IE_LENGTH_ERROR", 103),
             Map.entry("PROTOCOL_ERROR", 111), Map.entry("INTERWORKING", 127));
 
+    /** FreeSWITCH's own cause names beyond Q.850 (switch_channel.c); with Q850's keys, every name we keep. */
+    private static final Set<String> FREESWITCH = Set.of("NONE", "UNKNOWN", "ORIGINATOR_CANCEL", "CRASH",
+            "SYSTEM_SHUTDOWN", "LOSE_RACE", "MANAGER_REQUEST", "BLIND_TRANSFER", "ATTENDED_TRANSFER",
+            "ALLOTTED_TIMEOUT", "USER_CHALLENGE", "MEDIA_TIMEOUT", "PICKED_OFF", "USER_NOT_REGISTERED",
+            "PROGRESS_TIMEOUT", "INVALID_GATEWAY", "GATEWAY_DOWN", "INVALID_URL", "INVALID_PROFILE", "NO_PICKUP",
+            "SRTP_READ_ERROR", "BOWOUT", "BUSY_EVERYWHERE", "DECLINE", "DOES_NOT_EXIST_ANYWHERE",
+            "NOT_ACCEPTABLE", "UNWANTED", "NO_IDENTITY", "BAD_IDENTITY_INFO", "UNSUPPORTED_CERTIFICATE",
+            "INVALID_IDENTITY", "STALE_DATE", "REJECT_ALL", "CALL_REJECTED");
+    /** A cause that is no known name: the text itself stays only in cdr.raw. */
+    static final String OTHER = "OTHER";
+
     private HangupCauses() {
     }
 
+    /**
+     * A known Q.850 or FreeSWITCH cause name, {@code SIP_<status>} for a SIP status (486,
+     * {@code sip:486}, {@code SIP_486 Busy Here}), or {@link #OTHER}; null when blank. Free text
+     * after a known name (a caller's name appended by a dialplan) is dropped.
+     */
     static String name(String raw) {
         String c = Fields.text(raw);
-        return c == null ? null : c.toUpperCase(Locale.ROOT);
+        if (c == null) {
+            return null;
+        }
+        String u = c.toUpperCase(Locale.ROOT);
+        int end = 0;
+        while (end < u.length() && (Character.isLetterOrDigit(u.charAt(end)) || u.charAt(end) == '_')) {
+            end++;
+        }
+        String token = u.substring(0, end);
+        if (Q850.containsKey(token) || FREESWITCH.contains(token)) {
+            return token;
+        }
+        String status = token.startsWith("SIP_") ? token.substring(4)
+                : token.equals("SIP") && u.length() > 4 && (u.charAt(3) == ':' || u.charAt(3) == ' ') ? leadingDigits(u.substring(4))
+                : token;
+        if (status.matches("[3-6]\\d\\d")) {
+            return "SIP_" + status;
+        }
+        return OTHER;
+    }
+
+    private static String leadingDigits(String s) {
+        int i = 0;
+        while (i < s.length() && Character.isDigit(s.charAt(i))) {
+            i++;
+        }
+        return s.substring(0, i);
     }
 
     static Integer q850(String cause, Integer explicitCode) {
@@ -59,11 +102,11 @@ final class HangupCauses {
             return Disposition.UNKNOWN;
         }
         return switch (cause) {
-            case "USER_BUSY" -> Disposition.BUSY;
+            case "USER_BUSY", "SIP_486", "SIP_600" -> Disposition.BUSY;
             case "NO_ANSWER", "NO_USER_RESPONSE", "ALLOTTED_TIMEOUT", "PROGRESS_TIMEOUT", "NORMAL_CLEARING",
-                    "SUBSCRIBER_ABSENT" -> Disposition.NO_ANSWER;
-            case "ORIGINATOR_CANCEL", "LOSE_RACE", "PICKED_OFF" -> Disposition.CANCELLED;
-            case "NORMAL_CIRCUIT_CONGESTION", "SWITCH_CONGESTION" -> Disposition.CONGESTION;
+                    "SUBSCRIBER_ABSENT", "SIP_408", "SIP_480", "NO_PICKUP" -> Disposition.NO_ANSWER;
+            case "ORIGINATOR_CANCEL", "LOSE_RACE", "PICKED_OFF", "SIP_487" -> Disposition.CANCELLED;
+            case "NORMAL_CIRCUIT_CONGESTION", "SWITCH_CONGESTION", "SIP_503" -> Disposition.CONGESTION;
             default -> Disposition.FAILED;
         };
     }

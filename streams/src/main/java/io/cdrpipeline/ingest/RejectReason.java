@@ -9,11 +9,13 @@ public enum RejectReason {
     OVERSIZED("oversized"),
     NOT_TEXT("not-text"),
     UNKNOWN_FORMAT("unknown-format"),
+    UNKNOWN_SOURCE("unknown-source"),
     MALFORMED("malformed"),
     COLUMN_COUNT("column-count"),
     MISSING_FIELD("missing-field"),
     BAD_TIME("bad-time"),
     BAD_NUMBER("bad-number"),
+    BAD_PARTY("bad-party"),
     IMPOSSIBLE("impossible"),
     INTERNAL_ERROR("internal-error");
 

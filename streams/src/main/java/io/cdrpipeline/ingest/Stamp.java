@@ -20,11 +20,19 @@ public record Stamp(Instant absolute, LocalDateTime local) {
     private static final Instant EARLIEST = Instant.parse("2000-01-01T00:00:00Z");
     private static final Instant LATEST = Instant.parse("2100-01-01T00:00:00Z");
 
-    /** Parses {@code yyyy-MM-dd HH:mm:ss[.fraction]}, ISO-8601 with or without offset; null when blank. */
+    /**
+     * Parses {@code yyyy-MM-dd HH:mm:ss[.fraction]}, ISO-8601 with or without offset, or epoch
+     * seconds (Asterisk's {@code ${CDR(start,u)}}, with {@code f} a fraction); null when blank.
+     */
     static Stamp parseText(String value, String field) throws RejectedCdr {
         String v = Fields.text(value);
         if (v == null) {
             return null;
+        }
+        if (isEpochSeconds(v)) {
+            int dot = v.indexOf('.');
+            long seconds = Long.parseLong(dot < 0 ? v : v.substring(0, dot));
+            return seconds == 0 ? null : absolute(Instant.ofEpochSecond(seconds), field);
         }
         try {
             if (v.length() == 19 && v.charAt(4) == '-' && v.charAt(10) == ' ') {
@@ -123,6 +131,20 @@ public record Stamp(Instant absolute, LocalDateTime local) {
             }
         }
         return best;
+    }
+
+    private static boolean isEpochSeconds(String v) {
+        int dot = v.indexOf('.');
+        int whole = dot < 0 ? v.length() : dot;
+        if (whole < 9 || whole > 11 || (whole == 1 && v.charAt(0) == '0')) {
+            return v.equals("0") || v.equals("0.000000");
+        }
+        for (int i = 0; i < v.length(); i++) {
+            if (i != dot && (v.charAt(i) < '0' || v.charAt(i) > '9')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static boolean hasOffset(String iso) {

@@ -6,12 +6,15 @@ import io.cdrpipeline.schema.LegRole;
 import java.time.Instant;
 
 /**
- * A validated, normalised CDR: numbers classified (E.164 where they are phone numbers), instants
- * in UTC, outcome normalised across switches. It holds clear numbers, so it only ever leaves the
- * pipeline as a {@link BillingRecord}; analytics see it only through the pseudonymiser.
+ * A validated, normalised CDR: parties read under the source's dialling plan, instants in UTC,
+ * outcome normalised across switches, its record id and the switch identity it may share with
+ * other CDRs ({@link RecordIds}). It holds clear numbers, so it only ever leaves the pipeline as
+ * a {@link BillingRecord}; analytics see it only through the pseudonymiser.
+ * {@code zoneSkewSeconds}: local stamps minus the switch's epoch, where the record has both.
  */
 public record CallRecord(
         String recordId,
+        String switchIdentity,
         String source,
         String account,
         ClearNumber calling,
@@ -25,7 +28,8 @@ public record CallRecord(
         String hangupCause,
         Integer q850Cause,
         LegRole legRole,
-        String switchCallId) {
+        String switchCallId,
+        Long zoneSkewSeconds) {
 
     public BillingRecord toBilling() {
         return BillingRecord.newBuilder()
@@ -44,6 +48,12 @@ public record CallRecord(
                 .setQ850Cause(q850Cause)
                 .setLegRole(legRole)
                 .setSwitchCallId(switchCallId)
+                .setSwitchIdReused(false)
                 .build();
+    }
+
+    /** The key of this CDR on {@code cdr.raw} and on the dedupe repartition topic. */
+    public byte[] partitionKey() {
+        return RecordIds.partitionKey(switchIdentity);
     }
 }

@@ -4,17 +4,12 @@ import io.cdrpipeline.ingest.RejectReason;
 import io.cdrpipeline.ingest.RejectedCdr;
 import io.cdrpipeline.ingest.SourceSettings;
 import io.cdrpipeline.ingest.SwitchCdr;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 
 /**
  * Validates what an adapter read and normalises it into a {@link CallRecord}. Structurally
  * impossible records are rejected: end before start, answer outside the call, negative or
- * inconsistent durations. The record id is {@code source:switch-unique-id}, or — when the switch
- * gives none — {@code source:} plus a SHA-256 digest of the source and the line, so that a resent
- * line gets the same id and is deduplicated. Not thread-safe (reuses a digest).
+ * inconsistent durations, a party too long to be one. Parties are read under the source's
+ * {@link DialPlan}; the record id follows {@link RecordIds}. Not thread-safe (reuses a digest).
  */
 public final class Normalizer {
 
@@ -22,15 +17,10 @@ public final class Normalizer {
     private static final long ROUNDING_SECONDS = 1;
 
     private final NumberNormalizer numbers;
-    private final MessageDigest sha256;
+    private final RecordIds ids = new RecordIds();
 
     public Normalizer(NumberNormalizer numbers) {
         this.numbers = numbers;
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("JDK without SHA-256", e);
-        }
     }
 
     public CallRecord normalize(SwitchCdr cdr, SourceSettings source, String line) throws RejectedCdr {
@@ -49,27 +39,27 @@ public final class Normalizer {
         if (billsec > duration + ROUNDING_SECONDS) {
             throw new RejectedCdr(RejectReason.IMPOSSIBLE, "billable seconds exceed duration");
         }
-        ClearNumber calling = numbers.normalize(cdr.callingRaw(), source.region(), source.extensionMaxDigits());
-        ClearNumber called = numbers.normalize(cdr.calledRaw(), source.region(), source.extensionMaxDigits());
+        ClearNumber calling = party(cdr.callingRaw(), "calling", source);
+        ClearNumber called = party(cdr.calledRaw(), "called", source);
+        String recordId = ids.recordId(cdr, source.name(), line);
         return new CallRecord(
-                recordId(cdr, source, line),
+                recordId,
+                RecordIds.switchIdentity(cdr, source.name(), recordId),
                 source.name(),
                 cdr.account(),
-                calling == null ? ClearNumber.WITHHELD : calling,
+                calling == null ? ClearNumber.withheld(null) : calling,
                 called == null ? ClearNumber.ABSENT : called,
                 cdr.start(), cdr.answer(), cdr.end(),
                 duration, billsec,
-                cdr.disposition(), cdr.hangupCause(), cdr.q850Cause(), cdr.legRole(), cdr.switchCallId());
+                cdr.disposition(), cdr.hangupCause(), cdr.q850Cause(), cdr.legRole(), cdr.switchCallId(),
+                cdr.zoneSkewSeconds());
     }
 
-    private String recordId(SwitchCdr cdr, SourceSettings source, String line) {
-        if (cdr.uniqueId() != null) {
-            return source.name() + ':' + cdr.uniqueId();
+    private ClearNumber party(String raw, String which, SourceSettings source) throws RejectedCdr {
+        if (raw != null && raw.length() > NumberNormalizer.MAX_PARTY_LENGTH) {
+            throw new RejectedCdr(RejectReason.BAD_PARTY, which + " party is longer than "
+                    + NumberNormalizer.MAX_PARTY_LENGTH + " characters");
         }
-        sha256.reset();
-        sha256.update(source.name().getBytes(StandardCharsets.UTF_8));
-        sha256.update((byte) '\n');
-        byte[] digest = sha256.digest(line.strip().getBytes(StandardCharsets.UTF_8));
-        return source.name() + ":sha256:" + HexFormat.of().formatHex(digest, 0, 16);
+        return numbers.normalize(raw, source.plan());
     }
 }

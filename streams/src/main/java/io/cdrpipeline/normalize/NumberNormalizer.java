@@ -5,30 +5,45 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
+import com.google.i18n.phonenumbers.PhoneNumberUtil.ValidationResult;
 import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
+import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber.CountryCodeSource;
+import com.google.i18n.phonenumbers.ShortNumberInfo;
 import io.cdrpipeline.schema.NumberType;
 import java.util.Locale;
 import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * Turns a switch's party string into a {@link ClearNumber} with libphonenumber, in the source's
- * default region. Rules, in order: blank or a privacy marker ({@code anonymous}, {@code restricted}…)
- * is withheld; a SIP/tel URI is reduced to its user part; a short digit string (at most the
- * source's extension length) or a feature code is an internal extension — a billable call, not an
- * error; a number valid in the region, or valid once a '+' is added (switches that drop it), is
- * E.164; anything else is kept, cleaned, as unknown. Parsing costs ~9 µs, and real traffic repeats
- * numbers heavily, so results are kept in a bounded, shared cache.
+ * Reads a switch's party string under the source's {@link DialPlan} into a {@link ClearNumber},
+ * never by guessing and never altering what it keeps. In order: a display name before
+ * {@code <...>} is dropped; blank or a privacy marker is withheld; a SIP/tel URI or
+ * {@code user@host} is a number only when its user part is one, else a SIP identity; a string
+ * with spaces that is no number is a display name, not a party; emergency numbers; the plan's
+ * extensions (digit lengths, pattern, feature codes, SIP user names, pseudo-extensions); then
+ * dialling: access codes, international and trunk prefixes. A dialled number is E.164 when it
+ * is a possible number for its country (libphonenumber) — whether the range is listed is
+ * {@code knownRange} — and a string that starts with a country code but no prefix is read as
+ * international only where the plan says the switch logs them so. A region's short codes next;
+ * anything else is UNKNOWN, kept exactly as logged. Results are cached (parsing costs ~9 µs and
+ * traffic repeats numbers).
  */
 public final class NumberNormalizer {
 
+    /** The longest party string accepted; a longer one is no party of a call. */
+    public static final int MAX_PARTY_LENGTH = 256;
+
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
+    private static final ShortNumberInfo SHORT = ShortNumberInfo.getInstance();
     private static final Set<String> WITHHELD_MARKERS = Set.of("anonymous", "restricted", "private", "unavailable",
-            "unknown", "withheld", "anonymous@anonymous.invalid", "blocked");
+            "unknown", "withheld", "anonymous@anonymous.invalid", "blocked", "anonymous@localhost");
+    /** Visual separators people and switches put inside numbers: {@code 030 1234-567}, {@code (212) 555.1234}. */
     private static final Pattern SEPARATORS = Pattern.compile("[\\s().\\-/]");
-    private static final Pattern DIGITS = Pattern.compile("\\+?\\d+");
+    private static final Pattern SPACED_NUMBER = Pattern.compile("\\+?\\(?\\d[\\d\\s().\\-/]*");
+    private static final Pattern DIGITS = Pattern.compile("\\d+");
     private static final Pattern FEATURE_CODE = Pattern.compile("[*#][*#\\d]{0,9}");
-    private static final int MAX_KEPT_LENGTH = 64;
+    private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~+-]{0,63}");
+    private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]{1,253}");
 
     private final Cache<String, ClearNumber> cache;
     private final long cacheSize;
@@ -45,70 +60,273 @@ public final class NumberNormalizer {
         return c;
     }
 
-    public ClearNumber normalize(String raw, String region, int extensionMaxDigits) {
+    /** The party, or null when the switch logged nothing (blank). Never throws. */
+    public ClearNumber normalize(String raw, DialPlan plan) {
         if (raw == null || raw.isBlank()) {
             return null;
         }
-        String key = region + '|' + extensionMaxDigits + '|' + raw;
-        return cache.get(key, k -> compute(raw, region, extensionMaxDigits));
+        return cache.get(plan.id() + "\u0000" + raw, k -> compute(raw, plan));
     }
 
-    private static ClearNumber compute(String raw, String region, int extensionMaxDigits) {
-        String s = userPart(raw.strip());
-        if (s.isEmpty() || WITHHELD_MARKERS.contains(s.toLowerCase(Locale.ROOT))) {
-            return ClearNumber.WITHHELD;
+    static ClearNumber compute(String logged, DialPlan plan) {
+        String kept = withoutDisplayName(logged);
+        if (kept == null) {
+            // Only a display name ("John Smith"): no party, and the name is not kept in billing.
+            return ClearNumber.ABSENT;
         }
+        String s = kept.strip();
+        String lower = s.toLowerCase(Locale.ROOT);
+        if (s.isEmpty() || WITHHELD_MARKERS.contains(lower)) {
+            return ClearNumber.withheld(kept);
+        }
+        String scheme = lower.startsWith("sips:") ? "sips:" : lower.startsWith("sip:") ? "sip:"
+                : lower.startsWith("tel:") ? "tel:" : null;
+        if (scheme != null) {
+            s = s.substring(scheme.length());
+            int params = s.indexOf(';');
+            if (scheme.equals("tel:") || s.indexOf('@') < 0) {
+                s = params < 0 ? s : s.substring(0, params);
+                ClearNumber n = scheme.equals("tel:") ? dialled(s, kept, plan) : null;
+                return n != null ? n : unknown(kept);
+            }
+        }
+        int at = s.indexOf('@');
+        if (at >= 0) {
+            return userAtHost(s, at, kept, plan);
+        }
+        if (!SPACED_NUMBER.matcher(s).matches() && containsWhitespace(s)) {
+            return ClearNumber.ABSENT;
+        }
+        ClearNumber n = dialled(s, kept, plan);
+        return n != null ? n : unknown(kept);
+    }
+
+    private static ClearNumber userAtHost(String s, int at, String kept, DialPlan plan) {
+        String user = s.substring(0, at);
+        String host = s.substring(at + 1);
+        int end = indexOfAny(host, ';', '>', '?');
+        host = end < 0 ? host : host.substring(0, end);
+        int userParams = user.indexOf(';');
+        if (userParams >= 0) {
+            user = user.substring(0, userParams);
+        }
+        if (user.isEmpty() || WITHHELD_MARKERS.contains(user.toLowerCase(Locale.ROOT))) {
+            return ClearNumber.withheld(kept);
+        }
+        if (SPACED_NUMBER.matcher(user).matches() || FEATURE_CODE.matcher(user).matches()) {
+            ClearNumber n = dialled(user, kept, plan);
+            if (n != null) {
+                return n;
+            }
+        }
+        if (!USER_NAME.matcher(user).matches() || !HOST.matcher(host).matches()) {
+            return unknown(kept);
+        }
+        return new ClearNumber(NumberType.SIP_IDENTITY, user + "@" + host.toLowerCase(Locale.ROOT), kept, null);
+    }
+
+    /** A dial string (digits, maybe separators, '+', a name): its reading under the plan, or null. */
+    private static ClearNumber dialled(String s, String kept, DialPlan plan) {
         String compact = SEPARATORS.matcher(s).replaceAll("");
         if (FEATURE_CODE.matcher(compact).matches()) {
-            return new ClearNumber(NumberType.EXTENSION, compact);
+            return new ClearNumber(NumberType.EXTENSION, compact, kept, null);
         }
-        if (DIGITS.matcher(compact).matches()) {
-            if (!compact.startsWith("+") && compact.length() <= extensionMaxDigits) {
-                return new ClearNumber(NumberType.EXTENSION, compact);
-            }
-            String e164 = compact.startsWith("+") ? valid(compact, "ZZ") : valid(compact, region);
-            if (e164 == null && !compact.startsWith("+") && !compact.startsWith("0")) {
-                e164 = valid("+" + compact, "ZZ");
-            }
-            if (e164 != null) {
-                return new ClearNumber(NumberType.E164, e164);
+        if (compact.startsWith("+")) {
+            String digits = compact.substring(1);
+            return DIGITS.matcher(digits).matches() ? international(digits, kept) : null;
+        }
+        if (!DIGITS.matcher(compact).matches()) {
+            return name(s, kept, plan);
+        }
+        String region = plan.region();
+        if (!region.equals("ZZ") && SHORT.isEmergencyNumber(compact, region)) {
+            return new ClearNumber(NumberType.EMERGENCY, compact, kept, null);
+        }
+        if (plan.isExtensionLength(compact.length())
+                || (plan.extensionPattern() != null && plan.extensionPattern().matcher(compact).matches())) {
+            return new ClearNumber(NumberType.EXTENSION, compact, kept, null);
+        }
+        for (String access : plan.accessCodes()) {
+            if (compact.length() > access.length() && compact.startsWith(access)) {
+                ClearNumber n = number(compact.substring(access.length()), kept, plan);
+                if (n != null) {
+                    return n;
+                }
             }
         }
-        return new ClearNumber(NumberType.UNKNOWN, compact.length() > MAX_KEPT_LENGTH
-                ? compact.substring(0, MAX_KEPT_LENGTH) : compact);
+        ClearNumber n = number(compact, kept, plan);
+        if (n != null) {
+            return n;
+        }
+        return !region.equals("ZZ") && isShortCode(compact, region)
+                ? new ClearNumber(NumberType.SHORT_CODE, compact, kept, null) : null;
     }
 
-    private static String valid(String number, String region) {
+    private static boolean isShortCode(String digits, String region) {
         try {
-            PhoneNumber pn = UTIL.parse(number, region);
-            return UTIL.isValidNumber(pn) ? UTIL.format(pn, PhoneNumberFormat.E164) : null;
+            return SHORT.isValidShortNumberForRegion(UTIL.parse(digits, region), region);
+        } catch (NumberParseException e) {
+            return false;
+        }
+    }
+
+    private static ClearNumber name(String s, String kept, DialPlan plan) {
+        if (plan.isPseudoExtension(s)) {
+            return new ClearNumber(NumberType.EXTENSION, s, kept, null);
+        }
+        if (plan.extensionPattern() != null && plan.extensionPattern().matcher(s).matches()) {
+            return new ClearNumber(NumberType.EXTENSION, s, kept, null);
+        }
+        if (plan.sipUserNames() && USER_NAME.matcher(s).matches() && s.chars().anyMatch(Character::isLetter)) {
+            return new ClearNumber(NumberType.EXTENSION, s, kept, null);
+        }
+        return null;
+    }
+
+    /** Digits dialled from the plan's region: international or trunk prefix, else national. */
+    private static ClearNumber number(String digits, String kept, DialPlan plan) {
+        for (String idd : plan.internationalPrefixes()) {
+            if (digits.length() > idd.length() && digits.startsWith(idd)) {
+                return international(digits.substring(idd.length()), kept);
+            }
+        }
+        if (plan.internationalWithoutPrefix()) {
+            ClearNumber n = international(digits, kept);
+            if (n != null) {
+                return n;
+            }
+        }
+        String region = plan.region();
+        if (region.equals("ZZ")) {
+            // No region: only an explicit international form is a number ('00' is ITU's recommended prefix).
+            return digits.startsWith("00") && digits.length() > 2 ? international(digits.substring(2), kept) : null;
+        }
+        if (plan.trunkPrefix() != null) {
+            // The operator's trunk prefix replaces the metadata's: with it the rest is national, without it nothing.
+            return digits.startsWith(plan.trunkPrefix()) && digits.length() > plan.trunkPrefix().length()
+                    ? national(digits.substring(plan.trunkPrefix().length()), region, kept) : null;
+        }
+        try {
+            PhoneNumber pn = UTIL.parseAndKeepRawInput(digits, region);
+            CountryCodeSource how = pn.getCountryCodeSource();
+            if (how == CountryCodeSource.FROM_NUMBER_WITH_IDD) {
+                return possible(pn, kept);
+            }
+            if (!startsWithTrunkPrefix(digits, region) && trunkPrefixRequired(region)) {
+                // Digits with neither prefix are a local number (its area code unknown) or a country code
+                // with no prefix: either reading would be a guess.
+                return null;
+            }
+            if (how == CountryCodeSource.FROM_NUMBER_WITHOUT_PLUS_SIGN && !startsWithTrunkPrefix(digits, region)) {
+                // libphonenumber stripped a leading country code that had no prefix: that is a guess too.
+                return national(digits, region, kept);
+            }
+            return possible(pn, kept);
         } catch (NumberParseException e) {
             return null;
         }
     }
 
-    /** {@code "Alice" <sip:+4930123@host;user=phone>} → {@code +4930123}. */
-    private static String userPart(String s) {
-        int lt = s.lastIndexOf('<');
-        int gt = s.lastIndexOf('>');
-        if (lt >= 0 && gt > lt) {
-            s = s.substring(lt + 1, gt);
-        }
-        String lower = s.toLowerCase(Locale.ROOT);
-        for (String scheme : new String[] {"sips:", "sip:", "tel:"}) {
-            if (lower.startsWith(scheme)) {
-                s = s.substring(scheme.length());
-                int end = indexOfAny(s, '@', ';');
-                s = end < 0 ? s : s.substring(0, end);
-                break;
-            }
-        }
-        return s.strip();
+    /**
+     * Whether a national number must be dialled with the trunk prefix to be one: true where the
+     * region has a trunk prefix, except in the North American plan, where ten digits are the
+     * usual national form and the leading 1 is optional.
+     */
+    private static boolean trunkPrefixRequired(String region) {
+        String ndd = UTIL.getNddPrefixForRegion(region, true);
+        return ndd != null && !ndd.isEmpty() && UTIL.getCountryCodeForRegion(region) != 1;
     }
 
-    private static int indexOfAny(String s, char a, char b) {
-        int i = s.indexOf(a);
-        int j = s.indexOf(b);
-        return i < 0 ? j : j < 0 ? i : Math.min(i, j);
+    private static boolean startsWithTrunkPrefix(String digits, String region) {
+        String ndd = UTIL.getNddPrefixForRegion(region, true);
+        return ndd != null && !ndd.isEmpty() && digits.startsWith(ndd);
+    }
+
+    /** The digits as the national significant number of the region's country calling code. */
+    private static ClearNumber national(String nsn, String region, String kept) {
+        if (nsn.isEmpty() || nsn.length() > 17) {
+            return null;
+        }
+        PhoneNumber pn = new PhoneNumber().setCountryCode(UTIL.getCountryCodeForRegion(region));
+        if (nsn.charAt(0) == '0') {
+            // Italian-style numbers keep their leading zero inside the national number.
+            int zeros = 0;
+            while (zeros < nsn.length() - 1 && nsn.charAt(zeros) == '0') {
+                zeros++;
+            }
+            pn.setItalianLeadingZero(true).setNumberOfLeadingZeros(zeros);
+        }
+        pn.setNationalNumber(Long.parseLong(nsn));
+        return possible(pn, kept);
+    }
+
+    private static ClearNumber international(String digits, String kept) {
+        if (digits.isEmpty() || digits.length() > 17 || digits.charAt(0) == '0') {
+            return null;
+        }
+        try {
+            return possible(UTIL.parse("+" + digits, "ZZ"), kept);
+        } catch (NumberParseException e) {
+            return null;
+        }
+    }
+
+    private static ClearNumber possible(PhoneNumber pn, String kept) {
+        if (UTIL.isPossibleNumberWithReason(pn) != ValidationResult.IS_POSSIBLE) {
+            return null;
+        }
+        String e164 = UTIL.format(pn, PhoneNumberFormat.E164);
+        try {
+            // What is stored must read back as the same possible number (leading zeros of the national number).
+            PhoneNumber back = UTIL.parse(e164, "ZZ");
+            if (UTIL.isPossibleNumberWithReason(back) != ValidationResult.IS_POSSIBLE
+                    || !UTIL.format(back, PhoneNumberFormat.E164).equals(e164)) {
+                return null;
+            }
+            return new ClearNumber(NumberType.E164, e164, kept, UTIL.isValidNumber(back));
+        } catch (NumberParseException e) {
+            return null;
+        }
+    }
+
+    private static ClearNumber unknown(String kept) {
+        return new ClearNumber(NumberType.UNKNOWN, kept.strip(), kept, null);
+    }
+
+    /**
+     * The party without a display name: {@code "Alice" <sip:201@pbx>} → {@code sip:201@pbx};
+     * null when the string is only a quoted name. Anything else is returned as it is.
+     */
+    static String withoutDisplayName(String s) {
+        int lt = s.lastIndexOf('<');
+        int gt = s.lastIndexOf('>');
+        if (lt >= 0 && gt > lt && s.substring(gt + 1).isBlank()) {
+            return s.substring(lt + 1, gt);
+        }
+        String t = s.strip();
+        if (t.length() >= 2 && t.startsWith("\"") && t.endsWith("\"") && t.chars().anyMatch(Character::isLetter)) {
+            return null;
+        }
+        return s;
+    }
+
+    private static boolean containsWhitespace(String s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (Character.isWhitespace(s.charAt(i))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOfAny(String s, char a, char b, char c) {
+        int best = -1;
+        for (char ch : new char[] {a, b, c}) {
+            int i = s.indexOf(ch);
+            if (i >= 0 && (best < 0 || i < best)) {
+                best = i;
+            }
+        }
+        return best;
     }
 }

@@ -32,6 +32,13 @@ public final class PipelineMeters {
                     .register(registry);
         }
         FunctionCounter.builder("cdr.records.duplicates", ingest, IngestMetrics::duplicates).register(registry);
+        FunctionCounter.builder("cdr.records.switch.id.reused", ingest, IngestMetrics::switchIdReused)
+                .description("CDRs billed under their own key although an earlier CDR had the same switch id")
+                .register(registry);
+        ingest.onZoneMismatchSource(source -> FunctionCounter.builder("cdr.records.zone.suspect", ingest,
+                        m -> m.zoneMismatches(source)).tag("source", source)
+                .description("records whose local stamps disagree with the switch's epoch as a wrong zone would")
+                .register(registry));
         FunctionCounter.builder("cdr.records.erased.suppressed", ingest, IngestMetrics::erasedSuppressed)
                 .description("late CDRs of erased subjects kept out of analytics").register(registry);
         for (DataClass c : new DataClass[] {DataClass.BILLING, DataClass.ANALYTICS}) {

@@ -1,6 +1,12 @@
 package io.cdrpipeline.produce;
 
+import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ingest.CdrFormat;
+import io.cdrpipeline.ingest.CdrParser;
+import io.cdrpipeline.ingest.SourceSettings;
+import io.cdrpipeline.normalize.Normalizer;
+import io.cdrpipeline.normalize.NumberNormalizer;
+import java.util.function.Function;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -15,9 +21,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Writes raw CDRs to {@code cdr.raw} with the headers the pipeline reads ({@code cdr.format},
- * {@code cdr.source}) and where each came from ({@code cdr.file}, {@code cdr.line}), keyed by
- * a hash of source and content (see {@link #contentKey}). Idempotent, acks=all. A record larger than the producer may send is not dropped: its
- * head goes with a {@code cdr.truncated} header so that the pipeline rejects it as oversized.
+ * {@code cdr.source}) and where each came from ({@code cdr.file}, {@code cdr.line}). Made from the
+ * pipeline's configuration, it keys each record by the CDR's identity key (the switch id, read by
+ * the format adapter: {@link CdrParser#partitionKey}), so the pipeline finds every copy of a CDR
+ * already on the right partition and skips the repartition hop; a record it cannot read, or a
+ * producer made without configuration, is keyed by a hash of source and content (the pipeline
+ * then repartitions it — correct, only slower). Idempotent, acks=all. A record larger than the
+ * producer may send is not dropped: its head goes with a {@code cdr.truncated} header so that the
+ * pipeline rejects it as oversized.
  */
 public final class RawProducer implements AutoCloseable {
 
@@ -30,8 +41,23 @@ public final class RawProducer implements AutoCloseable {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong bytes = new AtomicLong();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    /** One parser per sending thread (HTTP ingest sends from several); null: content keys only. */
+    private final ThreadLocal<CdrParser> keys;
 
+    /** A producer keying records by identity under the pipeline's source settings. */
+    public RawProducer(PipelineConfig config) {
+        this(config.bootstrapServers(), config.get("topic.raw"), config.kafkaClientSettings(), config.sources());
+    }
+
+    /** A producer keying records by a hash of source and content (the pipeline repartitions them). */
     public RawProducer(String bootstrapServers, String topic, Map<String, String> clientSettings) {
+        this(bootstrapServers, topic, clientSettings, null);
+    }
+
+    private RawProducer(String bootstrapServers, String topic, Map<String, String> clientSettings,
+            Function<String, SourceSettings> sources) {
+        this.keys = sources == null ? null : ThreadLocal.withInitial(
+                () -> new CdrParser(sources, new Normalizer(new NumberNormalizer(0)), Integer.MAX_VALUE));
         Map<String, Object> props = new HashMap<>(clientSettings);
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -64,7 +90,11 @@ public final class RawProducer implements AutoCloseable {
             payload = java.util.Arrays.copyOf(value, MAX_SEND_BYTES);
         }
         int size = payload.length;
-        return producer.send(new ProducerRecord<>(topic, null, contentKey(source, payload), payload, headers),
+        byte[] key = keys == null || value.length > MAX_SEND_BYTES ? null : keys.get().partitionKey(payload, format.id(), source);
+        if (key == null) {
+            key = contentKey(source, payload);
+        }
+        return producer.send(new ProducerRecord<>(topic, null, key, payload, headers),
                 (metadata, e) -> {
                     if (e != null) {
                         failure.compareAndSet(null, e);
@@ -76,10 +106,8 @@ public final class RawProducer implements AutoCloseable {
     }
 
     /**
-     * The key of a raw record: a hash of its source and its content without surrounding
-     * whitespace. Identical resends therefore land on the same partition, where the pipeline's
-     * dedupe (by record id, in that partition's store) meets them without a repartition hop,
-     * while a busy switch's records still spread over every partition.
+     * The fallback key of a raw record: a hash of its source and its content without surrounding
+     * whitespace, so identical copies of an unreadable line share a partition.
      */
     public static byte[] contentKey(String source, byte[] payload) {
         int from = 0;

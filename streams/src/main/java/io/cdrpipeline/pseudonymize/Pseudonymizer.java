@@ -79,8 +79,8 @@ public final class Pseudonymizer {
     }
 
     /**
-     * The subject tokens of a record under its epoch: the pseudonyms of its E.164 parties (as in
-     * analytics) and of its account. Erasure requests name subjects by these tokens.
+     * The subject tokens of a record under its epoch: the pseudonyms of its E.164 and SIP-identity
+     * parties (as in analytics) and of its account. Erasure requests name subjects by these tokens.
      */
     public List<String> subjectTokens(BillingRecord billing) {
         forgetDestroyedKeys();
@@ -90,6 +90,8 @@ public final class Pseudonymizer {
         for (PartyNumber p : List.of(billing.getCalling(), billing.getCalled())) {
             if (p.getType() == NumberType.E164 && p.getNumber() != null) {
                 tokens.add(cached(epoch, mac, "e164:" + p.getNumber()));
+            } else if (p.getType() == NumberType.SIP_IDENTITY && p.getNumber() != null) {
+                tokens.add(cached(epoch, mac, "sip:" + p.getNumber()));
             }
         }
         if (billing.getAccount() != null) {
@@ -101,6 +103,11 @@ public final class Pseudonymizer {
     /** The token of an E.164 number under every epoch of the ring, by epoch id. */
     public Map<String, String> numberTokens(String e164) {
         return tokens("e164:" + e164);
+    }
+
+    /** The token of a SIP identity ({@code user@host}) under every epoch of the ring, by epoch id. */
+    public Map<String, String> sipTokens(String identity) {
+        return tokens("sip:" + identity);
     }
 
     /** The token of an account under every epoch of the ring, by epoch id. */
@@ -130,6 +137,10 @@ public final class Pseudonymizer {
                     .setDestinationCode(prefix.destinationCode())
                     .setRegion(prefix.region())
                     .build();
+        }
+        if (number.getType() == NumberType.SIP_IDENTITY) {
+            // A SIP identity is global, like a phone number: the same user@host on every switch.
+            return party.setPseudonym(cached(epoch, mac, "sip:" + value)).build();
         }
         return party.setPseudonym(cached(epoch, mac, number.getType() + ":" + source + ":" + value)).build();
     }

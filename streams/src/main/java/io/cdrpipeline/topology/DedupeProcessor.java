@@ -14,7 +14,8 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
  * there — one read, no extra write per CDR. A CDR counts as seen for as long as either of its
  * records is kept; after both are deleted, a resend is a new CDR (and is deleted again when its
  * window is past). Records are keyed by record id, and copies of a CDR share a partition, so
- * every copy meets the same store.
+ * every copy meets the same store. CDRs sharing a switch id also share a partition, so a reused
+ * id is noticed here ({@link SwitchIdReuse}) and flagged on the record.
  */
 final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, BillingRecord> {
 
@@ -22,6 +23,7 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
     private final IngestMetrics metrics;
     private FixedKeyProcessorContext<String, BillingRecord> context;
     private ExpiryIndex index;
+    private final SwitchIdReuse reuse = new SwitchIdReuse(SwitchIdReuse.DEFAULT_CAPACITY);
 
     DedupeProcessor(RetentionPolicy policy, IngestMetrics metrics) {
         this.policy = policy;
@@ -42,6 +44,10 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
         if (index.contains(key)) {
             metrics.recordDuplicate();
             return;
+        }
+        if (reuse.reused(record.key())) {
+            b.setSwitchIdReused(true);
+            metrics.recordSwitchIdReused();
         }
         context.forward(record);
     }

@@ -18,6 +18,8 @@ public final class IngestMetrics {
     private final LongAdder pseudonymized = new LongAdder();
     private final LongAdder erasedSuppressed = new LongAdder();
     private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
+    private final LongAdder switchIdReused = new LongAdder();
+    private final Map<String, LongAdder> zoneMismatches = new java.util.concurrent.ConcurrentHashMap<>();
 
     public IngestMetrics() {
         for (RejectReason r : RejectReason.values()) {
@@ -47,6 +49,42 @@ public final class IngestMetrics {
 
     void recordErasedSuppressed() {
         erasedSuppressed.increment();
+    }
+
+    void recordSwitchIdReused() {
+        switchIdReused.increment();
+    }
+
+    private volatile java.util.function.Consumer<String> newZoneSource = s -> { };
+
+    void recordZoneMismatch(String source) {
+        zoneMismatches.computeIfAbsent(source, s -> {
+            newZoneSource.accept(s);
+            return new LongAdder();
+        }).increment();
+    }
+
+    /** Called once per source the first time a zone mismatch is counted for it (to register a meter). */
+    public void onZoneMismatchSource(java.util.function.Consumer<String> listener) {
+        this.newZoneSource = listener;
+        zoneMismatches.keySet().forEach(listener);
+    }
+
+    public long zoneMismatches(String source) {
+        LongAdder a = zoneMismatches.get(source);
+        return a == null ? 0 : a.sum();
+    }
+
+    /** CDRs billed under their own key although an earlier CDR had the same switch id. */
+    public long switchIdReused() {
+        return switchIdReused.sum();
+    }
+
+    /** Records whose local stamps disagree with the switch's epoch as a wrong zone would, per source. */
+    public Map<String, Long> zoneMismatches() {
+        Map<String, Long> m = new java.util.TreeMap<>();
+        zoneMismatches.forEach((k, v) -> m.put(k, v.sum()));
+        return m;
     }
 
     /** Accepted CDRs of erased subjects, billed but kept out of analytics. */

@@ -23,12 +23,16 @@ import org.apache.kafka.streams.kstream.Repartitioned;
 
 /**
  * The ingest topology: {@code cdr.raw} → parse and normalise → rejected records to
- * {@code cdr.rejected}; good ones keyed by record id → deduplicated within the window → the
+ * {@code cdr.rejected}; good ones placed by identity (repartitioned unless a producer of ours
+ * already placed them) and keyed by record id → deduplicated while retained → the
  * billing view to {@code cdr.billing} and, through the pseudonymiser only, the analytics view to
  * {@code cdr.analytics}. A pure function of configuration and keys: no I/O while building.
  * Every processor, branch and store is named so internal topic names survive releases.
  */
 public final class IngestTopology {
+
+    /** Application config key holding the raw topic's partition count (set by the app from the cluster). */
+    public static final String RAW_PARTITIONS = ParseProcessor.RAW_PARTITIONS;
 
     private IngestTopology() {
     }
@@ -63,7 +67,7 @@ public final class IngestTopology {
                         "rejected"))
                 .defaultBranch(Branched.withConsumer(
                         accepted -> {
-                            KStream<String, BillingRecord> unique = dedupe(accepted, config, policy, metrics);
+                            KStream<String, BillingRecord> unique = dedupe(accepted, policy, metrics);
                             splitByPurpose(unique, topics, pseudonymizers, metrics);
                             RetentionTopology.sweepInto(unique, topics, policy, pseudonymizers, retentionMetrics);
                         },
@@ -71,21 +75,27 @@ public final class IngestTopology {
         return builder.build();
     }
 
-    private static KStream<String, BillingRecord> dedupe(KStream<byte[], ParsedRaw> accepted, PipelineConfig config,
-            RetentionPolicy policy, IngestMetrics metrics) {
-        KStream<String, BillingRecord> byRecordId = accepted.map(
-                (key, parsed) -> {
-                    BillingRecord billing = parsed.outcome().record().toBilling();
-                    return KeyValue.pair(billing.getRecordId(), billing);
-                },
-                Named.as("key-by-record-id"));
-        if (config.flag("dedupe.repartition")) {
-            // Resends may arrive on any raw partition; co-locate all copies of a CDR with its store entry.
-            byRecordId = byRecordId.repartition(Repartitioned.with(Serdes.String(), Topics.billingSerde())
-                    .withName("by-record-id"));
-        }
-        return byRecordId.processValues(() -> new DedupeProcessor(policy, metrics), Named.as("dedupe"),
-                ExpiryIndex.STORE);
+    /**
+     * Every copy of a CDR must meet the same expiry-index store, whoever produced it. Records our
+     * producers placed (key = identity key, on that key's partition) go straight on; the others
+     * are re-keyed by identity through the {@code by-identity} repartition topic, whose partition
+     * for a key is the one our producers would have chosen, and merged back into the same tasks.
+     */
+    private static KStream<String, BillingRecord> dedupe(KStream<byte[], ParsedRaw> accepted, RetentionPolicy policy,
+            IngestMetrics metrics) {
+        var placement = accepted.split(Named.as("placement-"))
+                .branch((key, parsed) -> parsed.placed(), Branched.as("placed"))
+                .defaultBranch(Branched.as("moved"));
+        KStream<String, BillingRecord> placed = placement.get("placement-placed").map(
+                (key, parsed) -> KeyValue.pair(parsed.outcome().record().recordId(), parsed.outcome().record().toBilling()),
+                Named.as("key-placed-by-record-id"));
+        KStream<String, BillingRecord> moved = placement.get("placement-moved")
+                .map((key, parsed) -> KeyValue.pair(parsed.outcome().record().partitionKey(),
+                        parsed.outcome().record().toBilling()), Named.as("key-by-identity"))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Topics.billingSerde()).withName("by-identity"))
+                .map((key, billing) -> KeyValue.pair(billing.getRecordId(), billing), Named.as("key-moved-by-record-id"));
+        return placed.merge(moved, Named.as("placed-and-moved"))
+                .processValues(() -> new DedupeProcessor(policy, metrics), Named.as("dedupe"), ExpiryIndex.STORE);
     }
 
     private static void splitByPurpose(KStream<String, BillingRecord> unique, Topics topics,

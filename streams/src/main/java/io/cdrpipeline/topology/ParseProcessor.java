@@ -3,6 +3,7 @@ package io.cdrpipeline.topology;
 import io.cdrpipeline.ingest.CdrParser;
 import io.cdrpipeline.ingest.ParseOutcome;
 import io.cdrpipeline.ingest.RejectReason;
+import io.cdrpipeline.normalize.RecordIds;
 import io.cdrpipeline.produce.RawProducer;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
@@ -12,13 +13,24 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
-/** Reads each raw record through its format adapter and the normaliser; every record comes out, parsed or rejected. */
+/**
+ * Reads each raw record through its format adapter and the normaliser; every record comes out,
+ * parsed or rejected, marked placed when its key is the CDR's identity key on the partition that
+ * key hashes to (records of our producers), so that only the others take the repartition hop.
+ * The raw topic's partition count comes from the application config ({@link #RAW_PARTITIONS});
+ * without it every record counts as misplaced, which is slower but never wrong.
+ */
 final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRaw> {
+
+    /** Application config key (set by the app from the cluster) holding the raw topic's partition count. */
+    public static final String RAW_PARTITIONS = "cdr.raw.partitions";
 
     private final Supplier<CdrParser> parsers;
     private final IngestMetrics metrics;
     private FixedKeyProcessorContext<byte[], ParsedRaw> context;
     private CdrParser parser;
+    private int rawPartitions;
+    private ZoneWarnings zoneWarnings;
 
     ParseProcessor(Supplier<CdrParser> parsers, IngestMetrics metrics) {
         this.parsers = parsers;
@@ -29,6 +41,9 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRa
     public void init(FixedKeyProcessorContext<byte[], ParsedRaw> context) {
         this.context = context;
         this.parser = parsers.get();
+        Object n = context.appConfigs().get(RAW_PARTITIONS);
+        this.rawPartitions = n == null ? 0 : Integer.parseInt(n.toString());
+        this.zoneWarnings = new ZoneWarnings(metrics);
     }
 
     @Override
@@ -41,12 +56,23 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRa
                 ? ParseOutcome.rejected(RejectReason.OVERSIZED, "record of " + truncated
                         + " bytes was cut by the producer", source == null ? "unknown" : source, format)
                 : parser.parse(record.value(), format, source);
+        boolean placed = false;
         if (outcome.isRejected()) {
             metrics.recordRejected(outcome.reason());
         } else {
             metrics.recordAccepted();
+            zoneWarnings.check(outcome.record());
+            placed = placed(record.key(), outcome.record().partitionKey());
         }
-        context.forward(record.withValue(new ParsedRaw(outcome, record.value())));
+        context.forward(record.withValue(new ParsedRaw(outcome, record.value(), placed)));
+    }
+
+    private boolean placed(byte[] rawKey, byte[] identityKey) {
+        if (rawPartitions <= 0 || rawKey == null || !java.util.Arrays.equals(rawKey, identityKey)) {
+            return false;
+        }
+        return context.recordMetadata().map(m -> m.partition() == RecordIds.partitionOf(identityKey, rawPartitions))
+                .orElse(false);
     }
 
     static String header(Headers headers, String name) {

@@ -2,6 +2,10 @@ package io.cdrpipeline.topology;
 
 import io.cdrpipeline.ingest.ParseOutcome;
 
-/** A parse outcome travelling with the bytes it came from, so a rejection can carry them unchanged. */
-record ParsedRaw(ParseOutcome outcome, byte[] raw) {
+/**
+ * A parse outcome travelling with the bytes it came from, so a rejection can carry them
+ * unchanged. {@code placed}: the raw record already sits where the pipeline's identity key puts
+ * it (key and partition), so it needs no repartition to meet its resends.
+ */
+record ParsedRaw(ParseOutcome outcome, byte[] raw, boolean placed) {
 }

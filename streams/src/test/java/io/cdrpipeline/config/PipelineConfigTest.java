@@ -37,7 +37,9 @@ class PipelineConfigTest {
         assertThat(berlin.defaultFormat()).isEqualTo(CdrFormat.ASTERISK_CSV);
         assertThat(berlin.region()).isEqualTo("DE");
         assertThat(berlin.zone()).isEqualTo(ZoneId.of("Europe/Berlin"));
-        assertThat(c.sources().apply("elsewhere").region()).isEqualTo("ZZ");
+        assertThat(c.sources().apply("elsewhere")).as("no default source: an unknown switch is not guessed").isNull();
+        PipelineConfig withDefault = c.with(Map.of("default.region", "GB", "default.zone", "Europe/London"));
+        assertThat(withDefault.sources().apply("elsewhere").region()).isEqualTo("GB");
     }
 
     @Test
@@ -78,12 +80,23 @@ class PipelineConfigTest {
     void shouldNameTheKeyOfABadValue() {
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("numbers.cache.size", "lots")))
                 .hasMessage("numbers.cache.size: 'lots' is not a whole number");
-        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.zone", "Mars/Olympus")))
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.zone", "Mars/Olympus", "source.x.region", "DE")))
                 .hasMessageContaining("source.x.zone");
-        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.region", "XX")))
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.region", "XX", "source.x.zone", "UTC")))
                 .hasMessageContaining("source.x.region");
-        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.format", "cisco")))
-                .hasMessageContaining("source.x.format: unknown format 'cisco'");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.format", "cisco", "source.x.region", "DE",
+                "source.x.zone", "UTC"))).hasMessageContaining("source.x.format: unknown format 'cisco'");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.format", "asterisk-csv")))
+                .hasMessage("source 'x' needs source.x.region (e.g. DE) and source.x.zone (e.g. Europe/Berlin), or "
+                        + "default.region and default.zone for every source");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("default.region", "DE")))
+                .hasMessageContaining("default.region and default.zone go together");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.region", "DE", "source.x.zone", "UTC",
+                "source.x.access.codes", "nine"))).hasMessageContaining("access code 'nine' must be 1 to 6 digits");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.region", "DE", "source.x.zone", "UTC",
+                "source.x.extension.digits", "3-20"))).hasMessageContaining("extension digits '3-20'");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("dedupe.repartition", "true")))
+                .hasMessageStartingWith("key 'dedupe.repartition' was removed: resends are now dropped whatever the producer");
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("topic.partitions", "0")))
                 .hasMessage("topic.partitions: 0 is outside 1..10000");
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("topic.billing", "bad topic")))

@@ -89,6 +89,7 @@ class EndToEndTest {
             app.awaitRunning(Duration.ofSeconds(60));
             for (Input in : inputs) {
                 int exit = CdrPipelineCli.execute("produce", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--config", configFile().toString(),
                         "--format", in.format().id(), "--source", in.source(), in.path().toString());
                 assertThat(exit).as("produce %s", in.path()).isZero();
             }
@@ -123,7 +124,8 @@ class EndToEndTest {
         Files.createDirectories(dir);
         Path csv = dir.resolve("Master.csv");
         Path conf = dir.resolve("follow.properties");
-        Files.writeString(conf, "bootstrap.servers=" + kafka.bootstrapServers() + "\ntopic.raw=follow.raw\n");
+        Files.writeString(conf, "bootstrap.servers=" + kafka.bootstrapServers() + "\ntopic.raw=follow.raw\n"
+                + "source.pbx-berlin.region=DE\nsource.pbx-berlin.zone=Europe/Berlin\n");
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("follow.raw", 1, (short) 1))).all().get();
         }
@@ -193,6 +195,19 @@ class EndToEndTest {
             assertThat(new String(r.headers().lastHeader("cdr.format").value(), StandardCharsets.UTF_8)).isEqualTo("freeswitch-json");
             assertThat(new String(r.headers().lastHeader("cdr.source").value(), StandardCharsets.UTF_8)).isEqualTo("fs-lon");
         });
+    }
+
+    /** The test's pipeline settings as a file, for the CLI commands (source settings included). */
+    static java.nio.file.Path configFile() throws java.io.IOException {
+        java.nio.file.Path file = WORK.resolve("e2e.properties");
+        StringBuilder sb = new StringBuilder();
+        config.effective().forEach((k, v) -> {
+            if (!v.isEmpty() && !v.equals("******")) {
+                sb.append(k).append('=').append(v).append('\n');
+            }
+        });
+        Files.writeString(file, sb.toString());
+        return file;
     }
 
     private static List<String> rawValues() {

@@ -151,6 +151,7 @@ class FailoverTest {
         s.put("state.dir", WORK.resolve("state-" + instance).toString());
         for (int i = 0; i < 8; i++) {
             s.put("source.pbx-synth-" + i + ".region", "DE");
+            s.put("source.pbx-synth-" + i + ".zone", "UTC");
         }
         return PipelineConfig.of(s);
     }

@@ -67,7 +67,11 @@ class OpsEndToEndTest {
                 for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
                     Path p = WORK.resolve(f.path().replace('/', '_'));
                     Files.write(p, f.bytes());
+                    Path conf = WORK.resolve("ops.properties");
+                    Files.writeString(conf, SampleCorpus.sourceSettings().entrySet().stream()
+                            .map(e -> e.getKey() + "=" + e.getValue() + "\n").collect(java.util.stream.Collectors.joining()));
                     assertThat(CdrPipelineCli.execute("produce", "--bootstrap-server", kafka.bootstrapServers(),
+                            "--config", conf.toString(),
                             "--format", f.format().id(), "--source", f.source(), p.toString())).isZero();
                 }
                 await().atMost(Duration.ofSeconds(30)).until(() -> app.metrics().read() >= 33);

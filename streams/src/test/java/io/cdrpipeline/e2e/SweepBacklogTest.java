@@ -39,7 +39,7 @@ class SweepBacklogTest {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, Map.of())) {
             PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", kafka.bootstrapServers(),
                     "application.id", "cdr-backlog", "state.dir", WORK.resolve("state").toString(),
-                    "source.pbx-synth.region", "DE", "source.pbx-synth.format", "asterisk-csv"));
+                    "source.pbx-synth.region", "DE", "source.pbx-synth.zone", "UTC", "source.pbx-synth.format", "asterisk-csv"));
             RetentionPolicy keep = RetentionPolicy.parse("version: 1\nsweep-interval: 1s\n"
                     + "windows: {billing: 365d, analytics: 365d}\n", "keep");
             RetentionPolicy shorten = RetentionPolicy.parse("version: 2\nsweep-interval: 1s\nsweep-max-records: 10000\n"

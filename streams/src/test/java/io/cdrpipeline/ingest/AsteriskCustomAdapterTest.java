@@ -27,7 +27,8 @@ class AsteriskCustomAdapterTest {
         assertThat(cdr.calledRaw()).isEqualTo("6789");
         assertThat(cdr.start()).isEqualTo(Instant.parse("2023-07-25T23:51:32Z"));
         assertThat(cdr.end()).isEqualTo(Instant.parse("2023-07-25T23:52:04Z"));
-        assertThat(cdr.uniqueId()).isEqualTo("1690325492.2:2");
+        assertThat(cdr.switchId()).isEqualTo("1690325492.2");
+        assertThat(cdr.sequence()).isEqualTo("2");
         assertThat(cdr.account()).isNull();
         assertThat(cdr.disposition()).isEqualTo(Disposition.ANSWERED);
     }
@@ -47,12 +48,12 @@ class AsteriskCustomAdapterTest {
 
     @Test
     void shouldFollowAColumnMappingConfiguredForTheSource() throws RejectedCdr {
-        SourceSettings custom = new SourceSettings("pbx-x", null, "FR", ZoneId.of("UTC"), 6,
+        SourceSettings custom = new SourceSettings("pbx-x", null, ZoneId.of("UTC"), io.cdrpipeline.normalize.DialPlan.defaults("FR"),
                 List.of("uniqueid", "start", "end", "src", "dst", "billsec", "duration", "disposition"));
 
         SwitchCdr cdr = adapter.parse("1690325492.9,2024-01-01 10:00:00,2024-01-01 10:00:40,0145678901,101,30,40,ANSWERED", custom);
 
-        assertThat(cdr.uniqueId()).isEqualTo("1690325492.9");
+        assertThat(cdr.switchId()).isEqualTo("1690325492.9");
         assertThat(cdr.callingRaw()).isEqualTo("0145678901");
         assertThat(cdr.billableSeconds()).isEqualTo(30);
         assertThat(cdr.durationSeconds()).isEqualTo(40);

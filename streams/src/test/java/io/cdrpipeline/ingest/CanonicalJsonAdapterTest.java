@@ -21,7 +21,7 @@ class CanonicalJsonAdapterTest {
                 + "\"called\":\"2015550199\",\"start\":\"2024-07-04T12:00:00-04:00\",\"answer\":\"2024-07-04T12:00:05-04:00\","
                 + "\"end\":\"2024-07-04T12:10:05-04:00\",\"disposition\":\"ANSWERED\",\"leg\":\"ORIGINATING\"}", NEW_YORK);
 
-        assertThat(cdr.uniqueId()).isEqualTo("p-1");
+        assertThat(cdr.switchId()).isEqualTo("p-1");
         assertThat(cdr.start()).isEqualTo(Instant.parse("2024-07-04T16:00:00Z"));
         assertThat(cdr.durationSeconds()).isEqualTo(605);
         assertThat(cdr.billableSeconds()).isEqualTo(600);

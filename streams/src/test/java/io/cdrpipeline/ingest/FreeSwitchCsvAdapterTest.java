@@ -24,7 +24,7 @@ class FreeSwitchCsvAdapterTest {
 
         SwitchCdr cdr = adapter.parse(line, LONDON);
 
-        assertThat(cdr.uniqueId()).isEqualTo("d6195639-e9a2-eae4-c599-75e127f55602");
+        assertThat(cdr.switchId()).isEqualTo("d6195639-e9a2-eae4-c599-75e127f55602");
         assertThat(cdr.callingRaw()).isEqualTo("1001");
         assertThat(cdr.calledRaw()).isEqualTo("+442071838750");
         assertThat(cdr.start()).isEqualTo(Instant.parse("2016-02-16T05:55:27Z"));
@@ -62,7 +62,7 @@ class FreeSwitchCsvAdapterTest {
 
     @Test
     void shouldPreferEpochColumnsOfACustomTemplate() throws RejectedCdr {
-        SourceSettings custom = new SourceSettings("fs2", null, "GB", ZoneId.of("Europe/London"), 6,
+        SourceSettings custom = new SourceSettings("fs2", null, ZoneId.of("Europe/London"), io.cdrpipeline.normalize.DialPlan.defaults("GB"),
                 List.of("uuid", "caller_id_number", "destination_number", "start_epoch", "answer_epoch", "end_epoch",
                         "billsec", "hangup_cause", "start_stamp"));
 

@@ -31,7 +31,7 @@ class FreeSwitchJsonAdapterTest {
 
         SwitchCdr cdr = adapter.parse(doc, LONDON);
 
-        assertThat(cdr.uniqueId()).isEqualTo("7f4de4bc-6c6e-4b3c-8f0e-2d6e5a1b9c01");
+        assertThat(cdr.switchId()).isEqualTo("7f4de4bc-6c6e-4b3c-8f0e-2d6e5a1b9c01");
         assertThat(cdr.callingRaw()).isEqualTo("+442071838751");
         assertThat(cdr.calledRaw()).isEqualTo("+442071838750");
         assertThat(cdr.account()).isEqualTo("acct/7");
@@ -84,7 +84,7 @@ class FreeSwitchJsonAdapterTest {
 
         SwitchCdr cdr = adapter.parse(doc, LONDON);
 
-        assertThat(cdr.uniqueId()).isEqualTo("u1");
+        assertThat(cdr.switchId()).isEqualTo("u1");
         assertThat(cdr.end()).isEqualTo(Instant.parse("2024-06-10T18:00:10Z"));
     }
 

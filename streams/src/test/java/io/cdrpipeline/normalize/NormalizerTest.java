@@ -22,13 +22,65 @@ class NormalizerTest {
     private final Normalizer normalizer = new Normalizer(new NumberNormalizer(100));
 
     @Test
-    void shouldBuildTheRecordIdFromSourceAndSwitchId() throws RejectedCdr {
+    void shouldBuildTheRecordIdFromSourceSwitchIdAndADigestOfTheCallFacts() throws RejectedCdr {
         CallRecord r = normalizer.normalize(cdr("1714557600.3", T0, T0.plusSeconds(5), T0.plusSeconds(65), 65L, 60L), SOURCE, "x");
 
-        assertThat(r.recordId()).isEqualTo("pbx1:1714557600.3");
-        assertThat(r.calling()).isEqualTo(new ClearNumber(NumberType.EXTENSION, "201"));
-        assertThat(r.called()).isEqualTo(new ClearNumber(NumberType.E164, "+493012345678"));
+        // 48 bits of SHA-256 over the facts the adapter read ("facts" here), computed independently.
+        assertThat(r.recordId()).isEqualTo("pbx1:1714557600.3~" + sha256Hex("facts").substring(0, 12));
+        assertThat(r.switchIdentity()).isEqualTo("pbx1:1714557600.3");
+        assertThat(r.calling()).isEqualTo(new ClearNumber(NumberType.EXTENSION, "201", "201", null));
+        assertThat(r.called()).isEqualTo(new ClearNumber(NumberType.E164, "+493012345678", "03012345678", true));
         assertThat(r.billableSeconds()).isEqualTo(60);
+    }
+
+    @Test
+    void shouldGiveCdrsSharingASwitchIdTheirOwnKeysAndAResendTheSameKey() throws RejectedCdr {
+        SwitchCdr noAnswer = withFacts(cdr("1714557600.3", T0, null, T0.plusSeconds(20), 20L, 0L), "NO ANSWER|PJSIP/a");
+        SwitchCdr answered = withFacts(cdr("1714557600.3", T0, T0.plusSeconds(3), T0.plusSeconds(90), 90L, 87L), "ANSWERED|PJSIP/b");
+
+        String first = normalizer.normalize(noAnswer, SOURCE, "line a").recordId();
+        String second = normalizer.normalize(answered, SOURCE, "line b").recordId();
+        String resend = normalizer.normalize(noAnswer, SOURCE, "line a, resent").recordId();
+
+        assertThat(first).isNotEqualTo(second).isEqualTo(resend);
+        assertThat(RecordIds.partitionKey(normalizer.normalize(noAnswer, SOURCE, "a").switchIdentity()))
+                .as("CDRs sharing a switch id share a partition").isEqualTo(
+                        RecordIds.partitionKey(normalizer.normalize(answered, SOURCE, "b").switchIdentity()));
+    }
+
+    @Test
+    void shouldUseTheSwitchSequenceWhereTheBackendLogsIt() throws RejectedCdr {
+        SwitchCdr c = cdr("1714557600.3", T0, null, T0.plusSeconds(20), 20L, 0L);
+        SwitchCdr sequenced = new SwitchCdr(c.switchId(), "7", c.identityFacts(), c.account(), c.callingRaw(), c.calledRaw(),
+                c.start(), c.answer(), c.end(), c.durationSeconds(), c.billableSeconds(), c.disposition(), null, null,
+                c.legRole(), c.switchCallId(), null);
+        assertThat(normalizer.normalize(sequenced, SOURCE, "x").recordId()).isEqualTo("pbx1:1714557600.3:7");
+    }
+
+    @Test
+    void shouldRejectAPartyTooLongToBeOne() {
+        SwitchCdr c = cdr("1", T0, null, T0.plusSeconds(5), 5L, 0L);
+        SwitchCdr longParty = new SwitchCdr("1", null, "f", null, "9".repeat(257), "201", T0, null, T0.plusSeconds(5), 5L,
+                0L, Disposition.NO_ANSWER, null, null, LegRole.UNKNOWN, null, null);
+        assertThatThrownBy(() -> normalizer.normalize(longParty, SOURCE, "x")).isInstanceOf(RejectedCdr.class)
+                .hasMessage("calling party is longer than 256 characters")
+                .extracting(e -> ((RejectedCdr) e).reason()).isEqualTo(RejectReason.BAD_PARTY);
+        assertThat(c).isNotNull();
+    }
+
+    private static SwitchCdr withFacts(SwitchCdr c, String facts) {
+        return new SwitchCdr(c.switchId(), null, facts, c.account(), c.callingRaw(), c.calledRaw(), c.start(), c.answer(),
+                c.end(), c.durationSeconds(), c.billableSeconds(), c.disposition(), null, null, c.legRole(),
+                c.switchCallId(), null);
+    }
+
+    private static String sha256Hex(String s) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(s.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Test
@@ -51,9 +103,9 @@ class NormalizerTest {
 
     @Test
     void shouldCallABlankCallerWithheld() throws RejectedCdr {
-        SwitchCdr c = new SwitchCdr("1", null, "", "201", T0, null, T0.plusSeconds(1), 1L, 0L,
-                Disposition.NO_ANSWER, null, null, LegRole.UNKNOWN, null);
-        assertThat(normalizer.normalize(c, SOURCE, "x").calling()).isEqualTo(ClearNumber.WITHHELD);
+        SwitchCdr c = new SwitchCdr("1", null, "f", null, "", "201", T0, null, T0.plusSeconds(1), 1L, 0L,
+                Disposition.NO_ANSWER, null, null, LegRole.UNKNOWN, null, null);
+        assertThat(normalizer.normalize(c, SOURCE, "x").calling().type()).isEqualTo(NumberType.WITHHELD);
     }
 
     private void assertRejected(SwitchCdr c, String reason) {
@@ -63,7 +115,7 @@ class NormalizerTest {
     }
 
     private static SwitchCdr cdr(String id, Instant start, Instant answer, Instant end, Long duration, Long billsec) {
-        return new SwitchCdr(id, "acct", "201", "03012345678", start, answer, end, duration, billsec,
-                Disposition.ANSWERED, null, null, LegRole.ORIGINATING, id);
+        return new SwitchCdr(id, null, "facts", "acct", "201", "03012345678", start, answer, end, duration, billsec,
+                Disposition.ANSWERED, null, null, LegRole.ORIGINATING, id, null);
     }
 }

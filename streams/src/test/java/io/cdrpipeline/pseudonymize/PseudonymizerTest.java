@@ -64,10 +64,10 @@ class PseudonymizerTest {
     @Test
     void shouldScopeExtensionsBySourceAndLeaveWithheldEmpty() {
         Pseudonymizer p = pseudonymizer(new KeyRing(List.of(new KeyEpoch("e1", Instant.EPOCH, KEY_A))));
-        AnalyticsRecord pbx1 = p.pseudonymize(withParties("pbx1", new PartyNumber("201", NumberType.EXTENSION),
-                new PartyNumber(null, NumberType.WITHHELD)));
-        AnalyticsRecord pbx2 = p.pseudonymize(withParties("pbx2", new PartyNumber("201", NumberType.EXTENSION),
-                new PartyNumber(null, NumberType.WITHHELD)));
+        AnalyticsRecord pbx1 = p.pseudonymize(withParties("pbx1", new PartyNumber("201", NumberType.EXTENSION, "201", null),
+                new PartyNumber(null, NumberType.WITHHELD, null, null)));
+        AnalyticsRecord pbx2 = p.pseudonymize(withParties("pbx2", new PartyNumber("201", NumberType.EXTENSION, "201", null),
+                new PartyNumber(null, NumberType.WITHHELD, null, null)));
 
         assertThat(pbx1.getCalling().getPseudonym()).isNotEqualTo(pbx2.getCalling().getPseudonym());
         assertThat(pbx1.getCalling().getCountryCode()).isNull();
@@ -101,7 +101,7 @@ class PseudonymizerTest {
     }
 
     private static BillingRecord billing(String id, String calling, String called) {
-        return withParties("pbx1", new PartyNumber(calling, NumberType.E164), new PartyNumber(called, NumberType.E164),
+        return withParties("pbx1", new PartyNumber(calling, NumberType.E164, calling, null), new PartyNumber(called, NumberType.E164, called, null),
                 id);
     }
 

@@ -56,7 +56,7 @@ class HoldsAndErasureTest {
 
     @BeforeEach
     void open() {
-        PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "unused:9092", "source.pbx1.region", "DE"));
+        PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "unused:9092", "source.pbx1.region", "DE", "source.pbx1.zone", "UTC"));
         Properties props = PipelineApp.streamsProperties(config);
         props.put("state.dir", System.getProperty("java.io.tmpdir") + "/holds-" + System.nanoTime());
         RetentionPolicy policy = RetentionPolicy.parse("version: 1\nsweep-interval: 1m\nwindows: {billing: 10m, analytics: 30m}\n", "t");
@@ -153,12 +153,13 @@ class HoldsAndErasureTest {
         String line = String.join(",", "\"" + account + "\"", "\"201\"", "\"" + called + "\"", "\"from-internal\"", "\"x\"",
                 "\"PJSIP/201-1\"", "\"PJSIP/out-1\"", "\"Dial\"", "\"y\"", "\"" + stamp(begin) + "\"",
                 "\"" + stamp(begin.plusSeconds(5)) + "\"", "\"" + stamp(end) + "\"", "65", "60", "\"ANSWERED\"",
-                "\"BILLING\"", "\"1714557600." + id + "\"", "\"\"");
+                "\"BILLING\"", "\"1714557600." + id + "\"", "\"\"",
+                "\"\"", "\"1714557600." + id + "\"", "1");   // newcdrcolumns: the CDR's sequence makes its id
         RecordHeaders h = new RecordHeaders();
         h.add("cdr.format", "asterisk-csv".getBytes(StandardCharsets.UTF_8));
         h.add("cdr.source", "pbx1".getBytes(StandardCharsets.UTF_8));
         raw.pipeInput(new TestRecord<>("pbx1".getBytes(), line.getBytes(StandardCharsets.UTF_8), h, start));
-        return "pbx1:1714557600." + id;
+        return "pbx1:1714557600." + id + ":1";
     }
 
     private void drainOutputs() {

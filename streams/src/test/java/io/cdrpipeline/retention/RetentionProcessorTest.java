@@ -172,7 +172,7 @@ class RetentionProcessorTest {
 
     private static BillingRecord billing(String id, Instant end) {
         return BillingRecord.newBuilder().setRecordId(id).setSource("pbx1").setAccount("acct-7")
-                .setCalling(new PartyNumber("201", NumberType.EXTENSION)).setCalled(new PartyNumber("+493012345678", NumberType.E164))
+                .setCalling(new PartyNumber("201", NumberType.EXTENSION, "201", null)).setCalled(new PartyNumber("+493012345678", NumberType.E164, "+493012345678", null))
                 .setStartTime(end.minusSeconds(60)).setEndTime(end).setDurationSeconds(60).setBillableSeconds(55)
                 .setDisposition(Disposition.ANSWERED).setLegRole(LegRole.ORIGINATING).build();
     }

@@ -126,12 +126,13 @@ class RetentionSweepTest {
         String line = String.join(",", "\"acct-7\"", "\"201\"", "\"03012345678\"", "\"from-internal\"", "\"x\"",
                 "\"PJSIP/201-1\"", "\"PJSIP/out-1\"", "\"Dial\"", "\"y\"", "\"" + stamp(begin) + "\"",
                 "\"" + stamp(begin.plusSeconds(5)) + "\"", "\"" + stamp(end) + "\"", "65", "60", "\"ANSWERED\"",
-                "\"BILLING\"", "\"1714557600." + uniqueSuffix + "\"", "\"\"");
+                "\"BILLING\"", "\"1714557600." + uniqueSuffix + "\"", "\"\"",
+                "\"\"", "\"1714557600." + uniqueSuffix + "\"", "1");   // newcdrcolumns: the CDR's sequence makes its id
         RecordHeaders h = new RecordHeaders();
         h.add("cdr.format", "asterisk-csv".getBytes(StandardCharsets.UTF_8));
         h.add("cdr.source", "pbx1".getBytes(StandardCharsets.UTF_8));
         raw.pipeInput(new TestRecord<>("pbx1".getBytes(), line.getBytes(StandardCharsets.UTF_8), h, start));
-        return "pbx1:1714557600." + uniqueSuffix;
+        return "pbx1:1714557600." + uniqueSuffix + ":1";
     }
 
     private static String stamp(Instant i) {
@@ -148,7 +149,7 @@ class RetentionSweepTest {
     }
 
     private void open(RetentionPolicy policy) {
-        PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "unused:9092", "source.pbx1.region", "DE"));
+        PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "unused:9092", "source.pbx1.region", "DE", "source.pbx1.zone", "UTC"));
         Properties props = PipelineApp.streamsProperties(config);
         props.put("state.dir", System.getProperty("java.io.tmpdir") + "/sweep-" + System.nanoTime());
         driver = new TopologyTestDriver(IngestTopology.build(config, keys, policy, new IngestMetrics(), metrics), props,

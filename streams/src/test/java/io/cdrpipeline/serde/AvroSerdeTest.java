@@ -63,8 +63,8 @@ class AvroSerdeTest {
         Instant end = Instant.parse("2026-11-26T12:00:00Z").plusSeconds(i);
         return BillingRecord.newBuilder().setRecordId("pbx1:" + i + "x".repeat(i * 13)).setSource("pbx1")
                 .setAccount(i % 3 == 0 ? null : "acct-" + i)
-                .setCalling(new PartyNumber("+4930" + (1000000 + i), NumberType.E164))
-                .setCalled(new PartyNumber("20" + i, NumberType.EXTENSION))
+                .setCalling(new PartyNumber("+4930" + (1000000 + i), NumberType.E164, "030" + (1000000 + i), i % 2 == 0))
+                .setCalled(new PartyNumber("20" + i, NumberType.EXTENSION, "20" + i, null))
                 .setStartTime(end.minusSeconds(60 + i)).setEndTime(end).setDurationSeconds(60 + i).setBillableSeconds(i)
                 .setDisposition(Disposition.ANSWERED).setLegRole(LegRole.ORIGINATING).build();
     }

@@ -1,0 +1,34 @@
+package io.cdrpipeline.normalize;
+
+import io.cdrpipeline.schema.NumberType;
+
+/**
+ * Reads the subject an operator names in {@code erase} the way the pipeline read the CDRs: any
+ * spelling the pipeline accepts ({@code +447700900928}, {@code 00447700900928}, a national
+ * {@code 07700900928} under a GB source's plan, {@code sip:alice@example.com}) gives the same
+ * E.164 number or SIP identity, hence the same token.
+ */
+public final class SubjectNumbers {
+
+    private SubjectNumbers() {
+    }
+
+    /** A plan for subjects named with no source or region: only international forms are numbers. */
+    public static DialPlan internationalOnly() {
+        return DialPlan.builder("ZZ").extensionMaxDigits(0).sipUserNames(false).pseudoExtensions(java.util.Set.of()).build();
+    }
+
+    /** The subject's E.164 number or SIP identity, or an exception saying why it is neither. */
+    public static ClearNumber read(String spelling, DialPlan plan) {
+        if (spelling == null || spelling.isBlank()) {
+            throw new IllegalArgumentException("the subject is empty");
+        }
+        ClearNumber n = NumberNormalizer.compute(spelling, plan);
+        if (n.type() == NumberType.E164 || n.type() == NumberType.SIP_IDENTITY) {
+            return n;
+        }
+        throw new IllegalArgumentException("'" + spelling.length() + " characters' is neither a phone number possible "
+                + "under " + (plan.region().equals("ZZ") ? "international dialling (+ or 00; a national number needs "
+                + "--source or --region)" : "region " + plan.region() + "'s plan") + " nor a SIP identity (user@host)");
+    }
+}

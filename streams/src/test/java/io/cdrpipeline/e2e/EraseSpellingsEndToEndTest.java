@@ -1,0 +1,147 @@
+package io.cdrpipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.app.TopicAdmin;
+import io.cdrpipeline.app.TopicReader;
+import io.cdrpipeline.broker.EmbeddedKafka;
+import io.cdrpipeline.cli.CdrPipelineCli;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.ingest.CdrFormat;
+import io.cdrpipeline.produce.RawProducer;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.NumberType;
+import io.cdrpipeline.topology.Topics;
+import io.cdrpipeline.topology.TopicSpecs;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.junit.jupiter.api.Test;
+
+/**
+ * One subject, spelled as switches and operators spell it: a GB switch logs {@code 07700900928}
+ * (a reserved drama range libphonenumber does not list) and {@code +447700900928}, a US switch
+ * dials {@code 011447700900928}. {@code erase} with {@code +447700900928}, {@code 00447700900928}
+ * and {@code 07700900928 --source gb-pbx} files the same token each time, and the subject's
+ * records — all three — are deleted from billing and analytics, while another subject's stay.
+ */
+class EraseSpellingsEndToEndTest {
+
+    private static final Path WORK = Path.of("target", "e2e-erase-" + System.nanoTime());
+
+    @Test
+    void shouldEraseOneSubjectWhateverSpellingTheSwitchesAndTheOperatorUsed() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, Map.of())) {
+            Files.createDirectories(WORK);
+            Path keys = WORK.resolve("keys.properties");
+            assertThat(CdrPipelineCli.execute("keys", "--out", keys.toString(), "--epoch", "e1",
+                    "--not-before", "2000-01-01T00:00:00Z")).isZero();
+            Path policyFile = WORK.resolve("policy.yaml");
+            Files.writeString(policyFile, "version: 1\nsweep-interval: 1s\nwindows: {billing: 3650d, analytics: 3650d}\n");
+            Map<String, String> settings = new HashMap<>();
+            settings.put("bootstrap.servers", kafka.bootstrapServers());
+            settings.put("application.id", "cdr-erase-spellings");
+            settings.put("state.dir", WORK.resolve("state").toString());
+            settings.put("retention.policy.file", policyFile.toString());
+            settings.put("pseudonym.key.file", keys.toString());
+            settings.put("source.gb-pbx.region", "GB");
+            settings.put("source.gb-pbx.zone", "Europe/London");
+            settings.put("source.us-pbx.region", "US");
+            settings.put("source.us-pbx.zone", "America/New_York");
+            PipelineConfig config = PipelineConfig.of(settings);
+            Path conf = WORK.resolve("pipeline.properties");
+            Files.writeString(conf, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n")
+                    .collect(Collectors.joining()));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.load(policyFile)));
+            }
+
+            try (PipelineApp app = new PipelineApp(config, KeyRing.load(keys), RetentionPolicy.load(policyFile));
+                    RawProducer producer = new RawProducer(config)) {
+                app.start();
+                app.awaitRunning(Duration.ofSeconds(60));
+                send(producer, "gb-pbx", "201", "07700900928", "1730880000.1");
+                send(producer, "us-pbx", "2125550123", "011447700900928", "1730880000.2");
+                send(producer, "gb-pbx", "+447700900928", "02079460123", "1730880000.3");
+                send(producer, "gb-pbx", "201", "02079460456", "1730880000.4");
+                producer.flush();
+
+                Map<String, BillingRecord> before = await().atMost(Duration.ofSeconds(60))
+                        .until(() -> latest(kafka.bootstrapServers(), "cdr.billing"), m -> m.size() == 4);
+                List<String> subject = new ArrayList<>();
+                before.forEach((key, b) -> {
+                    if ("+447700900928".equals(b.getCalling().getNumber()) || "+447700900928".equals(b.getCalled().getNumber())) {
+                        subject.add(key);
+                    }
+                });
+                assertThat(subject).as("the subject's three records, read as one E.164 number").hasSize(3);
+                assertThat(before.values()).allSatisfy(b -> assertThat(b.getCalled().getType()).isEqualTo(NumberType.E164));
+
+                assertThat(CdrPipelineCli.execute("erase", "--config", conf.toString(), "--subject", "07700900928"))
+                        .as("a national spelling needs --source or --region").isEqualTo(2);
+                assertThat(CdrPipelineCli.execute("erase", "--config", conf.toString(), "--subject", "+447700900928")).isZero();
+                assertThat(CdrPipelineCli.execute("erase", "--config", conf.toString(), "--subject", "00447700900928")).isZero();
+                assertThat(CdrPipelineCli.execute("erase", "--config", conf.toString(), "--subject", "07700900928",
+                        "--source", "gb-pbx")).isZero();
+                List<String> tokens = new ArrayList<>();
+                try (KafkaConsumer<byte[], byte[]> c = consumer(kafka.bootstrapServers())) {
+                    TopicReader.readWhole(c, "cdr.erasure-requests", r -> tokens.add(new String(r.key(), StandardCharsets.UTF_8)));
+                }
+                assertThat(tokens).as("three requests, one token").hasSize(3).containsOnly(tokens.get(0));
+
+                Map<String, BillingRecord> after = await().atMost(Duration.ofSeconds(60))
+                        .until(() -> latest(kafka.bootstrapServers(), "cdr.billing"),
+                                m -> subject.stream().allMatch(k -> m.containsKey(k) && m.get(k) == null));
+                assertThat(after.entrySet().stream().filter(e -> e.getValue() != null).map(Map.Entry::getKey))
+                        .as("only the other subject's record is left").hasSize(1).doesNotContainAnyElementsOf(subject);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                        assertThat(latestAnalyticsAlive(kafka.bootstrapServers())).isEqualTo(1));
+            }
+        }
+    }
+
+    private static void send(RawProducer producer, String source, String calling, String called, String uniqueId) {
+        String line = String.join(",", "\"\"", "\"" + calling + "\"", "\"" + called + "\"", "\"from-internal\"", "\"\"",
+                "\"PJSIP/a-1\"", "\"PJSIP/b-2\"", "\"Dial\"", "\"\"", "\"2024-11-06 09:00:00\"", "\"2024-11-06 09:00:05\"",
+                "\"2024-11-06 09:01:05\"", "65", "60", "\"ANSWERED\"", "\"BILLING\"", "\"" + uniqueId + "\"", "\"\"");
+        producer.send(line.getBytes(StandardCharsets.UTF_8), CdrFormat.ASTERISK_CSV, source, null, 0);
+    }
+
+    /** Each key's latest value (null for a tombstone), read_committed. */
+    private static Map<String, BillingRecord> latest(String bootstrap, String topic) {
+        Map<String, BillingRecord> m = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+            TopicReader.readWhole(c, topic, r -> m.put(new String(r.key(), StandardCharsets.UTF_8),
+                    r.value() == null ? null : Topics.billingSerde().decode(r.value())));
+        }
+        return m;
+    }
+
+    private static long latestAnalyticsAlive(String bootstrap) {
+        Map<String, Boolean> alive = new HashMap<>();
+        try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
+            TopicReader.readWhole(c, "cdr.analytics", r -> alive.put(new String(r.key(), StandardCharsets.UTF_8), r.value() != null));
+        }
+        return alive.values().stream().filter(v -> v).count();
+    }
+
+    private static KafkaConsumer<byte[], byte[]> consumer(String bootstrap) {
+        return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+    }
+}

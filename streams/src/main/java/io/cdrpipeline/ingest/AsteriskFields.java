@@ -17,33 +17,57 @@ final class AsteriskFields {
     }
 
     static SwitchCdr toSwitchCdr(Function<String, String> row, SourceSettings source) throws RejectedCdr {
-        Long duration = Fields.seconds(row, "duration");
-        Long billsec = Fields.seconds(row, "billsec");
+        // Each column is looked up once: the identity facts reuse what the fields below read.
+        String start = row.apply("start");
+        String answer = row.apply("answer");
+        String end = row.apply("end");
+        String src = row.apply("src");
+        String dst = row.apply("dst");
+        String channel = row.apply("channel");
+        String disposition = row.apply("disposition");
+        String durationText = row.apply("duration");
+        String billsecText = row.apply("billsec");
+        String uniqueIdText = row.apply("uniqueid");
+        Long duration = Fields.seconds(durationText, "duration");
+        Long billsec = Fields.seconds(billsecText, "billsec");
         Stamp.CallTimes times = Stamp.resolveCall(
-                Stamp.parseText(row.apply("start"), "start"),
-                Stamp.parseText(row.apply("answer"), "answer"),
-                Stamp.parseText(row.apply("end"), "end"),
+                Stamp.parseText(start, "start"),
+                Stamp.parseText(answer, "answer"),
+                Stamp.parseText(end, "end"),
                 duration, billsec, source.zone());
-        String uniqueId = SwitchIds.clean(row.apply("uniqueid"));
+        String uniqueId = SwitchIds.clean(uniqueIdText);
         String sequence = Fields.text(row.apply("sequence"));
+        sequence = sequence != null && isDigits(sequence) ? sequence : null;
         String linkedId = SwitchIds.clean(row.apply("linkedid"));
-        String facts = SwitchCdr.facts(row.apply("start"), row.apply("answer"), row.apply("end"), row.apply("src"),
-                row.apply("dst"), row.apply("channel"), row.apply("dstchannel"), row.apply("disposition"),
-                row.apply("duration"), row.apply("billsec"));
+        // The facts tell CDRs sharing a uniqueid apart; with a sequence the switch already did.
+        String facts = sequence != null ? "" : SwitchCdr.facts(start, answer, end, src, dst, channel,
+                row.apply("dstchannel"), disposition, durationText, billsecText);
         return new SwitchCdr(
                 uniqueId,
-                sequence != null && sequence.matches("\\d{1,18}") ? sequence : null,
+                sequence,
                 facts,
                 Fields.text(row.apply("accountcode")),
-                row.apply("src"),
-                row.apply("dst"),
+                src,
+                dst,
                 times.start(), times.answer(), times.end(),
                 duration, billsec,
-                disposition(row.apply("disposition")),
+                disposition(disposition),
                 null, null,
-                legRole(row.apply("channel")),
+                legRole(channel),
                 linkedId != null ? linkedId : uniqueId,
-                zoneSkew(row.apply("uniqueid"), times.start()));
+                zoneSkew(uniqueIdText, times.start()));
+    }
+
+    private static boolean isDigits(String s) {
+        if (s.length() > 18) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) < '0' || s.charAt(i) > '9') {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**

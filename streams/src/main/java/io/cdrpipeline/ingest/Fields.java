@@ -38,7 +38,11 @@ final class Fields {
     }
 
     static Long seconds(Function<String, String> row, String field) throws RejectedCdr {
-        String v = text(row.apply(field));
+        return seconds(row.apply(field), field);
+    }
+
+    static Long seconds(String value, String field) throws RejectedCdr {
+        String v = text(value);
         if (v == null) {
             return null;
         }

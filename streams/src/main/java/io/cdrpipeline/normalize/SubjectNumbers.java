@@ -27,7 +27,7 @@ public final class SubjectNumbers {
         if (n.type() == NumberType.E164 || n.type() == NumberType.SIP_IDENTITY) {
             return n;
         }
-        throw new IllegalArgumentException("'" + spelling.length() + " characters' is neither a phone number possible "
+        throw new IllegalArgumentException("the subject (" + spelling.strip().length() + " characters) is neither a phone number possible "
                 + "under " + (plan.region().equals("ZZ") ? "international dialling (+ or 00; a national number needs "
                 + "--source or --region)" : "region " + plan.region() + "'s plan") + " nor a SIP identity (user@host)");
     }

@@ -4,6 +4,7 @@ import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyEpoch;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.KeyVault;
+import io.cdrpipeline.retention.KeepAlive;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.DataClass;
@@ -127,11 +128,18 @@ public final class KeyService implements AutoCloseable {
                 LOG.info("destroyed key epoch {}: its analytics window closed at {}", id, closes);
             }
         }
+        // The key topic is written about once a month: without an append its active segment, which
+        // still holds a destroyed epoch's wrapped key, would never roll nor be compacted (KeepAlive).
+        producer.send(new ProducerRecord<>(topic, KeepAlive.key(0, 1), null)).get();
         return destroyed;
     }
 
     private void readToEnd(java.util.function.BiConsumer<String, String> apply) {
-        TopicReader.readToEnd(consumer, List.of(partition), r -> apply.accept(r.key(), r.value()));
+        TopicReader.readToEnd(consumer, List.of(partition), r -> {
+            if (!KeepAlive.isKeepAlive(r.key())) {
+                apply.accept(r.key(), r.value());
+            }
+        });
     }
 
     private static List<KeyEpoch> missingMonths(Map<String, KeyEpoch> existing, Instant now) {

@@ -61,6 +61,9 @@ public final class OutputTally implements AutoCloseable {
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
+                if (io.cdrpipeline.retention.KeepAlive.isKeepAlive(key)) {
+                    continue;   // a sweep's keep-alive: no CDR
+                }
                 if (r.topic().equals(config.get("topic.billing"))) {
                     billingRecords++;
                     billing.put(key, billingSerde.decode(r.value()));

@@ -25,6 +25,8 @@ public final class PrivacyMap {
     public static final Map<String, Sensitivity> DECLASSIFIERS = Map.of(
             "pseudonymize", Sensitivity.PSEUDONYMOUS,
             "analytics-tombstone", Sensitivity.PSEUDONYMOUS,
+            // A null value under a fixed reserved key (KeepAlive): nothing of the record it follows.
+            "analytics-keep-alive", Sensitivity.PSEUDONYMOUS,
             "receipt", Sensitivity.AUDIT);
 
     private final Map<String, Label> topics = new HashMap<>();

@@ -56,6 +56,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
     /** A key no entry can have (entry keys are at least 16 bytes long). */
+    private int rawPartitions;
     private static final Bytes KEEP_ALIVE = Bytes.wrap(new byte[] {0, 'k', 'e', 'e', 'p'});
 
     private final RetentionPolicy policy;
@@ -103,6 +104,8 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
                 ? new Subjects(context.getStateStore(Subjects.HOLDS_STORE), context.getStateStore(Subjects.ERASURES_STORE))
                 : new Subjects(null, null);
         this.pseudonymizer = pseudonymizers.get();
+        Object n = context.appConfigs().get(KeepAlive.RAW_PARTITIONS_CONFIG);
+        this.rawPartitions = n == null ? 0 : Integer.parseInt(n.toString());
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -156,7 +159,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     /** One sweep at wall-clock time {@code now}. */
     void sweep(long now) {
         ensureReady();
-        keepChangelogsRolling();
+        keepChangelogsRolling(now);
         int budget = policy.sweepMaxRecords();
         int used = reindexStep(budget, now);
         used += erasureStep(budget - used, now);
@@ -246,13 +249,16 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
      * deleting a reserved key on every sweep appends to each changelog, so its segments roll
      * within segment.ms and the cleaner can do its work.
      */
-    private void keepChangelogsRolling() {
+    private void keepChangelogsRolling(long now) {
         for (KeyValueStore<Bytes, byte[]> store : List.of(indexStore, heldStore)) {
             store.put(KEEP_ALIVE, new byte[0]);
             store.delete(KEEP_ALIVE);
         }
         meta.put("keep-alive", new byte[0]);
         meta.delete("keep-alive");
+        // The same for the output topics' partitions this task covers (KeepAlive).
+        context.forward(new Record<>(KeepAlive.key(context.taskId().partition(), rawPartitions), RetentionEvent.keepAlive(),
+                now));
     }
 
     private void deleteAnalytics(ExpiryIndex.Entry e, DeletionReason reason, long deadline, long now) {

@@ -34,6 +34,9 @@ public final class IngestTopology {
     /** Application config key holding the raw topic's partition count (set by the app from the cluster). */
     public static final String RAW_PARTITIONS = ParseProcessor.RAW_PARTITIONS;
 
+    /** Name of the dedupe repartition (the internal topic is {@code <application.id>-by-identity-repartition}). */
+    static final String BY_IDENTITY = "by-identity";
+
     private IngestTopology() {
     }
 
@@ -69,7 +72,8 @@ public final class IngestTopology {
                         accepted -> {
                             KStream<String, BillingRecord> unique = dedupe(accepted, policy, metrics);
                             splitByPurpose(unique, topics, pseudonymizers, metrics);
-                            RetentionTopology.sweepInto(unique, topics, policy, pseudonymizers, retentionMetrics);
+                            RetentionTopology.sweepInto(unique, topics, policy, pseudonymizers, retentionMetrics,
+                                    config.applicationId() + "-" + BY_IDENTITY + "-repartition");
                         },
                         "accepted"));
         return builder.build();
@@ -92,7 +96,9 @@ public final class IngestTopology {
         KStream<String, BillingRecord> moved = placement.get("placement-moved")
                 .map((key, parsed) -> KeyValue.pair(parsed.outcome().record().partitionKey(),
                         parsed.outcome().record().toBilling()), Named.as("key-by-identity"))
-                .repartition(Repartitioned.with(Serdes.ByteArray(), Topics.billingSerde()).withName("by-identity"))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Topics.billingSerde()).withName(BY_IDENTITY))
+                // The sweeps' keep-alives (null values) keep this topic's quiet partitions rolling; they carry no CDR.
+                .filter((key, billing) -> billing != null, Named.as("drop-keep-alives"))
                 .map((key, billing) -> KeyValue.pair(billing.getRecordId(), billing), Named.as("key-moved-by-record-id"));
         return placed.merge(moved, Named.as("placed-and-moved"))
                 .processValues(() -> new DedupeProcessor(policy, metrics), Named.as("dedupe"), ExpiryIndex.STORE);

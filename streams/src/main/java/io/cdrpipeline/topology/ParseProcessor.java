@@ -23,7 +23,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRaw> {
 
     /** Application config key (set by the app from the cluster) holding the raw topic's partition count. */
-    public static final String RAW_PARTITIONS = "cdr.raw.partitions";
+    public static final String RAW_PARTITIONS = io.cdrpipeline.retention.KeepAlive.RAW_PARTITIONS_CONFIG;
 
     private final Supplier<CdrParser> parsers;
     private final IngestMetrics metrics;

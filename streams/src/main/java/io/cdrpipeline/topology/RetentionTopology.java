@@ -4,6 +4,7 @@ import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.GlobalStoreUpdater;
 import io.cdrpipeline.retention.HeldIndex;
+import io.cdrpipeline.retention.KeepAlive;
 import io.cdrpipeline.retention.SubjectIndex;
 import io.cdrpipeline.retention.Subjects;
 import io.cdrpipeline.retention.RetentionEvent;
@@ -13,7 +14,10 @@ import io.cdrpipeline.retention.RetentionProcessor;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
+import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
@@ -58,12 +62,14 @@ final class RetentionTopology {
     }
 
     static void sweepInto(KStream<String, BillingRecord> unique, Topics topics, RetentionPolicy policy,
-            Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics) {
+            Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics, String repartitionTopic) {
         unique.process(() -> new RetentionProcessor(policy, pseudonymizers, metrics, topics.billing().name(),
                                 topics.analytics().name(), true),
                         Named.as("retention"), ExpiryIndex.STORE, SubjectIndex.STORE, HeldIndex.STORE,
                         RetentionProcessor.META_STORE)
                 .split(Named.as("deletion-"))
+                .branch((key, e) -> e.isKeepAlive(), Branched.withConsumer(s -> keepRolling(s, topics, repartitionTopic),
+                        "keep-alive"))
                 .branch((key, e) -> e.isTombstoneFor(DataClass.BILLING), Branched.withConsumer(s -> s
                         .mapValues(e -> (BillingRecord) null, Named.as("billing-tombstone"))
                         .to(topics.billing().name(), topics.billing().produced("cdr-billing-tombstone-sink")), "billing"))
@@ -74,5 +80,19 @@ final class RetentionTopology {
                 .branch((key, e) -> e.isReceipt(), Branched.withConsumer(s -> s
                         .mapValues(RetentionEvent::receipt, Named.as("receipt"))
                         .to(topics.audit().name(), topics.audit().produced("cdr-audit-sink")), "receipt"));
+    }
+
+    /** A keep-alive tombstone to every partition of billing, analytics and the repartition topic ({@link KeepAlive}). */
+    private static void keepRolling(KStream<String, RetentionEvent> s, Topics topics, String repartitionTopic) {
+        s.mapValues(e -> (BillingRecord) null, Named.as("billing-keep-alive"))
+                .to(topics.billing().name(), topics.billing().produced("cdr-billing-keep-alive-sink")
+                        .withStreamPartitioner(KeepAlive.stringPartitioner()));
+        s.mapValues(e -> (AnalyticsRecord) null, Named.as("analytics-keep-alive"))
+                .to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-keep-alive-sink")
+                        .withStreamPartitioner(KeepAlive.stringPartitioner()));
+        s.map((key, e) -> KeyValue.pair(key.getBytes(StandardCharsets.UTF_8), (BillingRecord) null),
+                        Named.as("repartition-keep-alive"))
+                .to(repartitionTopic, Produced.with(Serdes.ByteArray(), Topics.billingSerde())
+                        .withName("by-identity-keep-alive-sink").withStreamPartitioner(KeepAlive.bytesPartitioner()));
     }
 }

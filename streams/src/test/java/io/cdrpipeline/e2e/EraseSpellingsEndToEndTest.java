@@ -12,6 +12,7 @@ import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.produce.RawProducer;
 import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.retention.KeepAlive;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.NumberType;
@@ -126,8 +127,11 @@ class EraseSpellingsEndToEndTest {
     private static Map<String, BillingRecord> latest(String bootstrap, String topic) {
         Map<String, BillingRecord> m = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
-            TopicReader.readWhole(c, topic, r -> m.put(new String(r.key(), StandardCharsets.UTF_8),
-                    r.value() == null ? null : Topics.billingSerde().decode(r.value())));
+            TopicReader.readWhole(c, topic, r -> {
+                if (!KeepAlive.isKeepAlive(r.key())) {
+                    m.put(new String(r.key(), StandardCharsets.UTF_8), r.value() == null ? null : Topics.billingSerde().decode(r.value()));
+                }
+            });
         }
         return m;
     }
@@ -135,7 +139,11 @@ class EraseSpellingsEndToEndTest {
     private static long latestAnalyticsAlive(String bootstrap) {
         Map<String, Boolean> alive = new HashMap<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(bootstrap)) {
-            TopicReader.readWhole(c, "cdr.analytics", r -> alive.put(new String(r.key(), StandardCharsets.UTF_8), r.value() != null));
+            TopicReader.readWhole(c, "cdr.analytics", r -> {
+                if (!KeepAlive.isKeepAlive(r.key())) {
+                    alive.put(new String(r.key(), StandardCharsets.UTF_8), r.value() != null);
+                }
+            });
         }
         return alive.values().stream().filter(v -> v).count();
     }

@@ -13,6 +13,7 @@ import io.cdrpipeline.demo.SampleCorpus;
 import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.produce.CdrFiles;
 import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.retention.KeepAlive;
 import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.topology.Topics;
@@ -150,9 +151,12 @@ class ForeignProducersEndToEndTest {
             try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                     bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
-                TopicReader.readWhole(c, "cdr.billing", r -> billing.computeIfAbsent(
-                        new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>()).add(
-                                Topics.billingSerde().decode(r.value())));
+                TopicReader.readWhole(c, "cdr.billing", r -> {
+                    if (!KeepAlive.isKeepAlive(r.key())) {
+                        billing.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                                .add(Topics.billingSerde().decode(r.value()));
+                    }
+                });
                 TopicReader.readWhole(c, "cdr.rejected", r -> rejected[0]++);
             }
             // Moved copies reach dedupe only after the repartition hop: what is out must equal what is not a duplicate.

@@ -111,8 +111,8 @@ class HoldsAndErasureTest {
                 .containsOnly(DeletionReason.ERASURE_REQUEST).hasSize(2);
 
         String late = ingest("3", "acct-9", "03012345678");    // a late CDR of the erased subject
-        assertThat(billing.readRecordsToList()).extracting(TestRecord::key).containsExactly(late);
-        assertThat(analytics.isEmpty()).as("not resurrected in analytics").isTrue();
+        assertThat(Outputs.all(billing)).extracting(TestRecord::key).containsExactly(late);
+        assertThat(Outputs.none(analytics)).as("not resurrected in analytics").isTrue();
         assertThat(ingest.erasedSuppressed()).isEqualTo(1);
         assertThat(b).isNotEqualTo(a);
     }
@@ -126,11 +126,11 @@ class HoldsAndErasureTest {
         erase(SUBJECT, "req-2");
         minutes(1);
         assertThat(tombstones(analytics)).hasSize(1);
-        assertThat(billing.isEmpty()).isTrue();
+        assertThat(Outputs.none(billing)).isTrue();
 
         holds.pipeInput("acct-7|court-order", null);           // released before the window closes
         minutes(5);
-        assertThat(billing.isEmpty()).as("window still open").isTrue();
+        assertThat(Outputs.none(billing)).as("window still open").isTrue();
         minutes(6);
         assertThat(tombstones(billing)).containsExactly(a);
     }
@@ -163,12 +163,12 @@ class HoldsAndErasureTest {
     }
 
     private void drainOutputs() {
-        billing.readRecordsToList();
-        analytics.readRecordsToList();
+        Outputs.all(billing);
+        Outputs.all(analytics);
     }
 
     private static <V> List<String> tombstones(TestOutputTopic<String, V> topic) {
-        List<TestRecord<String, V>> records = topic.readRecordsToList();
+        List<TestRecord<String, V>> records = Outputs.all(topic);
         assertThat(records).allMatch(r -> r.value() == null);
         return records.stream().map(TestRecord::key).toList();
     }

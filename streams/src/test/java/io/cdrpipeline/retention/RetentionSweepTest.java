@@ -56,27 +56,27 @@ class RetentionSweepTest {
     void shouldEmitTombstonesWhenEachWindowClosesAndNotBefore() {
         open(policy(1, "10m", "5m"));
         String id = ingest("1001", start.minusSeconds(60));   // call ended a minute ago
-        String pseudoId = analytics.readRecord().key();
-        assertThat(billing.readRecord().key()).isEqualTo(id);
+        String pseudoId = Outputs.next(analytics).key();
+        assertThat(Outputs.next(billing).key()).isEqualTo(id);
 
         minutes(3);                                            // analytics closes at +4m
-        assertThat(billing.isEmpty()).isTrue();
-        assertThat(analytics.isEmpty()).isTrue();
+        assertThat(Outputs.none(billing)).isTrue();
+        assertThat(Outputs.none(analytics)).isTrue();
 
         minutes(1);                                            // +4m: the sweep at or just after the close
-        TestRecord<String, AnalyticsRecord> a = analytics.readRecord();
+        TestRecord<String, AnalyticsRecord> a = Outputs.next(analytics);
         assertThat(a.key()).isEqualTo(pseudoId);
         assertThat(a.value()).isNull();
-        assertThat(billing.isEmpty()).isTrue();
+        assertThat(Outputs.none(billing)).isTrue();
 
         minutes(4);                                            // billing closes at +9m
-        assertThat(billing.isEmpty()).isTrue();
+        assertThat(Outputs.none(billing)).isTrue();
         minutes(1);
-        TestRecord<String, BillingRecord> b = billing.readRecord();
+        TestRecord<String, BillingRecord> b = Outputs.next(billing);
         assertThat(b.key()).isEqualTo(id);
         assertThat(b.value()).isNull();
-        assertThat(billing.isEmpty()).isTrue();
-        assertThat(analytics.isEmpty()).isTrue();
+        assertThat(Outputs.none(billing)).isTrue();
+        assertThat(Outputs.none(analytics)).isTrue();
 
         List<AuditReceipt> receipts = audit.readValuesToList();
         assertThat(receipts).extracting(AuditReceipt::getDataClass).containsExactly(DataClass.ANALYTICS, DataClass.BILLING);
@@ -95,8 +95,8 @@ class RetentionSweepTest {
         for (int i = 0; i < 120; i++) {
             ingest(Integer.toString(2000 + i), start.minus(Duration.ofDays(3)));
         }
-        billing.readRecordsToList();
-        analytics.readRecordsToList();
+        Outputs.all(billing);
+        Outputs.all(analytics);
 
         minutes(1);                                            // the regular sweep: one bounded step
         int steps = 1;
@@ -111,7 +111,7 @@ class RetentionSweepTest {
         }
         assertThat(total).as("120 billing + 120 analytics receipts").isEqualTo(240);
         assertThat(steps).as("drained in bounded steps, within seconds not minutes").isBetween(5, 10);
-        assertThat(billing.readRecordsToList()).hasSize(120).allMatch(r -> r.value() == null);
+        assertThat(Outputs.all(billing)).hasSize(120).allMatch(r -> r.value() == null);
         assertStoresEmpty();
     }
 

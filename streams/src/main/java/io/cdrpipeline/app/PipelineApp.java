@@ -114,6 +114,8 @@ public final class PipelineApp implements AutoCloseable {
         // policy's erasure budget; Streams would otherwise leave the broker's 7-day segment.ms.
         String segmentMs = TopicSpecs.compacted(policy).get("segment.ms");
         p.putIfAbsent(StreamsConfig.topicPrefix("segment.ms"), segmentMs);
+        // A purged or cleaned segment's file lingers this long before it leaves the broker's disk.
+        p.putIfAbsent(StreamsConfig.topicPrefix("file.delete.delay.ms"), TopicSpecs.compacted(policy).get("file.delete.delay.ms"));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         return p;
     }

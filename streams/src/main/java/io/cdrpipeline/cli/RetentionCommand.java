@@ -86,8 +86,10 @@ final class RetentionCommand {
             owned.put(config.get("topic.billing"), ErasureBound.Kind.COMPACTED);
             owned.put(config.get("topic.analytics"), ErasureBound.Kind.COMPACTED);
             owned.put(config.get("topic.rejected"), ErasureBound.Kind.DELETE_BY_AGE);
-            if (existing.contains(config.get("topic.pseudonym-keys"))) {
-                owned.put(config.get("topic.pseudonym-keys"), ErasureBound.Kind.COMPACTED);
+            for (String t : List.of("topic.pseudonym-keys", "topic.legal-holds", "topic.erasure-requests")) {
+                if (existing.contains(config.get(t))) {
+                    owned.put(config.get(t), ErasureBound.Kind.COMPACTED);
+                }
             }
             String prefix = config.applicationId() + "-";
             existing.stream().filter(t -> t.startsWith(prefix)).sorted().forEach(t -> owned.put(t,

@@ -9,9 +9,11 @@ import java.util.Map;
  * tombstone is written), the commit interval, {@code segment.ms} (the tombstone's segment rolls
  * and becomes cleanable), {@code max.compaction.lag.ms} (the cleaner must run), the cleaner's
  * back-off, and {@code delete.retention.ms} (the tombstone itself goes). Delete-policy topics:
- * {@code segment.ms} (the last record's segment closes; its age then passes {@code retention.ms}
- * = the window) plus the broker's retention check interval. Repartition topics are purged by
- * Kafka Streams after each commit, independent of any window.
+ * {@code retention.ms} (erasure does not reach them: a record goes by age), {@code segment.ms}
+ * and the broker's retention check interval. Repartition topics are purged by Kafka Streams
+ * after each commit, independent of any window. Every kind adds {@code file.delete.delay.ms}
+ * (a deleted segment's file lingers that long); compaction waits for the larger of the
+ * compaction lags; a broker with the cleaner off never compacts.
  */
 public final class ErasureBound {
 
@@ -19,6 +21,7 @@ public final class ErasureBound {
     public static final long DEFAULT_RETENTION_CHECK_MS = 300_000;
     public static final long DEFAULT_CLEANER_BACKOFF_MS = 15_000;
     public static final long DEFAULT_PURGE_INTERVAL_MS = 30_000;
+    public static final long DEFAULT_FILE_DELETE_DELAY_MS = 60_000;
     private static final long COMMIT_INTERVAL_MS = 100;
 
     private ErasureBound() {
@@ -39,6 +42,8 @@ public final class ErasureBound {
     public static Finding of(String topic, Kind kind, Map<String, String> configs, Map<String, String> broker,
             RetentionPolicy policy) {
         long segment = number(configs, "segment.ms", 604_800_000L);
+        // A deleted or cleaned segment's file lingers (*.deleted) this long before it leaves the disk.
+        long fileDelete = number(configs, "file.delete.delay.ms", DEFAULT_FILE_DELETE_DELAY_MS);
         long worst;
         String why;
         switch (kind) {
@@ -48,25 +53,39 @@ public final class ErasureBound {
                     return new Finding(topic, kind, Duration.ofMillis(Long.MAX_VALUE), policy.maxErasureDelay(),
                             "cleanup.policy=" + cleanup + ": tombstones never remove older values");
                 }
-                long lag = number(configs, "max.compaction.lag.ms", Long.MAX_VALUE);
+                if ("false".equalsIgnoreCase(broker.get("log.cleaner.enable"))) {
+                    return new Finding(topic, kind, Duration.ofMillis(Long.MAX_VALUE), policy.maxErasureDelay(),
+                            "log.cleaner.enable=false on the broker: nothing is ever compacted");
+                }
+                long maxLag = number(configs, "max.compaction.lag.ms", Long.MAX_VALUE);
+                // A record younger than min.compaction.lag.ms is not compacted even when the max lag forces a clean.
+                long lag = Math.max(maxLag, number(configs, "min.compaction.lag.ms", 0));
                 long tombstone = number(configs, "delete.retention.ms", 86_400_000L);
                 long backoff = number(broker, "log.cleaner.backoff.ms", DEFAULT_CLEANER_BACKOFF_MS);
-                worst = sum(policy.sweepInterval().toMillis(), COMMIT_INTERVAL_MS, segment, lag, backoff, tombstone);
-                why = "sweep " + policy.sweepInterval().toMillis() + " + segment.ms " + segment + " + max.compaction.lag.ms "
-                        + lag + " + cleaner back-off " + backoff + " + delete.retention.ms " + tombstone;
+                worst = sum(policy.sweepInterval().toMillis(), COMMIT_INTERVAL_MS, segment, lag, backoff, tombstone, fileDelete);
+                why = "sweep " + policy.sweepInterval().toMillis() + " + segment.ms " + segment
+                        + " + max(max.compaction.lag.ms, min.compaction.lag.ms) " + lag + " + cleaner back-off " + backoff
+                        + " + delete.retention.ms " + tombstone + " + file.delete.delay.ms " + fileDelete;
             }
             case DELETE_BY_AGE -> {
+                String cleanup = configs.getOrDefault("cleanup.policy", "delete");
+                if (!cleanup.contains("delete")) {
+                    return new Finding(topic, kind, Duration.ofMillis(Long.MAX_VALUE), policy.maxErasureDelay(),
+                            "cleanup.policy=" + cleanup + ": nothing is deleted by age");
+                }
                 long check = number(broker, "log.retention.check.interval.ms", DEFAULT_RETENTION_CHECK_MS);
-                worst = sum(segment, check);
-                why = "segment.ms " + segment + " + retention check " + check + " after retention.ms "
-                        + configs.getOrDefault("retention.ms", "?");
+                // Erasure does not reach these topics: a subject's record goes when its age passes retention.ms.
+                long retention = number(configs, "retention.ms", Long.MAX_VALUE);
+                worst = sum(retention, segment, check, fileDelete);
+                why = "retention.ms " + retention + " + segment.ms " + segment + " + retention check " + check
+                        + " + file.delete.delay.ms " + fileDelete;
             }
             default -> {
                 long check = number(broker, "log.retention.check.interval.ms", DEFAULT_RETENTION_CHECK_MS);
                 long purge = number(broker, "repartition.purge.interval.ms", DEFAULT_PURGE_INTERVAL_MS);
-                worst = sum(COMMIT_INTERVAL_MS, purge, segment, check);
+                worst = sum(COMMIT_INTERVAL_MS, purge, segment, check, fileDelete);
                 why = "purged after commit: purge interval " + purge + " + segment.ms " + segment
-                        + " + retention check " + check;
+                        + " + retention check " + check + " + file.delete.delay.ms " + fileDelete;
             }
         }
         return new Finding(topic, kind, Duration.ofMillis(worst), policy.maxErasureDelay(), why);

@@ -13,8 +13,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 /**
  * The configs of the topics the pipeline owns, derived from the retention policy. Raw and
  * rejected are deleted by age ({@code retention.ms} = their window). Billing and analytics are
- * compacted and rely on tombstones; their segment roll, compaction lag and tombstone retention
- * are each a quarter of the policy's {@code max-erasure-delay} (less the sweep interval), so that
+ * compacted and rely on tombstones; their segment roll, compaction lag, tombstone retention and
+ * file deletion delay are each a fifth of the policy's {@code max-erasure-delay} (less the sweep interval), so that
  * the worst case from window close to physical deletion stays inside the policy's limit.
  */
 public final class TopicSpecs {
@@ -35,11 +35,10 @@ public final class TopicSpecs {
                         .configs(deleteAfter(policy.window(DataClass.REJECTED), policy)),
                 new NewTopic(config.get("topic.audit"), Optional.of(partitions), replication)
                         .configs(deleteAfter(policy.window(DataClass.AUDIT), policy)),
-                // Requests and holds are state to keep (an erased subject stays erased): compacted, no time limit.
-                new NewTopic(config.get("topic.erasure-requests"), Optional.of(1), replication)
-                        .configs(Map.of("cleanup.policy", "compact")),
-                new NewTopic(config.get("topic.legal-holds"), Optional.of(1), replication)
-                        .configs(Map.of("cleanup.policy", "compact")),
+                // Requests and holds are state to keep (an erased subject stays erased), but a released
+                // hold's tombstone must compact the account and reason away within the budget too.
+                new NewTopic(config.get("topic.erasure-requests"), Optional.of(1), replication).configs(compacted(policy)),
+                new NewTopic(config.get("topic.legal-holds"), Optional.of(1), replication).configs(compacted(policy)),
                 // Wrapped keys; a destroyed epoch's tombstone must compact its key away within the budget.
                 new NewTopic(config.get("topic.pseudonym-keys"), Optional.of(1), replication).configs(compacted(policy)));
     }
@@ -51,8 +50,11 @@ public final class TopicSpecs {
         m.put("cleanup.policy", "compact");
         m.put("segment.ms", Long.toString(step));
         m.put("max.compaction.lag.ms", Long.toString(step));
+        // Explicit, so that `topics --apply` resets a raised value: no record may wait longer than the step.
+        m.put("min.compaction.lag.ms", "0");
         m.put("min.cleanable.dirty.ratio", "0.1");
         m.put("delete.retention.ms", Long.toString(step));
+        m.put("file.delete.delay.ms", Long.toString(Math.min(60_000, step)));
         return m;
     }
 
@@ -61,12 +63,17 @@ public final class TopicSpecs {
         m.put("cleanup.policy", "delete");
         m.put("retention.ms", Long.toString(window.toMillis()));
         m.put("segment.ms", Long.toString(Math.min(step(policy), Math.max(60_000, window.toMillis()))));
+        m.put("file.delete.delay.ms", Long.toString(Math.min(60_000, step(policy))));
         return m;
     }
 
-    /** A quarter of what the erasure budget leaves after one sweep interval; at least one second. */
+    /**
+     * A fifth of what the erasure budget leaves after one sweep interval, at least one second: the
+     * worst case of a compacted topic adds five such delays (segment roll, compaction lag, tombstone
+     * retention, file deletion delay, and the cleaner's own back-off and commit, which are small).
+     */
     static long step(RetentionPolicy policy) {
         long budget = policy.maxErasureDelay().toMillis() - policy.sweepInterval().toMillis();
-        return Math.max(1_000, budget / 4);
+        return Math.max(1_000, budget / 5);
     }
 }

@@ -154,6 +154,22 @@ class ErasureEndToEndTest {
                 }
                 assertThat(CdrPipelineCli.execute("retention", "check", "--bootstrap-server", kafka.bootstrapServers(),
                         "--config", configFile(settings).toString())).as("a deliberately bad config fails").isEqualTo(1);
+                assertThat(CdrPipelineCli.execute("topics", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--config", configFile(settings).toString(), "--apply")).isZero();
+                assertThat(CdrPipelineCli.execute("retention", "check", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--config", configFile(settings).toString())).as("topics --apply repaired it").isZero();
+                // The released holds' topic is checked too, and a lingering file is a delay like any other.
+                try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                    ConfigResource holds = new ConfigResource(ConfigResource.Type.TOPIC, "cdr.legal-holds");
+                    admin.incrementalAlterConfigs(Map.of(holds, List.of(new AlterConfigOp(
+                            new ConfigEntry("file.delete.delay.ms", "2592000000"), AlterConfigOp.OpType.SET)))).all().get();
+                }
+                assertThat(CdrPipelineCli.execute("retention", "check", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--config", configFile(settings).toString())).as("legal holds' file.delete.delay.ms").isEqualTo(1);
+                assertThat(CdrPipelineCli.execute("topics", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--config", configFile(settings).toString(), "--apply")).isZero();
+                assertThat(CdrPipelineCli.execute("retention", "check", "--bootstrap-server", kafka.bootstrapServers(),
+                        "--config", configFile(settings).toString())).isZero();
             } finally {
                 heartbeat.shutdownNow();
             }

@@ -63,9 +63,8 @@ class RetentionPolicyTest {
         RetentionPolicy policy = RetentionPolicy.defaults();
         PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "x:1"));
         for (NewTopic t : TopicSpecs.all(config, policy)) {
-            if (List.of("cdr.audit", "cdr.erasure-requests", "cdr.legal-holds").contains(t.name())) {
-                // Not windowed data: receipts, and the requests and holds that must persist.
-                continue;
+            if (t.name().equals("cdr.audit")) {
+                continue;   // receipts: no personal data, kept for the audit window
             }
             ErasureBound.Kind kind = t.configs().get("cleanup.policy").equals("compact")
                     ? ErasureBound.Kind.COMPACTED : ErasureBound.Kind.DELETE_BY_AGE;
@@ -77,5 +76,44 @@ class RetentionPolicyTest {
         assertThat(ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, bad, Map.of(), policy).ok()).isFalse();
         assertThat(ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, Map.of("cleanup.policy", "delete"),
                 Map.of(), policy).ok()).isFalse();
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest(name = "{0}={1} on a {2} topic exceeds the budget")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', value = {
+        "segment.ms               | 2592000000 | COMPACTED",
+        "max.compaction.lag.ms    | 2592000000 | COMPACTED",
+        "min.compaction.lag.ms    | 2592000000 | COMPACTED",
+        "delete.retention.ms      | 2592000000 | COMPACTED",
+        "file.delete.delay.ms     | 2592000000 | COMPACTED",
+        "cleanup.policy           | delete    | COMPACTED",
+        "segment.ms               | 2592000000 | DELETE_BY_AGE",
+        "retention.ms             | 2592000000 | DELETE_BY_AGE",
+        "file.delete.delay.ms     | 2592000000 | DELETE_BY_AGE",
+        "cleanup.policy           | compact   | DELETE_BY_AGE",
+        "segment.ms               | 2592000000 | REPARTITION",
+        "file.delete.delay.ms     | 2592000000 | REPARTITION",
+    })
+    void shouldFailEachSettingThatDelaysPhysicalDeletionBeyondTheBudget(String setting, String value, ErasureBound.Kind kind) {
+        RetentionPolicy policy = RetentionPolicy.defaults();
+        Map<String, String> good = new HashMap<>(kind == ErasureBound.Kind.COMPACTED ? TopicSpecs.compacted(policy)
+                : TopicSpecs.all(PipelineConfig.of(Map.of("bootstrap.servers", "x:1")), policy).get(0).configs());
+        if (kind == ErasureBound.Kind.REPARTITION) {
+            good = new HashMap<>(Map.of("segment.ms", Long.toString(60_000), "file.delete.delay.ms", "60000"));
+        }
+        assertThat(ErasureBound.of("t", kind, good, Map.of(), policy).ok()).as("the generated configs pass").isTrue();
+        Map<String, String> bad = new HashMap<>(good);
+        bad.put(setting, value);
+        ErasureBound.Finding f = ErasureBound.of("t", kind, bad, Map.of(), policy);
+        assertThat(f.ok()).as("%s", f.why()).isFalse();
+        assertThat(f.why()).contains(setting);
+    }
+
+    @org.junit.jupiter.api.Test
+    void shouldFailACompactedTopicWhenTheBrokerCleanerIsOff() {
+        RetentionPolicy policy = RetentionPolicy.defaults();
+        ErasureBound.Finding f = ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, TopicSpecs.compacted(policy),
+                Map.of("log.cleaner.enable", "false"), policy);
+        assertThat(f.ok()).isFalse();
+        assertThat(f.why()).contains("log.cleaner.enable");
     }
 }

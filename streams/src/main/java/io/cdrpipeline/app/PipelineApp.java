@@ -116,6 +116,8 @@ public final class PipelineApp implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.topicPrefix("segment.ms"), segmentMs);
         // A purged or cleaned segment's file lingers this long before it leaves the broker's disk.
         p.putIfAbsent(StreamsConfig.topicPrefix("file.delete.delay.ms"), TopicSpecs.compacted(policy).get("file.delete.delay.ms"));
+        // The repartition topic (whole billing records) is purged at this interval: no longer than the step either.
+        p.putIfAbsent(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, Long.toString(TopicSpecs.purgeInterval(policy)));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         return p;
     }

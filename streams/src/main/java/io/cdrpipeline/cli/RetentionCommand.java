@@ -56,9 +56,8 @@ final class RetentionCommand {
                 Map<String, ErasureBound.Kind> owned = ownedTopics(config, admin.listTopics().names().get());
                 Map<String, String> broker = new HashMap<>(brokerConfigs(admin));
                 String purge = config.kafkaClientSettings().get("repartition.purge.interval.ms");
-                if (purge != null) {
-                    broker.put("repartition.purge.interval.ms", purge);
-                }
+                broker.put("repartition.purge.interval.ms", purge != null ? purge
+                        : Long.toString(io.cdrpipeline.topology.TopicSpecs.purgeInterval(policy)));
                 List<ConfigResource> resources = owned.keySet().stream()
                         .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
                 Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();

@@ -276,9 +276,15 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         context.forward(new Record<>(hash, RetentionEvent.receipt(AuditReceipt.newBuilder()
                 .setKeyHash(hash).setTopic(topic).setDataClass(dataClass).setCount(1)
                 .setPolicyVersion(policy.version()).setReason(reason)
-                .setWindowClose(Instant.ofEpochMilli(deadline)).setEmittedAt(Instant.ofEpochMilli(now))
+                // Rounded to the sweep step: the exact close would tell the call's end to anyone reading the audit.
+                .setWindowClose(Instant.ofEpochMilli(coarse(deadline))).setEmittedAt(Instant.ofEpochMilli(coarse(now)))
                 .setArrivedAfterClose(arrival > deadline).build()), now));
         metrics.recordDeleted(dataClass, now - Math.max(deadline, arrival));
+    }
+
+    private long coarse(long millis) {
+        long step = Math.max(1, policy.sweepInterval().toMillis());
+        return millis - Math.floorMod(millis, step);
     }
 
     /** Carries out erasure requests this task has not yet done; returns the records it touched. */
@@ -349,7 +355,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             if (e == null || !e.has(ExpiryIndex.PARKED)) {
                 continue;
             }
-            deleteBilling(e, DeletionReason.WINDOW_CLOSED, e.callEnd() + e.window(), now);
+            deleteBilling(e, DeletionReason.HOLD_RELEASED, e.callEnd() + e.window(), now);
             ExpiryIndex.Entry updated = e.with(ExpiryIndex.BILLING_DONE).without(ExpiryIndex.PARKED);
             if (analyticsDone(updated)) {
                 remove(updated);

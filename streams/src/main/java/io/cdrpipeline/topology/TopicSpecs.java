@@ -67,6 +67,11 @@ public final class TopicSpecs {
         return m;
     }
 
+    /** How often Kafka Streams purges consumed repartition records: its 30 s default, or the step if shorter. */
+    public static long purgeInterval(RetentionPolicy policy) {
+        return Math.min(30_000, step(policy));
+    }
+
     /**
      * A fifth of what the erasure budget leaves after one sweep interval, at least one second: the
      * worst case of a compacted topic adds five such delays (segment roll, compaction lag, tombstone

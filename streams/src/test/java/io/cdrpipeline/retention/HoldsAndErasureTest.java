@@ -42,6 +42,8 @@ import org.junit.jupiter.api.Test;
 /** Legal holds and subject erasure through the whole topology, wall-clock time advanced by hand. */
 class HoldsAndErasureTest {
 
+    private static final Duration SWEEP = Duration.ofMinutes(1);
+
     private static final String SUBJECT = "+493012345678";
     private final Instant start = Instant.now();
     private final KeyRing keys = KeyRing.random("t", Instant.EPOCH);
@@ -89,7 +91,9 @@ class HoldsAndErasureTest {
         minutes(1);
         assertThat(tombstones(billing)).containsExactly(held);
         AuditReceipt r = audit.readValue();
-        assertThat(r.getReason()).isEqualTo(DeletionReason.WINDOW_CLOSED);
+        assertThat(r.getReason()).as("deleted because the hold was released").isEqualTo(DeletionReason.HOLD_RELEASED);
+        assertThat(r.getWindowClose().toEpochMilli() % SWEEP.toMillis()).as("rounded to the sweep step").isZero();
+        assertThat(r.getEmittedAt().toEpochMilli() % SWEEP.toMillis()).isZero();
         assertThat(Duration.between(r.getWindowClose(), r.getEmittedAt())).isGreaterThan(Duration.ofMinutes(1));
 
         minutes(20);                                           // analytics windows close; nothing held there

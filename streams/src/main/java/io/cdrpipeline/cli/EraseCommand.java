@@ -38,7 +38,8 @@ final class EraseCommand implements Callable<Integer> {
 
     static final class Subject {
         @Option(names = "--subject", paramLabel = "NUMBER", description = "Phone number in any spelling the pipeline "
-                + "accepts (+44…, 0044…; national with --source or --region), or a SIP identity (sip:user@host).")
+                + "accepts (+44…, 0044…; national with --source or --region), a SIP identity (sip:user@host), or, "
+                + "with --source, an extension or any other party as that switch logs it.")
         String number;
 
         @Option(names = "--account", paramLabel = "ACCOUNT", description = "Account code.")
@@ -64,13 +65,20 @@ final class EraseCommand implements Callable<Integer> {
         if (subject.number != null) {
             DialPlan plan = source != null ? config.requireSource(source.strip()).plan()
                     : region != null ? DialPlan.defaults(region) : SubjectNumbers.internationalOnly();
-            ClearNumber n = SubjectNumbers.read(subject.number, plan);
+            ClearNumber n = source != null ? SubjectNumbers.readOnSource(subject.number, plan)
+                    : SubjectNumbers.read(subject.number, plan);
             if (n.type() == NumberType.SIP_IDENTITY) {
                 tokens = pseudonymizer.sipTokens(n.value());
                 kind = SubjectKind.SIP_IDENTITY;
-            } else {
+            } else if (n.type() == NumberType.E164) {
                 tokens = pseudonymizer.numberTokens(n.value());
                 kind = SubjectKind.NUMBER;
+            } else if (n.type() == NumberType.EXTENSION || n.type() == NumberType.UNKNOWN) {
+                // An extension (or a party no rule recognised) is someone on that switch only.
+                tokens = pseudonymizer.localPartyTokens(n.type(), source.strip(), n.value());
+                kind = SubjectKind.EXTENSION;
+            } else {
+                throw new IllegalArgumentException("--subject is a " + n.type() + ", which identifies a service, not a person");
             }
         } else {
             tokens = pseudonymizer.accountTokens(subject.account.strip());

@@ -18,6 +18,22 @@ public final class SubjectNumbers {
         return DialPlan.builder("ZZ").extensionMaxDigits(0).sipUserNames(false).pseudoExtensions(java.util.Set.of()).build();
     }
 
+    /**
+     * The subject as one source's switch logs it: an E.164 number or SIP identity as {@link #read},
+     * else the extension or unrecognised party it is on that switch (erased there only).
+     */
+    public static ClearNumber readOnSource(String spelling, DialPlan plan) {
+        if (spelling == null || spelling.isBlank()) {
+            throw new IllegalArgumentException("the subject is empty");
+        }
+        ClearNumber n = NumberNormalizer.compute(spelling, plan);
+        if (n.value() == null) {
+            throw new IllegalArgumentException("the subject (" + spelling.strip().length() + " characters) is no party: "
+                    + "withheld, blank or only a name");
+        }
+        return n;
+    }
+
     /** The subject's E.164 number or SIP identity, or an exception saying why it is neither. */
     public static ClearNumber read(String spelling, DialPlan plan) {
         if (spelling == null || spelling.isBlank()) {

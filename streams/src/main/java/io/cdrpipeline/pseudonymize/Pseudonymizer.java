@@ -79,8 +79,9 @@ public final class Pseudonymizer {
     }
 
     /**
-     * The subject tokens of a record under its epoch: the pseudonyms of its E.164 and SIP-identity
-     * parties (as in analytics) and of its account. Erasure requests name subjects by these tokens.
+     * The subject tokens of a record under its epoch: the pseudonyms of its parties (as in
+     * analytics: E.164 and SIP identities globally, extensions and unrecognised parties per source;
+     * short and emergency codes are services, not subjects) and of its account. Erasure requests name subjects by these tokens.
      */
     public List<String> subjectTokens(BillingRecord billing) {
         forgetDestroyedKeys();
@@ -92,6 +93,9 @@ public final class Pseudonymizer {
                 tokens.add(cached(epoch, mac, "e164:" + p.getNumber()));
             } else if (p.getType() == NumberType.SIP_IDENTITY && p.getNumber() != null) {
                 tokens.add(cached(epoch, mac, "sip:" + p.getNumber()));
+            } else if (isLocalSubject(p.getType()) && p.getNumber() != null) {
+                // An extension or an unrecognised party identifies someone on that switch only.
+                tokens.add(cached(epoch, mac, p.getType() + ":" + billing.getSource() + ":" + p.getNumber()));
             }
         }
         if (billing.getAccount() != null) {
@@ -108,6 +112,19 @@ public final class Pseudonymizer {
     /** The token of a SIP identity ({@code user@host}) under every epoch of the ring, by epoch id. */
     public Map<String, String> sipTokens(String identity) {
         return tokens("sip:" + identity);
+    }
+
+    /** The token of an extension or unrecognised party of one source under every epoch of the ring. */
+    public Map<String, String> localPartyTokens(NumberType type, String source, String value) {
+        if (!isLocalSubject(type)) {
+            throw new IllegalArgumentException(type + " parties are not subjects of one source");
+        }
+        return tokens(type + ":" + source + ":" + value);
+    }
+
+    /** Parties that identify a person only within one switch: extensions and what no rule recognised. */
+    static boolean isLocalSubject(NumberType type) {
+        return type == NumberType.EXTENSION || type == NumberType.UNKNOWN;
     }
 
     /** The token of an account under every epoch of the ring, by epoch id. */

@@ -31,6 +31,17 @@ class SubjectNumbersTest {
     }
 
     @Test
+    void shouldReadAnExtensionOrAnyOtherPartyOnlyAsOneSourceLogsIt() {
+        DialPlan pbx = DialPlan.defaults("DE");
+        assertThat(SubjectNumbers.readOnSource("201", pbx)).isEqualTo(new ClearNumber(NumberType.EXTENSION, "201", "201", null));
+        assertThat(SubjectNumbers.readOnSource("internal/1902", pbx).type()).isEqualTo(NumberType.UNKNOWN);
+        assertThat(SubjectNumbers.readOnSource("030123456", pbx).value()).isEqualTo("+4930123456");
+        assertThatThrownBy(() -> SubjectNumbers.readOnSource("anonymous", pbx)).hasMessageContaining("no party");
+        assertThatThrownBy(() -> SubjectNumbers.read("201", pbx)).as("without a source, only global identities")
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void shouldRefuseANationalNumberWithoutAPlanAndNeverEchoIt() {
         assertThatThrownBy(() -> SubjectNumbers.read("07700900928", SubjectNumbers.internationalOnly()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("--source or --region")
@@ -48,7 +59,8 @@ class SubjectNumbersTest {
                 .setStartTime(Instant.parse("2026-11-02T08:00:00Z")).setEndTime(Instant.parse("2026-11-02T08:01:00Z"))
                 .setDurationSeconds(60).setBillableSeconds(0).setDisposition(Disposition.NO_ANSWER)
                 .setLegRole(LegRole.ORIGINATING).build();
-        assertThat(p.subjectTokens(b)).containsExactly(p.sipTokens("alice@example.com").get("e1"));
+        assertThat(p.subjectTokens(b)).containsExactly(p.sipTokens("alice@example.com").get("e1"),
+                p.localPartyTokens(NumberType.EXTENSION, "pbx", "201").get("e1"));
         assertThat(p.pseudonymize(b).getCalling().getPseudonym()).isEqualTo(p.sipTokens("alice@example.com").get("e1"));
     }
 }

@@ -14,6 +14,7 @@ import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.schema.DeletionReason;
 import io.cdrpipeline.schema.ErasureRequest;
 import io.cdrpipeline.schema.LegalHold;
+import io.cdrpipeline.schema.NumberType;
 import io.cdrpipeline.schema.SubjectKind;
 import io.cdrpipeline.serde.AvroSerde;
 import io.cdrpipeline.topology.IngestMetrics;
@@ -137,6 +138,29 @@ class HoldsAndErasureTest {
         assertThat(Outputs.none(billing)).as("window still open").isTrue();
         minutes(6);
         assertThat(tombstones(billing)).containsExactly(a);
+    }
+
+    @Test
+    void shouldEraseAnExtensionOfItsOwnSwitch() {
+        String a = ingest("1", "acct-7", "03012345678");        // both calls come from extension 201 of pbx1
+        String b = ingest("2", "acct-8", "03098765432");
+        drainOutputs();
+
+        AvroSerde<ErasureRequest> serde = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
+        Pseudonymizer p = new Pseudonymizer(keys, new NumberFacts(10));
+        // The same extension on another switch is someone else: its token must match nothing here.
+        p.localPartyTokens(NumberType.EXTENSION, "pbx2", "201").forEach((epoch, token) -> erasures.pipeInput(token,
+                serde.encode(ErasureRequest.newBuilder().setRequestId("req-x").setSubjectKind(SubjectKind.EXTENSION)
+                        .setKeyEpoch(epoch).setRequestedAt(start).build())));
+        minutes(1);
+        assertThat(Outputs.none(billing)).isTrue();
+
+        p.localPartyTokens(NumberType.EXTENSION, "pbx1", "201").forEach((epoch, token) -> erasures.pipeInput(token,
+                serde.encode(ErasureRequest.newBuilder().setRequestId("req-3").setSubjectKind(SubjectKind.EXTENSION)
+                        .setKeyEpoch(epoch).setRequestedAt(start).build())));
+        minutes(1);
+        assertThat(tombstones(billing)).containsExactlyInAnyOrder(a, b);
+        assertThat(tombstones(analytics)).hasSize(2);
     }
 
     private void hold(String account, String id) {

@@ -18,7 +18,21 @@ public final class CdrPipelineCli {
     }
 
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new CdrPipelineCli());
+        CommandLine cli = new CommandLine(new CdrPipelineCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        // A bad value is not echoed back: it may be a subject's number or a name typed in the wrong place.
+        cli.setParameterExceptionHandler((e, given) -> {
+            CommandLine cmd = e.getCommandLine();
+            String message = e.getMessage();
+            if (e.getArgSpec() != null && e.getArgSpec().isOption()) {
+                CommandLine.Model.OptionSpec o = (CommandLine.Model.OptionSpec) e.getArgSpec();
+                Iterable<String> candidates = o.completionCandidates();
+                message = "invalid value for option '" + o.longestName() + "'"
+                        + (candidates == null ? "" : "; expected one of " + String.join(", ", candidates));
+            }
+            cmd.getErr().println(cmd.getColorScheme().errorText("error: " + message));
+            cmd.getErr().println("try: " + cmd.getCommandSpec().qualifiedName() + " --help");
+            return 2;
+        });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
                 cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));

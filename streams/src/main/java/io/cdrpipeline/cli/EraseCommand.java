@@ -52,8 +52,12 @@ final class EraseCommand implements Callable<Integer> {
     @Option(names = "--source", description = "Read a national number under this configured source's dialling plan.")
     String source;
 
-    @Option(names = "--reason", description = "Why (kept with the request; do not put personal data here).")
-    String reason;
+    @Option(names = "--reason", defaultValue = "SUBJECT_REQUEST",
+            description = "Why, as a code: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}). Free text is not kept.")
+    io.cdrpipeline.schema.ErasureReason reason;
+
+    @Option(names = "--case", paramLabel = "REF", description = "Your ticket or case id (1-64 of A-Z a-z 0-9 . _ : / -).")
+    String caseReference;
 
     @Override
     public Integer call() throws Exception {
@@ -89,7 +93,8 @@ final class EraseCommand implements Callable<Integer> {
         try (ControlTopics control = new ControlTopics(config)) {
             for (var t : tokens.entrySet()) {
                 control.send(config.get("topic.erasure-requests"), t.getValue(), serde.encode(ErasureRequest.newBuilder()
-                        .setRequestId(requestId).setSubjectKind(kind).setKeyEpoch(t.getKey()).setReason(reason)
+                        .setRequestId(requestId).setSubjectKind(kind).setKeyEpoch(t.getKey()).setReasonCode(reason)
+                        .setCaseReference(CaseReferences.check(caseReference))
                         .setRequestedAt(Instant.now()).build()));
             }
         }

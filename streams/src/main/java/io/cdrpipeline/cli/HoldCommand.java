@@ -23,8 +23,12 @@ final class HoldCommand implements Callable<Integer> {
     @Option(names = "--id", required = true, description = "Hold id, e.g. the dispute or case number.")
     String id;
 
-    @Option(names = "--reason")
-    String reason;
+    @Option(names = "--reason", defaultValue = "UNSPECIFIED",
+            description = "Why, as a code: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}). Free text is not kept.")
+    io.cdrpipeline.schema.HoldReason reason;
+
+    @Option(names = "--case", paramLabel = "REF", description = "Your dispute or case id (1-64 of A-Z a-z 0-9 . _ : / -).")
+    String caseReference;
 
     @Override
     public Integer call() throws Exception {
@@ -34,7 +38,8 @@ final class HoldCommand implements Callable<Integer> {
         try (ControlTopics control = new ControlTopics(config)) {
             control.send(config.get("topic.legal-holds"), account + "|" + id,
                     new AvroSerde<>(LegalHold.class, LegalHold.getClassSchema()).encode(LegalHold.newBuilder()
-                            .setHoldId(id).setAccount(account).setReason(reason).setPlacedAt(Instant.now()).build()));
+                            .setHoldId(id).setAccount(account).setReasonCode(reason)
+                            .setCaseReference(CaseReferences.check(caseReference)).setPlacedAt(Instant.now()).build()));
         }
         System.out.printf("hold %s placed on account %s%n", id, account);
         return 0;

@@ -104,6 +104,23 @@ class EraseSpellingsEndToEndTest {
                     TopicReader.readWhole(c, "cdr.erasure-requests", r -> tokens.add(new String(r.key(), StandardCharsets.UTF_8)));
                 }
                 assertThat(tokens).as("three requests, one token").hasSize(3).containsOnly(tokens.get(0));
+                // Requests keep a code and a case id, never free text.
+                assertThat(CdrPipelineCli.execute("erase", "--config", conf.toString(), "--subject", "+447700900928",
+                        "--reason", "she called on 07700900928 and asked")).isEqualTo(2);
+                assertThat(CdrPipelineCli.execute("erase", "--config", conf.toString(), "--subject", "+447700900928",
+                        "--case", "Jane Roe's ticket")).isEqualTo(2);
+                assertThat(CdrPipelineCli.execute("hold", "--config", conf.toString(), "--account", "acct-1", "--id", "h1",
+                        "--reason", "bill contested by Jane")).isEqualTo(2);
+                List<io.cdrpipeline.schema.ErasureRequest> requests = new ArrayList<>();
+                try (KafkaConsumer<byte[], byte[]> c = consumer(kafka.bootstrapServers())) {
+                    TopicReader.readWhole(c, "cdr.erasure-requests", r -> requests.add(new io.cdrpipeline.serde.AvroSerde<>(
+                            io.cdrpipeline.schema.ErasureRequest.class, io.cdrpipeline.schema.ErasureRequest.getClassSchema())
+                            .decode(r.value())));
+                }
+                assertThat(requests).hasSize(3).allSatisfy(r -> {
+                    assertThat(r.getReasonCode()).isEqualTo(io.cdrpipeline.schema.ErasureReason.SUBJECT_REQUEST);
+                    assertThat(r.getCaseReference()).isNull();
+                });
 
                 Map<String, BillingRecord> after = await().atMost(Duration.ofSeconds(60))
                         .until(() -> latest(kafka.bootstrapServers(), "cdr.billing"),

@@ -165,7 +165,7 @@ class HoldsAndErasureTest {
 
     private void hold(String account, String id) {
         holds.pipeInput(account + "|" + id, new AvroSerde<>(LegalHold.class, LegalHold.getClassSchema()).encode(
-                LegalHold.newBuilder().setHoldId(id).setAccount(account).setReason("dispute").setPlacedAt(start).build()));
+                LegalHold.newBuilder().setHoldId(id).setAccount(account).setReasonCode(io.cdrpipeline.schema.HoldReason.BILLING_DISPUTE).setPlacedAt(start).build()));
     }
 
     private void erase(String e164, String requestId) {

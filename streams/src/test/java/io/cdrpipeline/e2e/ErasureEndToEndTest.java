@@ -107,7 +107,8 @@ class ErasureEndToEndTest {
                 writer.setDaemon(true);
                 writer.start();
                 for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
-                    Path p = WORK.resolve(f.path().replace('/', '_'));
+                    Path p = WORK.resolve("input").resolve(f.path().replace('/', '_'));
+                    Files.createDirectories(p.getParent());
                     Files.write(p, f.bytes());
                     assertThat(CdrPipelineCli.execute("produce", "--bootstrap-server", kafka.bootstrapServers(),
                             "--config", configFile(settings).toString(),
@@ -117,6 +118,10 @@ class ErasureEndToEndTest {
                     CdrFiles.split(f.bytes(), f.format(), piece -> beats.send(piece.bytes(), f.format(), f.source(), null, 0));
                 }
                 beats.flush();
+                // The disk scanner's control on the broker itself: the pipeline's billing records are on disk in
+                // plain bytes before compaction removes them (they are tombstoned as written: 2024 calls, 4 s window).
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                        .until(() -> !diskLeaks(WORK.resolve("broker"), corpus.secrets).isEmpty());
                 // From here on no traffic at all: quiet partitions must roll and be cleaned by the
                 // pipeline's own keep-alives, not by unrelated CDRs arriving.
                 heartbeat.shutdownNow();
@@ -142,6 +147,12 @@ class ErasureEndToEndTest {
                         "cdr-erasure-retention-meta-changelog", "cdr-erasure-by-identity-repartition", "cdr.rejected");
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
                         .untilAsserted(() -> assertThat(leaks(kafka, owned, corpus.secrets)).isEmpty());
+                // On disk too: every file of the broker's data directory. The scanner first proves itself on
+                // the input files, where the numbers must be (the raw topic is lz4-compressed by our
+                // producer, so its bytes would be invisible to it either way; the pipeline's topics are not).
+                assertThat(diskLeaks(WORK.resolve("input"), corpus.secrets)).as("positive control").isNotEmpty();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(() -> assertThat(diskLeaks(WORK.resolve("broker"), corpus.secrets)).isEmpty());
 
                 assertThat(CdrPipelineCli.execute("retention", "check", "--bootstrap-server", kafka.bootstrapServers(),
                         "--config", configFile(settings).toString())).as("generated configs pass").isZero();
@@ -232,6 +243,27 @@ class ErasureEndToEndTest {
     }
 
     /** Every secret found in the bytes of any record of the owned topics, read from the start, aborted ones included. */
+    /** Files under {@code dir} whose bytes contain any secret, as {@code file: secret length}. */
+    private static List<String> diskLeaks(Path dir, Set<String> secrets) throws java.io.IOException {
+        List<String> found = new ArrayList<>();
+        try (var files = Files.walk(dir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) {
+                String text;
+                try {
+                    text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+                } catch (java.nio.file.NoSuchFileException gone) {
+                    continue;   // deleted while we walked
+                }
+                for (String s : secrets) {
+                    if (text.contains(s)) {
+                        found.add(dir.relativize(f) + ": " + s.length() + " chars");
+                    }
+                }
+            }
+        }
+        return found;
+    }
+
     private static List<String> leaks(EmbeddedKafka kafka, List<String> topics, Set<String> secrets) {
         List<String> found = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

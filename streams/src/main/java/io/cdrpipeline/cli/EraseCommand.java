@@ -62,7 +62,7 @@ final class EraseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig config = kafka.load();
-        KeyRing keys = RunCommand.loadKeys(config);
+        KeyRing keys = RunCommand.loadKeysForTools(config);
         Pseudonymizer pseudonymizer = new Pseudonymizer(keys, new NumberFacts(10));
         Map<String, String> tokens;
         SubjectKind kind;

@@ -79,6 +79,21 @@ final class RunCommand implements Callable<Integer> {
         return 0;
     }
 
+    /**
+     * The key ring an operator command (erase) uses: the key file or $CDR_PSEUDONYM_KEYS, else —
+     * with $CDR_MASTER_KEY, as `run` — the epochs on the key topic, unwrapped on the billing side.
+     */
+    static KeyRing loadKeysForTools(PipelineConfig c) throws Exception {
+        String master = System.getenv(KeyVault.MASTER_KEY_ENV);
+        if (c.get("pseudonym.key.file").isBlank() && System.getenv(PipelineConfig.keyEnvironmentVariable()) == null
+                && master != null) {
+            try (KeyService service = new KeyService(c, KeyVault.fromEnvironment(master), RetentionPolicies.load(c))) {
+                return service.load(Instant.now());
+            }
+        }
+        return loadKeys(c);
+    }
+
     static KeyRing loadKeys(PipelineConfig c) {
         String file = c.get("pseudonym.key.file");
         String env = System.getenv(PipelineConfig.keyEnvironmentVariable());

@@ -4,6 +4,10 @@ import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyEpoch;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.KeyVault;
+import io.cdrpipeline.pseudonymize.NumberFacts;
+import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.schema.ErasureRequest;
+import io.cdrpipeline.serde.AvroSerde;
 import io.cdrpipeline.retention.KeepAlive;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.AuditReceipt;
@@ -57,12 +61,18 @@ public final class KeyService implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final TopicPartition partition;
     private KeyRing ring;
+    private final String erasureTopic;
+    private final Map<String, Object> clientSettings;
+    private static final AvroSerde<ErasureRequest> REQUESTS = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
 
     public KeyService(PipelineConfig config, KeyVault vault, RetentionPolicy policy) {
         this.vault = vault;
         this.policy = policy;
         this.topic = config.get("topic.pseudonym-keys");
         this.auditTopic = config.get("topic.audit");
+        this.erasureTopic = config.get("topic.erasure-requests");
+        this.clientSettings = new HashMap<>(config.kafkaClientSettings());
+        clientSettings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         Map<String, Object> c = new HashMap<>(config.kafkaClientSettings());
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -88,12 +98,14 @@ public final class KeyService implements AutoCloseable {
             }
         });
         epochs.addAll(byId.values());
-        for (KeyEpoch e : missingMonths(byId, now)) {
+        List<KeyEpoch> created = missingMonths(byId, now);
+        for (KeyEpoch e : created) {
             producer.send(new ProducerRecord<>(topic, e.id(), vault.wrap(e).getBytes(StandardCharsets.UTF_8))).get();
             epochs.add(e);
             LOG.info("created key epoch {}", e.id());
         }
         ring = new KeyRing(epochs);
+        refileErasures(created);
         return ring;
     }
 
@@ -108,10 +120,12 @@ public final class KeyService implements AutoCloseable {
         });
         Map<String, KeyEpoch> byId = new HashMap<>();
         ring.epochs().forEach(e -> byId.put(e.id(), e));
-        for (KeyEpoch e : missingMonths(byId, now)) {
+        List<KeyEpoch> created = missingMonths(byId, now);
+        for (KeyEpoch e : created) {
             producer.send(new ProducerRecord<>(topic, e.id(), vault.wrap(e).getBytes(StandardCharsets.UTF_8))).get();
             ring.add(e);
         }
+        refileErasures(created);
         List<String> destroyed = new ArrayList<>();
         List<KeyEpoch> epochs = ring.epochs();
         for (int i = 0; i + 1 < epochs.size(); i++) {
@@ -132,6 +146,42 @@ public final class KeyService implements AutoCloseable {
         // still holds a destroyed epoch's wrapped key, would never roll nor be compacted (KeepAlive).
         producer.send(new ProducerRecord<>(topic, KeepAlive.key(0, 1), null)).get();
         return destroyed;
+    }
+
+    /**
+     * An erased subject stays erased under epochs created after the request: for every request
+     * that carries its subject sealed under the master key, the subject's token under each new
+     * epoch is filed as a request of its own (same request id, code and case).
+     */
+    private void refileErasures(List<KeyEpoch> created) throws ExecutionException, InterruptedException {
+        if (created.isEmpty()) {
+            return;
+        }
+        Map<String, ErasureRequest> sealedByRequest = new java.util.LinkedHashMap<>();
+        Map<String, Object> c = new HashMap<>(clientSettings);
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, byte[]> requests = new KafkaConsumer<>(c, new StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            TopicReader.readWhole(requests, erasureTopic, r -> {
+                if (r.value() != null) {
+                    ErasureRequest q = REQUESTS.decode(r.value());
+                    if (q.getSealedSubject() != null) {
+                        sealedByRequest.putIfAbsent(q.getRequestId(), q);
+                    }
+                }
+            });
+        }
+        for (ErasureRequest q : sealedByRequest.values()) {
+            String input = vault.unseal(q.getSealedSubject(), KeyVault.ERASURE_CONTEXT);
+            for (KeyEpoch e : created) {
+                String token = new Pseudonymizer(new KeyRing(List.of(e)), new NumberFacts(1)).tokensFor(input).get(e.id());
+                producer.send(new ProducerRecord<>(erasureTopic, token, REQUESTS.encode(ErasureRequest.newBuilder(q)
+                        .setKeyEpoch(e.id()).build()))).get();
+            }
+        }
+        if (!sealedByRequest.isEmpty()) {
+            LOG.info("filed {} erasure request(s) under {} new key epoch(s)", sealedByRequest.size(), created.size());
+        }
     }
 
     private void readToEnd(java.util.function.BiConsumer<String, String> apply) {

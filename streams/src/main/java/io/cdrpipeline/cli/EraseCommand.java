@@ -5,6 +5,7 @@ import io.cdrpipeline.normalize.ClearNumber;
 import io.cdrpipeline.normalize.DialPlan;
 import io.cdrpipeline.normalize.SubjectNumbers;
 import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.pseudonymize.KeyVault;
 import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.schema.ErasureRequest;
@@ -64,7 +65,7 @@ final class EraseCommand implements Callable<Integer> {
         PipelineConfig config = kafka.load();
         KeyRing keys = RunCommand.loadKeysForTools(config);
         Pseudonymizer pseudonymizer = new Pseudonymizer(keys, new NumberFacts(10));
-        Map<String, String> tokens;
+        String input;
         SubjectKind kind;
         if (subject.number != null) {
             DialPlan plan = source != null ? config.requireSource(source.strip()).plan()
@@ -72,22 +73,27 @@ final class EraseCommand implements Callable<Integer> {
             ClearNumber n = source != null ? SubjectNumbers.readOnSource(subject.number, plan)
                     : SubjectNumbers.read(subject.number, plan);
             if (n.type() == NumberType.SIP_IDENTITY) {
-                tokens = pseudonymizer.sipTokens(n.value());
+                input = Pseudonymizer.sipInput(n.value());
                 kind = SubjectKind.SIP_IDENTITY;
             } else if (n.type() == NumberType.E164) {
-                tokens = pseudonymizer.numberTokens(n.value());
+                input = Pseudonymizer.numberInput(n.value());
                 kind = SubjectKind.NUMBER;
             } else if (n.type() == NumberType.EXTENSION || n.type() == NumberType.UNKNOWN) {
                 // An extension (or a party no rule recognised) is someone on that switch only.
-                tokens = pseudonymizer.localPartyTokens(n.type(), source.strip(), n.value());
+                input = Pseudonymizer.localPartyInput(n.type(), source.strip(), n.value());
                 kind = SubjectKind.EXTENSION;
             } else {
                 throw new IllegalArgumentException("--subject is a " + n.type() + ", which identifies a service, not a person");
             }
         } else {
-            tokens = pseudonymizer.accountTokens(subject.account.strip());
+            input = Pseudonymizer.accountInput(subject.account.strip());
             kind = SubjectKind.ACCOUNT;
         }
+        Map<String, String> tokens = pseudonymizer.tokensFor(input);
+        // With keys on the key topic, epochs are created later too: seal the subject so that the key
+        // service files its token under each new epoch (ErasureRequest.sealedSubject).
+        KeyVault vault = RunCommand.vaultForTools(config);
+        String sealed = vault == null ? null : vault.seal(input, KeyVault.ERASURE_CONTEXT);
         String requestId = UUID.randomUUID().toString();
         AvroSerde<ErasureRequest> serde = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
         try (ControlTopics control = new ControlTopics(config)) {
@@ -95,7 +101,7 @@ final class EraseCommand implements Callable<Integer> {
                 control.send(config.get("topic.erasure-requests"), t.getValue(), serde.encode(ErasureRequest.newBuilder()
                         .setRequestId(requestId).setSubjectKind(kind).setKeyEpoch(t.getKey()).setReasonCode(reason)
                         .setCaseReference(CaseReferences.check(caseReference))
-                        .setRequestedAt(Instant.now()).build()));
+                        .setRequestedAt(Instant.now()).setSealedSubject(sealed).build()));
             }
         }
         System.out.printf("erasure request %s filed: %s subject, %d key epoch(s), on %s%n", requestId,

@@ -94,6 +94,13 @@ final class RunCommand implements Callable<Integer> {
         return loadKeys(c);
     }
 
+    /** The master key's vault when keys live on the key topic (no key file, $CDR_MASTER_KEY set), else null. */
+    static KeyVault vaultForTools(PipelineConfig c) {
+        String master = System.getenv(KeyVault.MASTER_KEY_ENV);
+        return c.get("pseudonym.key.file").isBlank() && System.getenv(PipelineConfig.keyEnvironmentVariable()) == null
+                && master != null ? KeyVault.fromEnvironment(master) : null;
+    }
+
     static KeyRing loadKeys(PipelineConfig c) {
         String file = c.get("pseudonym.key.file");
         String env = System.getenv(PipelineConfig.keyEnvironmentVariable());

@@ -19,6 +19,8 @@ import javax.crypto.spec.SecretKeySpec;
 public final class KeyVault {
 
     public static final String MASTER_KEY_ENV = "CDR_MASTER_KEY";
+    /** Bound into the tag of a sealed erasure subject: it opens only as that. */
+    public static final String ERASURE_CONTEXT = "cdr-pipeline erasure subject v1";
     private static final int NONCE_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
 
@@ -69,6 +71,40 @@ public final class KeyVault {
             return new KeyEpoch(epochId, notBefore, c.doFinal(Base64.getDecoder().decode(parts[parts.length - 1])));
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new IllegalArgumentException("key epoch " + epochId + " cannot be unwrapped (wrong master key or tampered)");
+        }
+    }
+
+    /**
+     * Seals a small secret (an erasure subject) for a topic: AES-256-GCM under the master key with
+     * {@code context} bound into the tag. Format {@code s1:<base64 nonce>:<base64 ciphertext+tag>}.
+     */
+    public String seal(String plain, String context) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, master, new GCMParameterSpec(128, nonce));
+            c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            Base64.Encoder b64 = Base64.getEncoder();
+            return "s1:" + b64.encodeToString(nonce) + ":" + b64.encodeToString(c.doFinal(plain.getBytes(StandardCharsets.UTF_8)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    }
+
+    /** What {@link #seal} sealed under the same context; an exception for another key, context or format. */
+    public String unseal(String sealed, String context) {
+        String[] parts = sealed.split(":");
+        if (parts.length != 3 || !parts[0].equals("s1")) {
+            throw new IllegalArgumentException("not a sealed value of format s1");
+        }
+        try {
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.DECRYPT_MODE, master, new GCMParameterSpec(128, Base64.getDecoder().decode(parts[1])));
+            c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
+            return new String(c.doFinal(Base64.getDecoder().decode(parts[2])), StandardCharsets.UTF_8);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("a sealed value cannot be opened (wrong master key or tampered)");
         }
     }
 

@@ -132,6 +132,28 @@ public final class Pseudonymizer {
         return tokens("account:" + account);
     }
 
+    /** The token of a subject's token input ({@code e164:+44…}, {@code sip:…}, {@code account:…}) under every epoch. */
+    public Map<String, String> tokensFor(String input) {
+        return tokens(input);
+    }
+
+    /** What a subject's tokens are computed from: the same input under every epoch, so it can be sealed and re-used. */
+    public static String numberInput(String e164) {
+        return "e164:" + e164;
+    }
+
+    public static String sipInput(String identity) {
+        return "sip:" + identity;
+    }
+
+    public static String accountInput(String account) {
+        return "account:" + account;
+    }
+
+    public static String localPartyInput(NumberType type, String source, String value) {
+        return type + ":" + source + ":" + value;
+    }
+
     private Map<String, String> tokens(String input) {
         forgetDestroyedKeys();
         Map<String, String> out = new java.util.LinkedHashMap<>();

@@ -97,9 +97,72 @@ class MasterKeyEraseEndToEndTest {
                 assertThat(erase.waitFor()).as("erase in master-key mode: %s", Files.readString(WORK.resolve("erase.log")))
                         .isZero();
                 assertThat(Files.readString(WORK.resolve("erase.log"))).contains("2 key epoch(s)");
+                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                    TopicReader.readWhole(c, "cdr.erasure-requests", r -> {
+                        assertThat(new String(r.value(), StandardCharsets.ISO_8859_1)).doesNotContain("7700900928");
+                        assertThat(new io.cdrpipeline.serde.AvroSerde<>(io.cdrpipeline.schema.ErasureRequest.class,
+                                io.cdrpipeline.schema.ErasureRequest.getClassSchema()).decode(r.value()).getSealedSubject())
+                                .as("sealed for epochs to come").startsWith("s1:");
+                    });
+                }
 
                 await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
                         assertThat(billing(kafka.bootstrapServers()).values()).as("the record is tombstoned").containsOnly(false));
+            }
+        }
+    }
+
+    @Test
+    void shouldFileASealedSubjectUnderKeyEpochsCreatedAfterTheRequest() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker2"), 0, Map.of())) {
+            PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", kafka.bootstrapServers(),
+                    "source.pbx.region", "GB", "source.pbx.zone", "UTC"));
+            RetentionPolicy policy = RetentionPolicy.defaults();
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicAdmin.apply(admin, TopicSpecs.all(config, policy));
+            }
+            byte[] master = new byte[32];
+            new SecureRandom().nextBytes(master);
+            KeyVault vault = new KeyVault(master);
+            Instant now = Instant.parse("2026-11-29T10:00:00Z");
+            String input = io.cdrpipeline.pseudonymize.Pseudonymizer.numberInput("+447700900928");
+            io.cdrpipeline.serde.AvroSerde<io.cdrpipeline.schema.ErasureRequest> serde = new io.cdrpipeline.serde.AvroSerde<>(
+                    io.cdrpipeline.schema.ErasureRequest.class, io.cdrpipeline.schema.ErasureRequest.getClassSchema());
+            try (KeyService service = new KeyService(config, vault, policy);
+                    org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> p = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                            Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                            new org.apache.kafka.common.serialization.StringSerializer(),
+                            new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                KeyRing before = service.load(now);   // 2026-11 and 2026-12
+                // What erase files in key-store mode: a token per existing epoch, the subject sealed.
+                String sealed = vault.seal(input, KeyVault.ERASURE_CONTEXT);
+                new io.cdrpipeline.pseudonymize.Pseudonymizer(before, new io.cdrpipeline.pseudonymize.NumberFacts(1))
+                        .tokensFor(input).forEach((epoch, token) -> p.send(new org.apache.kafka.clients.producer.ProducerRecord<>(
+                                "cdr.erasure-requests", token, serde.encode(io.cdrpipeline.schema.ErasureRequest.newBuilder()
+                                        .setRequestId("req-1").setSubjectKind(io.cdrpipeline.schema.SubjectKind.NUMBER)
+                                        .setKeyEpoch(epoch).setRequestedAt(now).setSealedSubject(sealed).build()))));
+                p.flush();
+
+                service.maintain(now.plus(Duration.ofDays(40)));   // January 2027: epochs 2027-01 and 2027-02 appear
+                KeyRing after = service.load(now.plus(Duration.ofDays(40)));
+                Map<String, String> expected = new io.cdrpipeline.pseudonymize.Pseudonymizer(after,
+                        new io.cdrpipeline.pseudonymize.NumberFacts(1)).tokensFor(input);
+                assertThat(expected).containsKeys("2027-01", "2027-02");
+
+                Map<String, String> filed = new HashMap<>();
+                java.util.List<String> values = new java.util.ArrayList<>();
+                try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        kafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                    TopicReader.readWhole(c, "cdr.erasure-requests", r -> {
+                        var q = serde.decode(r.value());
+                        filed.put(q.getKeyEpoch(), new String(r.key(), StandardCharsets.UTF_8));
+                        values.add(new String(r.value(), StandardCharsets.ISO_8859_1));
+                        assertThat(q.getRequestId()).isEqualTo("req-1");
+                    });
+                }
+                assertThat(filed).as("the request now covers every epoch, later ones included").containsAllEntriesOf(expected);
+                assertThat(values).noneMatch(v -> v.contains("7700900928"));
             }
         }
     }

@@ -42,4 +42,19 @@ class KeyVaultTest {
         assertThat(p.numberTokens("+493012345678")).doesNotContainKey("2025-01").doesNotContainValue(before);
         assertThat(ring.destroy("2025-02")).as("the last epoch is never destroyed").isFalse();
     }
+
+    @org.junit.jupiter.api.Test
+    void shouldSealASubjectThatOpensOnlyUnderTheSameKeyAndContext() {
+        byte[] a = new byte[32];
+        byte[] b = new byte[32];
+        b[0] = 1;
+        KeyVault vault = new KeyVault(a);
+        String sealed = vault.seal("e164:+447700900928", KeyVault.ERASURE_CONTEXT);
+        org.assertj.core.api.Assertions.assertThat(sealed).startsWith("s1:").doesNotContain("7700900928");
+        org.assertj.core.api.Assertions.assertThat(vault.unseal(sealed, KeyVault.ERASURE_CONTEXT)).isEqualTo("e164:+447700900928");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new KeyVault(b).unseal(sealed, KeyVault.ERASURE_CONTEXT))
+                .hasMessageContaining("cannot be opened");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> vault.unseal(sealed, "another use"))
+                .hasMessageContaining("cannot be opened");
+    }
 }

@@ -247,8 +247,15 @@ public final class PipelineConfig {
         String region = get.apply("region");
         String zone = get.apply("zone");
         if (region == null || region.isBlank() || zone == null || zone.isBlank()) {
-            throw new ConfigException("source '" + name + "' needs " + prefix + "region (e.g. DE) and " + prefix
-                    + "zone (e.g. Europe/Berlin)" + (isDefault ? "" : ", or default.region and default.zone for every source"));
+            List<String> missing = new java.util.ArrayList<>();
+            if (region == null || region.isBlank()) {
+                missing.add(prefix + "region (e.g. DE)");
+            }
+            if (zone == null || zone.isBlank()) {
+                missing.add(prefix + "zone (e.g. Europe/Berlin)");
+            }
+            throw new ConfigException("source '" + name + "' needs " + String.join(" and ", missing)
+                    + (isDefault ? "" : ", or default.region and default.zone for every source"));
         }
         CdrFormat format = format(get.apply("format"), prefix + "format");
         DialPlan plan;

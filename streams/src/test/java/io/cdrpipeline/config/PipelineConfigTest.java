@@ -89,6 +89,8 @@ class PipelineConfigTest {
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.format", "asterisk-csv")))
                 .hasMessage("source 'x' needs source.x.region (e.g. DE) and source.x.zone (e.g. Europe/Berlin), or "
                         + "default.region and default.zone for every source");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.region", "DE")))
+                .hasMessage("source 'x' needs source.x.zone (e.g. Europe/Berlin), or default.region and default.zone for every source");
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("default.region", "DE")))
                 .hasMessageContaining("default.region and default.zone go together");
         assertThatThrownBy(() -> PipelineConfig.of(Map.of("source.x.region", "DE", "source.x.zone", "UTC",

@@ -15,7 +15,6 @@ import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.schema.DeletionReason;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +22,6 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -61,12 +59,14 @@ public final class KeyService implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final TopicPartition partition;
     private KeyRing ring;
+    private final io.cdrpipeline.retention.AuditKey auditKey;
     private final String erasureTopic;
     private final Map<String, Object> clientSettings;
     private static final AvroSerde<ErasureRequest> REQUESTS = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
 
     public KeyService(PipelineConfig config, KeyVault vault, RetentionPolicy policy) {
         this.vault = vault;
+        this.auditKey = vault.auditKey();
         this.policy = policy;
         this.topic = config.get("topic.pseudonym-keys");
         this.auditTopic = config.get("topic.audit");
@@ -207,14 +207,7 @@ public final class KeyService implements AutoCloseable {
     }
 
     private String hash(String epochId) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("SHA-256");
-            d.update(topic.getBytes(StandardCharsets.UTF_8));
-            d.update((byte) 0);
-            return HexFormat.of().formatHex(d.digest(epochId.getBytes(StandardCharsets.UTF_8)), 0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return auditKey.hash(topic, epochId);
     }
 
     @Override

@@ -50,9 +50,15 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy, NumberCaches caches) {
+        this(config, keys, policy, caches, io.cdrpipeline.retention.AuditKey.of(keys));
+    }
+
+    /** With the audit key of key-store mode (derived from the master key, which outlives every epoch). */
+    public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy, NumberCaches caches,
+            io.cdrpipeline.retention.AuditKey auditKey) {
         this.metrics = new IngestMetrics();
         this.retentionMetrics = new RetentionMetrics();
-        Topology topology = IngestTopology.build(config, keys, policy, metrics, retentionMetrics, caches);
+        Topology topology = IngestTopology.build(config, keys, policy, metrics, retentionMetrics, caches, auditKey);
         Properties props = streamsProperties(config, policy);
         rawPartitions(config).ifPresent(n -> props.put(IngestTopology.RAW_PARTITIONS, Integer.toString(n)));
         this.streams = new KafkaStreams(topology, props);

@@ -41,7 +41,10 @@ final class RunCommand implements Callable<Integer> {
         } else {
             keys = loadKeys(c);
         }
-        PipelineApp app = new PipelineApp(c, keys, policy);
+        PipelineApp app = keyService != null
+                ? new PipelineApp(c, keys, policy, io.cdrpipeline.topology.NumberCaches.of(c),
+                        KeyVault.fromEnvironment(master).auditKey())
+                : new PipelineApp(c, keys, policy);
         int opsPort = c.intValue("ops.port", -1, 65_535);
         if (opsPort >= 0) {
             java.util.Map<String, Object> adminProps = new java.util.HashMap<>(c.kafkaClientSettings());

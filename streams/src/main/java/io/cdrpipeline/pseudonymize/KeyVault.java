@@ -41,6 +41,11 @@ public final class KeyVault {
         }
     }
 
+    /** The audit trail's key in key-store mode: derived from the master key, so it outlives every epoch. */
+    public io.cdrpipeline.retention.AuditKey auditKey() {
+        return io.cdrpipeline.retention.AuditKey.derivedFrom(master.getEncoded());
+    }
+
     public String wrap(KeyEpoch epoch) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];

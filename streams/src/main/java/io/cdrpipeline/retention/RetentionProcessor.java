@@ -8,15 +8,12 @@ import io.cdrpipeline.schema.DeletionReason;
 import io.cdrpipeline.schema.ErasureRequest;
 import io.cdrpipeline.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -57,6 +54,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
     /** A key no entry can have (entry keys are at least 16 bytes long). */
     private int rawPartitions;
+    private final AuditKey auditKey;
     private static final Bytes KEEP_ALIVE = Bytes.wrap(new byte[] {0, 'k', 'e', 'e', 'p'});
 
     private final RetentionPolicy policy;
@@ -77,12 +75,12 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private Subjects subjects;
     private KeyValueStore<String, byte[]> meta;
     private Pseudonymizer pseudonymizer;
-    private MessageDigest sha256;
     private boolean ready;
     private boolean behind;
 
     public RetentionProcessor(RetentionPolicy policy, Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics,
-            String billingTopic, String analyticsTopic, boolean withSubjects) {
+            String billingTopic, String analyticsTopic, boolean withSubjects, AuditKey auditKey) {
+        this.auditKey = auditKey.copy();
         this.policy = policy;
         this.pseudonymizers = pseudonymizers;
         this.metrics = metrics;
@@ -106,11 +104,6 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         this.pseudonymizer = pseudonymizers.get();
         Object n = context.appConfigs().get(KeepAlive.RAW_PARTITIONS_CONFIG);
         this.rawPartitions = n == null ? 0 : Integer.parseInt(n.toString());
-        try {
-            this.sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
         context.schedule(policy.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
         // While a sweep stops at its budget, further bounded steps follow quickly, each in its own
         // transaction (commits happen between punctuations), until the backlog is drained.
@@ -489,10 +482,8 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     }
 
     private String keyHash(String topic, String key) {
-        sha256.reset();
-        sha256.update(topic.getBytes(StandardCharsets.UTF_8));
-        sha256.update((byte) 0);
-        return HexFormat.of().formatHex(sha256.digest(key.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        // Keyed: a bare digest of a record id would let anyone holding record ids link receipts to them.
+        return auditKey.hash(topic, key);
     }
 
 }

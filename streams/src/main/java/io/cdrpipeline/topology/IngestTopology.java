@@ -7,6 +7,7 @@ import io.cdrpipeline.normalize.NumberNormalizer;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.retention.AuditKey;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
@@ -51,6 +52,11 @@ public final class IngestTopology {
 
     public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
             RetentionMetrics retentionMetrics, NumberCaches caches) {
+        return build(config, keys, policy, metrics, retentionMetrics, caches, AuditKey.of(keys));
+    }
+
+    public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
+            RetentionMetrics retentionMetrics, NumberCaches caches, AuditKey auditKey) {
         Topics topics = Topics.from(config);
         NumberNormalizer numbers = caches.numbers();
         NumberFacts facts = caches.facts();
@@ -73,7 +79,7 @@ public final class IngestTopology {
                             KStream<String, BillingRecord> unique = dedupe(accepted, policy, metrics);
                             splitByPurpose(unique, topics, pseudonymizers, metrics);
                             RetentionTopology.sweepInto(unique, topics, policy, pseudonymizers, retentionMetrics,
-                                    config.applicationId() + "-" + BY_IDENTITY + "-repartition");
+                                    config.applicationId() + "-" + BY_IDENTITY + "-repartition", auditKey);
                         },
                         "accepted"));
         return builder.build();

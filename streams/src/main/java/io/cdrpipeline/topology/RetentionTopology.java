@@ -1,6 +1,7 @@
 package io.cdrpipeline.topology;
 
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.retention.AuditKey;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.GlobalStoreUpdater;
 import io.cdrpipeline.retention.HeldIndex;
@@ -62,9 +63,9 @@ final class RetentionTopology {
     }
 
     static void sweepInto(KStream<String, BillingRecord> unique, Topics topics, RetentionPolicy policy,
-            Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics, String repartitionTopic) {
+            Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics, String repartitionTopic, AuditKey auditKey) {
         unique.process(() -> new RetentionProcessor(policy, pseudonymizers, metrics, topics.billing().name(),
-                                topics.analytics().name(), true),
+                                topics.analytics().name(), true, auditKey),
                         Named.as("retention"), ExpiryIndex.STORE, SubjectIndex.STORE, HeldIndex.STORE,
                         RetentionProcessor.META_STORE)
                 .split(Named.as("deletion-"))

@@ -30,7 +30,6 @@ import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -93,6 +92,7 @@ class ErasureEndToEndTest {
                 TopicAdmin.apply(admin, TopicSpecs.all(config, policy));
             }
             KeyRing keys = KeyRing.random("e2e", Instant.EPOCH);
+            auditKey = io.cdrpipeline.retention.AuditKey.of(keys).bytes();
             Corpus corpus = corpus(config, keys);
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
             try (PipelineApp app = new PipelineApp(config, keys, policy);
@@ -343,10 +343,14 @@ class ErasureEndToEndTest {
         return file;
     }
 
+    /** The audit key the pipeline derives from this test's key ring; the HMAC itself is computed here, with the JDK. */
+    private static volatile byte[] auditKey;
+
     private static String hash(String topic, String key) throws Exception {
-        MessageDigest d = MessageDigest.getInstance("SHA-256");
-        d.update(topic.getBytes(StandardCharsets.UTF_8));
-        d.update((byte) 0);
-        return HexFormat.of().formatHex(d.digest(key.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(auditKey, "HmacSHA256"));
+        mac.update(topic.getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        return HexFormat.of().formatHex(mac.doFinal(key.getBytes(StandardCharsets.UTF_8)), 0, 16);
     }
 }

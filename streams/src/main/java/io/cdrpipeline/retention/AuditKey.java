@@ -1,0 +1,77 @@
+package io.cdrpipeline.retention;
+
+import io.cdrpipeline.pseudonymize.KeyEpoch;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.util.Comparator;
+import java.util.HexFormat;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+/**
+ * The key of the audit trail's record hashes. A receipt names the record it deleted by
+ * HMAC-SHA256(audit key, topic, 0, record key) truncated to 128 bits: whoever holds the record id
+ * and the audit key (the billing side, an auditor it lets in) can prove which record a receipt is
+ * for; whoever holds only record ids or only receipts cannot link them. Derived on the billing side
+ * from the master key (key-store mode) or from the key file's first epoch (key-file mode), so it is
+ * stable across restarts. Not thread-safe (reuses a Mac).
+ */
+public final class AuditKey {
+
+    private static final byte[] LABEL = "cdr-pipeline audit key v1".getBytes(StandardCharsets.UTF_8);
+
+    private final byte[] key;
+    private Mac mac;
+
+    private AuditKey(byte[] key) {
+        this.key = key.clone();
+    }
+
+    /** Derived from secret material of the billing side (the master key, or a key epoch's key). */
+    public static AuditKey derivedFrom(byte[] secret) {
+        return new AuditKey(hmac(secret, LABEL));
+    }
+
+    /** Key-file mode (and tests): derived from the ring's first epoch, which a key file never loses. */
+    public static AuditKey of(KeyRing ring) {
+        KeyEpoch first = ring.epochs().stream().min(Comparator.comparing(KeyEpoch::id))
+                .orElseThrow(() -> new IllegalArgumentException("no key epoch to derive the audit key from"));
+        return derivedFrom(first.key());
+    }
+
+    /** A copy of the key bytes, for an auditor's own verification. */
+    public byte[] bytes() {
+        return key.clone();
+    }
+
+    /** The receipt's key hash of a record key in a topic: 128 bits, hex. */
+    public String hash(String topic, String recordKey) {
+        try {
+            if (mac == null) {
+                mac = Mac.getInstance("HmacSHA256");
+                mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            }
+            mac.update(topic.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return HexFormat.of().formatHex(mac.doFinal(recordKey.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+
+    /** A fresh instance with the same key (one per stream task). */
+    public AuditKey copy() {
+        return new AuditKey(key);
+    }
+
+    private static byte[] hmac(byte[] key, byte[] data) {
+        try {
+            Mac m = Mac.getInstance("HmacSHA256");
+            m.init(new SecretKeySpec(key, "HmacSHA256"));
+            return m.doFinal(data);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 unavailable", e);
+        }
+    }
+}

@@ -43,8 +43,7 @@ public final class CdrParser {
     public ParseOutcome parse(byte[] payload, String formatHeader, String sourceHeader) {
         String sourceName = sourceHeader == null || sourceHeader.isBlank() ? "unknown" : sourceHeader.strip();
         SourceSettings source = sources.apply(sourceName);
-        CdrFormat format = formatHeader != null ? CdrFormat.parse(formatHeader).orElse(null)
-                : source == null ? null : source.defaultFormat();
+        CdrFormat format = format(formatHeader, source);
         String formatName = format != null ? format.id() : formatHeader;
         try {
             if (source == null) {
@@ -72,8 +71,7 @@ public final class CdrParser {
     public byte[] partitionKey(byte[] payload, String formatHeader, String sourceHeader) {
         String sourceName = sourceHeader == null || sourceHeader.isBlank() ? "unknown" : sourceHeader.strip();
         SourceSettings source = sources.apply(sourceName);
-        CdrFormat format = formatHeader != null ? CdrFormat.parse(formatHeader).orElse(null)
-                : source == null ? null : source.defaultFormat();
+        CdrFormat format = format(formatHeader, source);
         if (source == null || format == null) {
             return null;
         }
@@ -84,6 +82,11 @@ public final class CdrParser {
         } catch (RejectedCdr | RuntimeException e) {
             return null;
         }
+    }
+
+    /** The header's format, else the source's default; null when neither says. */
+    private static CdrFormat format(String header, SourceSettings source) {
+        return header != null ? CdrFormat.parse(header).orElse(null) : source == null ? null : source.defaultFormat();
     }
 
     private String text(byte[] payload) throws RejectedCdr {

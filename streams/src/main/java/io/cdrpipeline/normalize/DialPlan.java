@@ -101,11 +101,6 @@ public final class DialPlan {
         return internationalWithoutPrefix;
     }
 
-    /** The longest extension length, for messages and the README's defaults. */
-    public int extensionMaxDigits() {
-        return extensionLengths.length() - 1;
-    }
-
     @Override
     public String toString() {
         return "DialPlan[" + region + ", intl=" + internationalPrefixes + ", trunk=" + trunkPrefix + ", access="

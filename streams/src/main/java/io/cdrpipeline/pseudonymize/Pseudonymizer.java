@@ -90,28 +90,28 @@ public final class Pseudonymizer {
         List<String> tokens = new ArrayList<>(3);
         for (PartyNumber p : List.of(billing.getCalling(), billing.getCalled())) {
             if (p.getType() == NumberType.E164 && p.getNumber() != null) {
-                tokens.add(cached(epoch, mac, "e164:" + p.getNumber()));
+                tokens.add(cached(epoch, mac, numberInput(p.getNumber())));
             } else if (p.getType() == NumberType.SIP_IDENTITY && p.getNumber() != null) {
-                tokens.add(cached(epoch, mac, "sip:" + p.getNumber()));
+                tokens.add(cached(epoch, mac, sipInput(p.getNumber())));
             } else if (isLocalSubject(p.getType()) && p.getNumber() != null) {
                 // An extension or an unrecognised party identifies someone on that switch only.
-                tokens.add(cached(epoch, mac, p.getType() + ":" + billing.getSource() + ":" + p.getNumber()));
+                tokens.add(cached(epoch, mac, localPartyInput(p.getType(), billing.getSource(), p.getNumber())));
             }
         }
         if (billing.getAccount() != null) {
-            tokens.add(cached(epoch, mac, "account:" + billing.getAccount()));
+            tokens.add(cached(epoch, mac, accountInput(billing.getAccount())));
         }
         return tokens;
     }
 
     /** The token of an E.164 number under every epoch of the ring, by epoch id. */
     public Map<String, String> numberTokens(String e164) {
-        return tokens("e164:" + e164);
+        return tokens(numberInput(e164));
     }
 
     /** The token of a SIP identity ({@code user@host}) under every epoch of the ring, by epoch id. */
     public Map<String, String> sipTokens(String identity) {
-        return tokens("sip:" + identity);
+        return tokens(sipInput(identity));
     }
 
     /** The token of an extension or unrecognised party of one source under every epoch of the ring. */
@@ -119,7 +119,7 @@ public final class Pseudonymizer {
         if (!isLocalSubject(type)) {
             throw new IllegalArgumentException(type + " parties are not subjects of one source");
         }
-        return tokens(type + ":" + source + ":" + value);
+        return tokens(localPartyInput(type, source, value));
     }
 
     /** Parties that identify a person only within one switch: extensions and what no rule recognised. */
@@ -129,7 +129,7 @@ public final class Pseudonymizer {
 
     /** The token of an account under every epoch of the ring, by epoch id. */
     public Map<String, String> accountTokens(String account) {
-        return tokens("account:" + account);
+        return tokens(accountInput(account));
     }
 
     /** The token of a subject's token input ({@code e164:+44…}, {@code sip:…}, {@code account:…}) under every epoch. */
@@ -137,7 +137,11 @@ public final class Pseudonymizer {
         return tokens(input);
     }
 
-    /** What a subject's tokens are computed from: the same input under every epoch, so it can be sealed and re-used. */
+    /**
+     * What a party's pseudonym and a subject's token are computed from — the one definition that
+     * the pipeline and {@code erase} share: the same input under every epoch, so it can be sealed
+     * and re-used.
+     */
     public static String numberInput(String e164) {
         return "e164:" + e164;
     }
@@ -171,7 +175,7 @@ public final class Pseudonymizer {
         }
         if (number.getType() == NumberType.E164) {
             NumberFacts.Prefix prefix = facts.of(value);
-            return party.setPseudonym(cached(epoch, mac, "e164:" + value))
+            return party.setPseudonym(cached(epoch, mac, numberInput(value)))
                     .setCountryCode(prefix.countryCode())
                     .setDestinationCode(prefix.destinationCode())
                     .setRegion(prefix.region())
@@ -179,9 +183,9 @@ public final class Pseudonymizer {
         }
         if (number.getType() == NumberType.SIP_IDENTITY) {
             // A SIP identity is global, like a phone number: the same user@host on every switch.
-            return party.setPseudonym(cached(epoch, mac, "sip:" + value)).build();
+            return party.setPseudonym(cached(epoch, mac, sipInput(value))).build();
         }
-        return party.setPseudonym(cached(epoch, mac, number.getType() + ":" + source + ":" + value)).build();
+        return party.setPseudonym(cached(epoch, mac, localPartyInput(number.getType(), source, value))).build();
     }
 
     /** A destroyed key must not live on in a cached Mac: drop them all when the ring changes. */

@@ -62,13 +62,17 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRa
         } else {
             metrics.recordAccepted();
             zoneWarnings.check(outcome.record());
-            placed = placed(record.key(), outcome.record().partitionKey());
+            placed = placed(record.key(), outcome.record());
         }
         context.forward(record.withValue(new ParsedRaw(outcome, record.value(), placed)));
     }
 
-    private boolean placed(byte[] rawKey, byte[] identityKey) {
-        if (rawPartitions <= 0 || rawKey == null || !java.util.Arrays.equals(rawKey, identityKey)) {
+    private boolean placed(byte[] rawKey, io.cdrpipeline.normalize.CallRecord cdr) {
+        if (rawPartitions <= 0 || rawKey == null || rawKey.length != 4) {
+            return false;   // not an identity key: no need to compute one
+        }
+        byte[] identityKey = cdr.partitionKey();
+        if (!java.util.Arrays.equals(rawKey, identityKey)) {
             return false;
         }
         return context.recordMetadata().map(m -> m.partition() == RecordIds.partitionOf(identityKey, rawPartitions))

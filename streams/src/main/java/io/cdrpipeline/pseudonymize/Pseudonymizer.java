@@ -33,6 +33,8 @@ public final class Pseudonymizer {
     private final KeyRing keys;
     private final NumberFacts facts;
     private final Map<String, Mac> macs = new HashMap<>();
+    /** Per epoch, the Mac of subject tokens: under a key derived apart from the pseudonym key. */
+    private final Map<String, Mac> tokenMacs = new HashMap<>();
     /**
      * Pseudonyms of repeated inputs (numbers, accounts) per epoch: real traffic repeats numbers,
      * and one CDR needs each of its numbers' pseudonyms several times. Bounded, per instance, and
@@ -79,27 +81,30 @@ public final class Pseudonymizer {
     }
 
     /**
-     * The subject tokens of a record under its epoch: the pseudonyms of its parties (as in
-     * analytics: E.164 and SIP identities globally, extensions and unrecognised parties per source;
-     * short and emergency codes are services, not subjects) and of its account. Erasure requests name subjects by these tokens.
+     * The subject tokens of a record under its epoch, one per subject: its parties (E.164 and SIP
+     * identities globally, extensions and unrecognised parties per source — as in analytics; short
+     * and emergency codes are services, not subjects) and its account. Erasure requests name
+     * subjects by these tokens. A token is made from the same input as the party's pseudonym but
+     * under the epoch's token key ({@link #tokenKey}), so a token kept on the erasure-request
+     * topic cannot be matched with any analytics pseudonym; it dies with its epoch's key.
      */
     public List<String> subjectTokens(BillingRecord billing) {
         forgetDestroyedKeys();
         KeyEpoch epoch = keys.epochFor(billing.getStartTime());
-        Mac mac = macs.computeIfAbsent(epoch.id(), id -> newMac(epoch));
+        Mac mac = tokenMacs.computeIfAbsent(epoch.id(), id -> newTokenMac(epoch));
         List<String> tokens = new ArrayList<>(3);
         for (PartyNumber p : List.of(billing.getCalling(), billing.getCalled())) {
             if (p.getType() == NumberType.E164 && p.getNumber() != null) {
-                tokens.add(cached(epoch, mac, numberInput(p.getNumber())));
+                tokens.add(cached(epoch, mac, TOKEN, numberInput(p.getNumber())));
             } else if (p.getType() == NumberType.SIP_IDENTITY && p.getNumber() != null) {
-                tokens.add(cached(epoch, mac, sipInput(p.getNumber())));
+                tokens.add(cached(epoch, mac, TOKEN, sipInput(p.getNumber())));
             } else if (isLocalSubject(p.getType()) && p.getNumber() != null) {
                 // An extension or an unrecognised party identifies someone on that switch only.
-                tokens.add(cached(epoch, mac, localPartyInput(p.getType(), billing.getSource(), p.getNumber())));
+                tokens.add(cached(epoch, mac, TOKEN, localPartyInput(p.getType(), billing.getSource(), p.getNumber())));
             }
         }
         if (billing.getAccount() != null) {
-            tokens.add(cached(epoch, mac, accountInput(billing.getAccount())));
+            tokens.add(cached(epoch, mac, TOKEN, accountInput(billing.getAccount())));
         }
         return tokens;
     }
@@ -162,7 +167,7 @@ public final class Pseudonymizer {
         forgetDestroyedKeys();
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (KeyEpoch e : keys.epochs()) {
-            out.put(e.id(), pseudonym(macs.computeIfAbsent(e.id(), id -> newMac(e)), input));
+            out.put(e.id(), pseudonym(tokenMacs.computeIfAbsent(e.id(), id -> newTokenMac(e)), input));
         }
         return out;
     }
@@ -175,7 +180,7 @@ public final class Pseudonymizer {
         }
         if (number.getType() == NumberType.E164) {
             NumberFacts.Prefix prefix = facts.of(value);
-            return party.setPseudonym(cached(epoch, mac, numberInput(value)))
+            return party.setPseudonym(cached(epoch, mac, PSEUDONYM, numberInput(value)))
                     .setCountryCode(prefix.countryCode())
                     .setDestinationCode(prefix.destinationCode())
                     .setRegion(prefix.region())
@@ -183,9 +188,9 @@ public final class Pseudonymizer {
         }
         if (number.getType() == NumberType.SIP_IDENTITY) {
             // A SIP identity is global, like a phone number: the same user@host on every switch.
-            return party.setPseudonym(cached(epoch, mac, sipInput(value))).build();
+            return party.setPseudonym(cached(epoch, mac, PSEUDONYM, sipInput(value))).build();
         }
-        return party.setPseudonym(cached(epoch, mac, localPartyInput(number.getType(), source, value))).build();
+        return party.setPseudonym(cached(epoch, mac, PSEUDONYM, localPartyInput(number.getType(), source, value))).build();
     }
 
     /** A destroyed key must not live on in a cached Mac: drop them all when the ring changes. */
@@ -193,13 +198,18 @@ public final class Pseudonymizer {
         int g = keys.generation();
         if (g != ringGeneration) {
             macs.clear();
+            tokenMacs.clear();
             recent.clear();
             ringGeneration = g;
         }
     }
 
-    private String cached(KeyEpoch epoch, Mac mac, String input) {
-        String key = epoch.id() + '\u0000' + input;
+    private static final char PSEUDONYM = '\u0000';
+    private static final char TOKEN = '\u0001';
+
+    /** {@code kind} says which Mac {@code mac} is: a pseudonym and a token of one input differ. */
+    private String cached(KeyEpoch epoch, Mac mac, char kind, String input) {
+        String key = epoch.id() + kind + input;
         String p = recent.get(key);
         if (p == null) {
             p = pseudonym(mac, input);
@@ -214,9 +224,30 @@ public final class Pseudonymizer {
     }
 
     private static Mac newMac(KeyEpoch epoch) {
+        return hmac(epoch.key());
+    }
+
+    private static Mac newTokenMac(KeyEpoch epoch) {
+        return hmac(tokenKey(epoch));
+    }
+
+    /**
+     * The epoch's subject-token key: HKDF-Expand (RFC 5869, one block) of the epoch key with its
+     * own label — independent of the pseudonym key for anyone without the epoch key, destroyed
+     * with it.
+     */
+    static byte[] tokenKey(KeyEpoch epoch) {
+        Mac kdf = hmac(epoch.key());
+        kdf.update(TOKEN_KEY_LABEL);
+        return kdf.doFinal(new byte[] {1});
+    }
+
+    private static final byte[] TOKEN_KEY_LABEL = "cdr-pipeline subject tokens v1".getBytes(StandardCharsets.UTF_8);
+
+    private static Mac hmac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(epoch.key(), "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 unavailable", e);

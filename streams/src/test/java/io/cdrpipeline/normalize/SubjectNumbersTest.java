@@ -61,6 +61,30 @@ class SubjectNumbersTest {
                 .setLegRole(LegRole.ORIGINATING).build();
         assertThat(p.subjectTokens(b)).containsExactly(p.sipTokens("alice@example.com").get("e1"),
                 p.localPartyTokens(NumberType.EXTENSION, "pbx", "201").get("e1"));
-        assertThat(p.pseudonymize(b).getCalling().getPseudonym()).isEqualTo(p.sipTokens("alice@example.com").get("e1"));
+    }
+
+    @Test
+    void shouldNeverGiveATokenThatEqualsAnAnalyticsPseudonym() {
+        // Finding 5 of issue 9: the token kept on cdr.erasure-requests was the subject's analytics
+        // pseudonym, so the two topics joined. Tokens and pseudonyms share inputs, not keys.
+        Pseudonymizer p = new Pseudonymizer(new KeyRing(List.of(new KeyEpoch("e1", Instant.EPOCH,
+                "subject-numbers-test-key-0123456".getBytes(StandardCharsets.US_ASCII)))), new NumberFacts(10));
+        BillingRecord b = BillingRecord.newBuilder().setRecordId("pbx:1").setSource("pbx").setAccount("acct-9")
+                .setCalling(new ClearNumber(NumberType.E164, "+442921280552").toParty())
+                .setCalled(new ClearNumber(NumberType.EXTENSION, "201").toParty())
+                .setStartTime(Instant.parse("2026-11-02T08:00:00Z")).setEndTime(Instant.parse("2026-11-02T08:01:00Z"))
+                .setDurationSeconds(60).setBillableSeconds(60).setDisposition(Disposition.ANSWERED)
+                .setLegRole(LegRole.ORIGINATING).build();
+        var analytics = p.pseudonymize(b);
+        List<String> tokens = p.subjectTokens(b);
+        assertThat(tokens).hasSize(3).doesNotContain(analytics.getCalling().getPseudonym(),
+                analytics.getCalled().getPseudonym(), analytics.getPseudoRecordId());
+        // Still the tokens erase computes, and the pseudonyms analytics shows (asked in the other order too).
+        assertThat(tokens).containsExactly(p.numberTokens("+442921280552").get("e1"),
+                p.localPartyTokens(NumberType.EXTENSION, "pbx", "201").get("e1"), p.accountTokens("acct-9").get("e1"));
+        Pseudonymizer fresh = new Pseudonymizer(new KeyRing(List.of(new KeyEpoch("e1", Instant.EPOCH,
+                "subject-numbers-test-key-0123456".getBytes(StandardCharsets.US_ASCII)))), new NumberFacts(10));
+        assertThat(fresh.numberTokens("+442921280552").get("e1")).isEqualTo(tokens.get(0));
+        assertThat(fresh.pseudonymize(b).getCalling().getPseudonym()).isEqualTo(analytics.getCalling().getPseudonym());
     }
 }

@@ -188,4 +188,16 @@ public final class RetentionPolicy {
         return billingBySource.values().stream().reduce(windows.get(DataClass.BILLING),
                 (a, b) -> a.compareTo(b) >= 0 ? a : b);
     }
+
+    /**
+     * The step of physical deletion: a fifth of what the erasure budget leaves after one sweep
+     * interval, at least one second. The worst case of a compacted topic adds five such delays
+     * (segment roll, compaction lag, tombstone retention, file deletion delay, and the cleaner's
+     * own back-off and commit, which are small); the local stores purge what they deleted once
+     * per step.
+     */
+    public Duration physicalStep() {
+        long budget = maxErasureDelay().toMillis() - sweepInterval().toMillis();
+        return Duration.ofMillis(Math.max(1_000, budget / 5));
+    }
 }

@@ -1,6 +1,7 @@
 package io.cdrpipeline.retention;
 
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.state.PurgeableStores;
 import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
@@ -77,10 +78,13 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private Pseudonymizer pseudonymizer;
     private boolean ready;
     private boolean behind;
+    private final PurgeableStores local;
+    private long lastPurge;
 
     public RetentionProcessor(RetentionPolicy policy, Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics,
-            String billingTopic, String analyticsTopic, boolean withSubjects, AuditKey auditKey) {
+            String billingTopic, String analyticsTopic, boolean withSubjects, AuditKey auditKey, PurgeableStores local) {
         this.auditKey = auditKey.copy();
+        this.local = local;
         this.policy = policy;
         this.pseudonymizers = pseudonymizers;
         this.metrics = metrics;
@@ -169,6 +173,19 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             meta.put(ANALYTICS_WINDOW, Long.toString(analyticsWindow()).getBytes(StandardCharsets.UTF_8));
         }
         metrics.recordSweep(used, index.approximateSize());
+        purgeLocalStores(now);
+    }
+
+    /**
+     * What the sweeps deleted from this task's stores leaves their files once per physical step
+     * (see {@link io.cdrpipeline.state.PurgeableStore}): the state directory keeps no deleted key
+     * longer than the topics do. A purge compacts only the range deleted in.
+     */
+    private void purgeLocalStores(long now) {
+        if (now - lastPurge >= policy.physicalStep().toMillis()) {
+            local.purge(context.taskId());
+            lastPurge = now;
+        }
     }
 
     /**

@@ -7,6 +7,7 @@ import io.cdrpipeline.normalize.NumberNormalizer;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.state.PurgeableStores;
 import io.cdrpipeline.retention.AuditKey;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionMetrics;
@@ -65,7 +66,8 @@ public final class IngestTopology {
         Supplier<Pseudonymizer> pseudonymizers = () -> new Pseudonymizer(keys, facts);
 
         StreamsBuilder builder = new StreamsBuilder();
-        RetentionTopology.addStores(builder, policy, topics);
+        PurgeableStores local = new PurgeableStores();
+        RetentionTopology.addStores(builder, policy, topics, local);
         builder.stream(topics.raw().name(), topics.raw().consumed("cdr-raw-source"))
                 .processValues(() -> new ParseProcessor(parsers, metrics), Named.as("parse-and-normalize"))
                 .split(Named.as("parsed-"))
@@ -79,7 +81,7 @@ public final class IngestTopology {
                             KStream<String, BillingRecord> unique = dedupe(accepted, policy, metrics);
                             splitByPurpose(unique, topics, pseudonymizers, metrics);
                             RetentionTopology.sweepInto(unique, topics, policy, pseudonymizers, retentionMetrics,
-                                    config.applicationId() + "-" + BY_IDENTITY + "-repartition", auditKey);
+                                    config.applicationId() + "-" + BY_IDENTITY + "-repartition", auditKey, local);
                         },
                         "accepted"));
         return builder.build();

@@ -15,6 +15,7 @@ import io.cdrpipeline.retention.RetentionProcessor;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.state.PurgeableStores;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
@@ -42,11 +43,12 @@ final class RetentionTopology {
      * The index, held and meta stores (changelogs compacted on the same erasure budget as billing),
      * the subject index (derived, no changelog), and the global stores of legal holds and erasure requests, read from their topics.
      */
-    static void addStores(StreamsBuilder builder, RetentionPolicy policy, Topics topics) {
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(HeldIndex.STORE),
+    static void addStores(StreamsBuilder builder, RetentionPolicy policy, Topics topics, PurgeableStores local) {
+        // Purgeable: their keys and values name subjects, and what a sweep deletes must leave the disk too.
+        builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(HeldIndex.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
         // Derived from the expiry index (rebuilt when it does not match): no changelog, no write per CDR.
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(SubjectIndex.STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(SubjectIndex.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled());
         for (String[] global : new String[][] {{Subjects.HOLDS_STORE, topics.legalHolds()},
                 {Subjects.ERASURES_STORE, topics.erasureRequests()}}) {
@@ -56,16 +58,17 @@ final class RetentionTopology {
                     global[1], Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(global[0] + "-source"),
                     () -> new GlobalStoreUpdater(global[0]));
         }
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(ExpiryIndex.STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(ExpiryIndex.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(RetentionProcessor.META_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(RetentionProcessor.META_STORE),
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
     }
 
     static void sweepInto(KStream<String, BillingRecord> unique, Topics topics, RetentionPolicy policy,
-            Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics, String repartitionTopic, AuditKey auditKey) {
+            Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics, String repartitionTopic, AuditKey auditKey,
+            PurgeableStores local) {
         unique.process(() -> new RetentionProcessor(policy, pseudonymizers, metrics, topics.billing().name(),
-                                topics.analytics().name(), true, auditKey),
+                                topics.analytics().name(), true, auditKey, local),
                         Named.as("retention"), ExpiryIndex.STORE, SubjectIndex.STORE, HeldIndex.STORE,
                         RetentionProcessor.META_STORE)
                 .split(Named.as("deletion-"))

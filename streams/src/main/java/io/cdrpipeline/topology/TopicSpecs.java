@@ -72,13 +72,7 @@ public final class TopicSpecs {
         return Math.min(30_000, step(policy));
     }
 
-    /**
-     * A fifth of what the erasure budget leaves after one sweep interval, at least one second: the
-     * worst case of a compacted topic adds five such delays (segment roll, compaction lag, tombstone
-     * retention, file deletion delay, and the cleaner's own back-off and commit, which are small).
-     */
     static long step(RetentionPolicy policy) {
-        long budget = policy.maxErasureDelay().toMillis() - policy.sweepInterval().toMillis();
-        return Math.max(1_000, budget / 5);
+        return policy.physicalStep().toMillis();
     }
 }

@@ -166,7 +166,8 @@ class RetentionProcessorTest {
     private RetentionProcessor processor(RetentionPolicy policy, MockProcessorContext<String, RetentionEvent> ctx,
             boolean withSubjects) {
         RetentionProcessor p = new RetentionProcessor(policy, () -> new Pseudonymizer(keys, new NumberFacts(10)),
-                new RetentionMetrics(), "cdr.billing", "cdr.analytics", withSubjects, AuditKey.of(keys));
+                new RetentionMetrics(), "cdr.billing", "cdr.analytics", withSubjects, AuditKey.of(keys),
+                new io.cdrpipeline.state.PurgeableStores());
         p.init(ctx);
         return p;
     }

@@ -1,0 +1,472 @@
+package io.cdrpipeline.state;
+
+import java.io.File;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Set;
+import org.apache.kafka.common.serialization.Serializer;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.ProcessorStateException;
+import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
+import org.apache.kafka.streams.processor.StateStore;
+import org.apache.kafka.streams.processor.StateStoreContext;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.query.Position;
+import org.apache.kafka.streams.query.PositionBound;
+import org.apache.kafka.streams.query.Query;
+import org.apache.kafka.streams.query.QueryConfig;
+import org.apache.kafka.streams.query.QueryResult;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.CompactRangeOptions;
+import org.rocksdb.CompressionType;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.InfoLogLevel;
+import org.rocksdb.LRUCache;
+import org.rocksdb.Options;
+import org.rocksdb.RocksDB;
+import org.rocksdb.RocksDBException;
+import org.rocksdb.RocksIterator;
+import org.rocksdb.WriteBatch;
+import org.rocksdb.WriteOptions;
+
+/**
+ * A persistent key-value store on RocksDB whose deletions can be made to reach the disk.
+ *
+ * <p>Kafka Streams' own RocksDB store deletes by writing a deletion marker that carries the key;
+ * the marker and the value it hides stay in the store's files until a compaction happens to
+ * reach the bottom level, which on a quiet store is never — and a clean stop flushes the markers
+ * of everything deleted since the last flush into a new file. For the retention indexes, whose
+ * keys and values name subjects (tokens, record ids, accounts), that breaks the promise that
+ * deleted data leaves the disk. This store keeps the key range it deleted in since its last
+ * {@link #purge}; a purge flushes and compacts that range down to the bottom level, where RocksDB
+ * drops both the markers and the values they hid, and the files that held them are removed.
+ * {@link #close} purges too, so a clean stop leaves no marker behind.
+ *
+ * <p>Like Kafka Streams' store it writes without a write-ahead log (the changelog is the log),
+ * keeps no compression (what a scan of the state directory sees is what is there) and is one
+ * instance per task; it is a plain {@link KeyValueStore}, so logging, metering and interactive
+ * queries wrap it as they wrap any store. Not thread-safe beyond what Kafka Streams needs: the
+ * stream thread writes, interactive queries read.
+ */
+public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
+
+    static {
+        RocksDB.loadLibrary();
+    }
+
+    private final String name;
+    private final PurgeableStores registry;
+    private final Set<RangeIterator> openIterators = new HashSet<>();
+    private Options options;
+    private LRUCache cache;
+    private WriteOptions writeOptions;
+    private RocksDB db;
+    private File dir;
+    private TaskId taskId;
+    private volatile boolean open;
+    /** The smallest and largest key deleted since the last purge; null when none was. */
+    private byte[] dirtyFrom;
+    private byte[] dirtyTo;
+
+    PurgeableStore(String name, PurgeableStores registry) {
+        this.name = name;
+        this.registry = registry;
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void init(StateStoreContext context, StateStore root) {
+        dir = new File(new File(context.stateDir(), "rocksdb"), name);
+        if (!dir.isDirectory() && !dir.mkdirs()) {
+            throw new ProcessorStateException("cannot create the directory of store " + name + ": " + dir);
+        }
+        cache = new LRUCache(16L * 1024 * 1024);
+        BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(4096);
+        options = new Options()
+                .setCreateIfMissing(true)
+                .setErrorIfExists(false)
+                .setCompressionType(CompressionType.NO_COMPRESSION)
+                .setBottommostCompressionType(CompressionType.NO_COMPRESSION)
+                .setWriteBufferSize(16L * 1024 * 1024)
+                .setMaxWriteBufferNumber(3)
+                // The info log names keys (a manual compaction logs its range): warnings and errors only.
+                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
+                .setKeepLogFileNum(2)
+                // The MANIFEST records every table file's first and last key, and keeps the records of deleted
+                // files until it rolls (1 GB by default). Rolling at every change leaves only live files' keys.
+                .setMaxManifestFileSize(1)
+                .setTableFormatConfig(table);
+        writeOptions = new WriteOptions().setDisableWAL(true);
+        try {
+            db = RocksDB.open(options, dir.getAbsolutePath());
+        } catch (RocksDBException e) {
+            closeNative();
+            throw new ProcessorStateException("cannot open store " + name + " in " + dir + ": " + e.getMessage(), e);
+        }
+        open = true;
+        taskId = context.taskId();
+        context.register(root, (BatchingStateRestoreCallback) this::restoreAll);
+        registry.opened(taskId, this);
+    }
+
+    private void restoreAll(Collection<KeyValue<byte[], byte[]>> records) {
+        try (WriteBatch batch = new WriteBatch()) {
+            for (KeyValue<byte[], byte[]> kv : records) {
+                if (kv.value == null) {
+                    batch.delete(kv.key);
+                    dirty(kv.key);
+                } else {
+                    batch.put(kv.key, kv.value);
+                }
+            }
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new ProcessorStateException("restoring store " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void put(Bytes key, byte[] value) {
+        validateOpen();
+        if (value == null) {
+            delete(key);
+            return;
+        }
+        try {
+            db.put(writeOptions, key.get(), value);
+        } catch (RocksDBException e) {
+            throw new ProcessorStateException("put into store " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized byte[] putIfAbsent(Bytes key, byte[] value) {
+        byte[] existing = get(key);
+        if (existing == null) {
+            put(key, value);
+        }
+        return existing;
+    }
+
+    @Override
+    public synchronized void putAll(List<KeyValue<Bytes, byte[]>> entries) {
+        for (KeyValue<Bytes, byte[]> kv : entries) {
+            put(kv.key, kv.value);
+        }
+    }
+
+    @Override
+    public synchronized byte[] delete(Bytes key) {
+        validateOpen();
+        byte[] old = get(key);
+        try {
+            db.delete(writeOptions, key.get());
+        } catch (RocksDBException e) {
+            throw new ProcessorStateException("delete from store " + name + " failed: " + e.getMessage(), e);
+        }
+        dirty(key.get());
+        return old;
+    }
+
+    @Override
+    public synchronized byte[] get(Bytes key) {
+        validateOpen();
+        try {
+            return db.get(key.get());
+        } catch (RocksDBException e) {
+            throw new ProcessorStateException("get from store " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
+        return iterator(from, to, false);
+    }
+
+    @Override
+    public synchronized KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
+        return iterator(from, to, true);
+    }
+
+    @Override
+    public synchronized KeyValueIterator<Bytes, byte[]> all() {
+        return iterator(null, null, false);
+    }
+
+    @Override
+    public synchronized KeyValueIterator<Bytes, byte[]> reverseAll() {
+        return iterator(null, null, true);
+    }
+
+    @Override
+    public synchronized <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS serializer) {
+        byte[] p = serializer.serialize(null, prefix);
+        return iterator(Bytes.wrap(p), null, false, p);
+    }
+
+    @Override
+    public long approximateNumEntries() {
+        validateOpen();
+        try {
+            return db.getLongProperty("rocksdb.estimate-num-keys");
+        } catch (RocksDBException e) {
+            throw new ProcessorStateException("cannot estimate the size of store " + name, e);
+        }
+    }
+
+    @Override
+    public synchronized void flush() {
+        if (!open) {
+            return;
+        }
+        try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+            db.flush(f);
+        } catch (RocksDBException e) {
+            throw new ProcessorStateException("flushing store " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Whether anything was deleted since the last purge. */
+    public synchronized boolean dirty() {
+        return dirtyFrom != null;
+    }
+
+    /**
+     * Makes every key deleted since the last purge leave the store's files: flushes the memtable
+     * and compacts the deleted range to the bottom level, where RocksDB drops deletion markers and
+     * the values they hide (no snapshot is ever held). Returns whether there was anything to do.
+     */
+    public synchronized boolean purge() {
+        if (!open || dirtyFrom == null) {
+            return false;
+        }
+        flush();
+        // CompactRange's end is exclusive in effect for keys equal to it on some levels: go one past.
+        byte[] end = Arrays.copyOf(dirtyTo, dirtyTo.length + 1);
+        try (CompactRangeOptions o = new CompactRangeOptions()
+                .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForce)
+                .setExclusiveManualCompaction(true)) {
+            db.compactRange(db.getDefaultColumnFamily(), dirtyFrom, end, o);
+        } catch (RocksDBException e) {
+            throw new ProcessorStateException("purging store " + name + " failed: " + e.getMessage(), e);
+        }
+        dirtyFrom = null;
+        dirtyTo = null;
+        rollManifest();
+        return true;
+    }
+
+    /** A key no caller uses: it names nothing. */
+    private static final byte[] ROLL = {0, 0, 'r', 'o', 'l', 'l'};
+
+    /**
+     * A MANIFEST that rolls starts with the state before the change that rolled it — here the
+     * compaction, so the purged files' first and last keys are in it. One more change (a flush
+     * of a reserved key's deletion) rolls it again, starting from the purged state.
+     */
+    private void rollManifest() {
+        try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
+            db.delete(writeOptions, ROLL);
+            db.flush(f);
+        } catch (RocksDBException e) {
+            throw new ProcessorStateException("purging store " + name + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!open) {
+            return;
+        }
+        try {
+            // A clean stop flushes the memtable: without this, its deletion markers would stay on disk.
+            purge();
+            flush();
+        } finally {
+            open = false;
+            registry.closed(taskId, this);
+            new ArrayList<>(openIterators).forEach(RangeIterator::close);
+            closeNative();
+        }
+    }
+
+    private void closeNative() {
+        if (db != null) {
+            db.close();
+            db = null;
+        }
+        if (writeOptions != null) {
+            writeOptions.close();
+        }
+        if (options != null) {
+            options.close();
+        }
+        if (cache != null) {
+            cache.close();
+        }
+    }
+
+    @Override
+    public boolean persistent() {
+        return true;
+    }
+
+    @Override
+    public boolean isOpen() {
+        return open;
+    }
+
+    @Override
+    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
+        return QueryResult.forUnknownQueryType(query, this);
+    }
+
+    @Override
+    public Position getPosition() {
+        return Position.emptyPosition();
+    }
+
+    File directory() {
+        return dir;
+    }
+
+    private void dirty(byte[] key) {
+        if (dirtyFrom == null || Arrays.compareUnsigned(key, dirtyFrom) < 0) {
+            dirtyFrom = key.clone();
+        }
+        if (dirtyTo == null || Arrays.compareUnsigned(key, dirtyTo) > 0) {
+            dirtyTo = key.clone();
+        }
+    }
+
+    private void validateOpen() {
+        if (!open) {
+            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("store " + name + " is not open");
+        }
+    }
+
+    private KeyValueIterator<Bytes, byte[]> iterator(Bytes from, Bytes to, boolean reverse) {
+        return iterator(from, to, reverse, null);
+    }
+
+    private KeyValueIterator<Bytes, byte[]> iterator(Bytes from, Bytes to, boolean reverse, byte[] prefix) {
+        validateOpen();
+        if (from != null && to != null && from.compareTo(to) > 0) {
+            return iteratorOver(db.newIterator(), null, null, reverse, null, true);
+        }
+        return iteratorOver(db.newIterator(), from == null ? null : from.get(), to == null ? null : to.get(), reverse,
+                prefix, false);
+    }
+
+    private RangeIterator iteratorOver(RocksIterator it, byte[] from, byte[] to, boolean reverse, byte[] prefix,
+            boolean empty) {
+        RangeIterator r = new RangeIterator(it, from, to, reverse, prefix, empty);
+        openIterators.add(r);
+        return r;
+    }
+
+    /** Keys from {@code from} to {@code to}, both inclusive (null: unbounded), in byte order or its reverse. */
+    private final class RangeIterator implements KeyValueIterator<Bytes, byte[]> {
+
+        private final RocksIterator it;
+        private final byte[] from;
+        private final byte[] to;
+        private final boolean reverse;
+        private final byte[] prefix;
+        private KeyValue<Bytes, byte[]> next;
+        private boolean closed;
+
+        RangeIterator(RocksIterator it, byte[] from, byte[] to, boolean reverse, byte[] prefix, boolean empty) {
+            this.it = it;
+            this.from = from;
+            this.to = to;
+            this.reverse = reverse;
+            this.prefix = prefix;
+            if (empty) {
+                return;
+            }
+            if (reverse) {
+                if (to == null) {
+                    it.seekToLast();
+                } else {
+                    it.seekForPrev(to);
+                }
+            } else if (from == null) {
+                it.seekToFirst();
+            } else {
+                it.seek(from);
+            }
+            advance();
+        }
+
+        private void advance() {
+            next = null;
+            if (!it.isValid()) {
+                return;
+            }
+            byte[] k = it.key();
+            if (reverse ? from != null && Arrays.compareUnsigned(k, from) < 0
+                    : to != null && Arrays.compareUnsigned(k, to) > 0) {
+                return;
+            }
+            if (prefix != null && (k.length < prefix.length
+                    || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length))) {
+                return;
+            }
+            next = KeyValue.pair(Bytes.wrap(k), it.value());
+        }
+
+        @Override
+        public boolean hasNext() {
+            if (closed) {
+                throw new org.apache.kafka.streams.errors.InvalidStateStoreException("iterator of " + name + " is closed");
+            }
+            return next != null;
+        }
+
+        @Override
+        public KeyValue<Bytes, byte[]> next() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            KeyValue<Bytes, byte[]> current = next;
+            if (reverse) {
+                it.prev();
+            } else {
+                it.next();
+            }
+            advance();
+            return current;
+        }
+
+        @Override
+        public Bytes peekNextKey() {
+            if (!hasNext()) {
+                throw new NoSuchElementException();
+            }
+            return next.key;
+        }
+
+        @Override
+        public void close() {
+            synchronized (PurgeableStore.this) {
+                if (!closed) {
+                    closed = true;
+                    openIterators.remove(this);
+                    it.close();
+                }
+            }
+        }
+    }
+}

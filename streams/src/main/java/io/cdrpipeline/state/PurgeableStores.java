@@ -1,0 +1,63 @@
+package io.cdrpipeline.state;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.apache.kafka.common.utils.Bytes;
+import org.apache.kafka.streams.processor.TaskId;
+import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
+import org.apache.kafka.streams.state.KeyValueStore;
+
+/**
+ * The {@link PurgeableStore}s of one Kafka Streams application: a store supplier per store name
+ * for the topology, and, for the processors, the stores each task has open, so that a task's
+ * retention sweep can purge what it deleted ({@link #purge(TaskId)}). One instance per
+ * application instance (several may share a JVM, as in the failover tests).
+ */
+public final class PurgeableStores {
+
+    private final Map<TaskId, List<PurgeableStore>> open = new ConcurrentHashMap<>();
+
+    /** A supplier of purgeable stores called {@code name}, for {@code Stores.keyValueStoreBuilder}. */
+    public KeyValueBytesStoreSupplier supplier(String name) {
+        return new KeyValueBytesStoreSupplier() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public KeyValueStore<Bytes, byte[]> get() {
+                return new PurgeableStore(name, PurgeableStores.this);
+            }
+
+            @Override
+            public String metricsScope() {
+                return "purgeable-rocksdb";
+            }
+        };
+    }
+
+    /** Purges every store of the task that deleted something since its last purge; returns how many did. */
+    public int purge(TaskId task) {
+        int n = 0;
+        for (PurgeableStore s : open.getOrDefault(task, List.of())) {
+            if (s.purge()) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    void opened(TaskId task, PurgeableStore store) {
+        open.computeIfAbsent(task, t -> new CopyOnWriteArrayList<>()).add(store);
+    }
+
+    void closed(TaskId task, PurgeableStore store) {
+        List<PurgeableStore> stores = open.get(task);
+        if (stores != null) {
+            stores.remove(store);
+        }
+    }
+}

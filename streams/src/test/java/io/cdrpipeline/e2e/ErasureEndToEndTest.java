@@ -97,6 +97,10 @@ class ErasureEndToEndTest {
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
             try (PipelineApp app = new PipelineApp(config, keys, policy);
                     RawProducer beats = new RawProducer(kafka.bootstrapServers(), "cdr.raw", Map.of())) {
+                // A legal hold keeps one account's records past their window: what is retained is on the
+                // state directory's disk (the scanner's control there), and is deleted when the hold is released.
+                assertThat(CdrPipelineCli.execute("hold", "--config", configFile(settings).toString(), "--account", "acme",
+                        "--id", "h1", "--reason", "billing_dispute", "--case", "C-1")).isZero();
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(60));
                 AtomicLong n = new AtomicLong();
@@ -122,6 +126,12 @@ class ErasureEndToEndTest {
                 // plain bytes before compaction removes them (they are tombstoned as written: 2024 calls, 4 s window).
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
                         .until(() -> !diskLeaks(WORK.resolve("broker"), corpus.secrets).isEmpty());
+                // And on the pipeline's own state directory: the held account's records are parked there (the
+                // held index is keyed by account; each physical step's purge flushes what is retained to disk).
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                        .until(() -> diskLeaks(WORK.resolve("state"), corpus.stateSecrets).stream().anyMatch(l -> l.contains("acme")));
+                assertThat(CdrPipelineCli.execute("release", "--config", configFile(settings).toString(), "--account", "acme",
+                        "--id", "h1")).isZero();
                 // From here on no traffic at all: quiet partitions must roll and be cleaned by the
                 // pipeline's own keep-alives, not by unrelated CDRs arriving.
                 heartbeat.shutdownNow();
@@ -181,6 +191,13 @@ class ErasureEndToEndTest {
                         "--config", configFile(settings).toString(), "--apply")).isZero();
                 assertThat(CdrPipelineCli.execute("retention", "check", "--bootstrap-server", kafka.bootstrapServers(),
                         "--config", configFile(settings).toString())).isZero();
+
+                // Issue 9, finding 4: the state directory, while running and after a clean stop. Kafka's own
+                // RocksDB store kept deletion markers naming records, accounts and tokens here.
+                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                        .untilAsserted(() -> assertThat(diskLeaks(WORK.resolve("state"), corpus.stateSecrets)).isEmpty());
+                app.close();
+                assertThat(diskLeaks(WORK.resolve("state"), corpus.stateSecrets)).as("after a clean stop").isEmpty();
             } finally {
                 heartbeat.shutdownNow();
             }
@@ -196,7 +213,11 @@ class ErasureEndToEndTest {
         beats.send("{\"broken\"".getBytes(StandardCharsets.UTF_8), CdrFormat.CANONICAL_JSON, "heartbeat", null, 0);
     }
 
-    private record Corpus(Set<String> secrets, Set<String> receiptHashes) {
+    /**
+     * {@code stateSecrets}: what the retention stores hold of the corpus — record ids, accounts, and the
+     * raw bytes of subject tokens and analytics keys (as ISO-8859-1, the scanner's reading of files).
+     */
+    private record Corpus(Set<String> secrets, Set<String> receiptHashes, Set<String> stateSecrets) {
     }
 
     /** The corpus's numbers (E.164, digits, national digits), their pseudonyms, and the receipt key hashes to expect. */
@@ -206,6 +227,8 @@ class ErasureEndToEndTest {
         var util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
         Set<String> secrets = new HashSet<>();
         Set<String> hashes = new HashSet<>();
+        Set<String> state = new HashSet<>();
+        java.util.Base64.Decoder b64 = java.util.Base64.getUrlDecoder();
         for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
             List<ParseOutcome> outcomes = new ArrayList<>();
             CdrFiles.split(f.bytes(), f.format(), piece -> outcomes.add(parser.parse(piece.bytes(), f.format().id(), f.source())));
@@ -217,6 +240,13 @@ class ErasureEndToEndTest {
                 AnalyticsRecord a = p.pseudonymize(b);
                 hashes.add(hash("cdr.billing", b.getRecordId()));
                 hashes.add(hash("cdr.analytics", a.getPseudoRecordId()));
+                state.add(b.getRecordId());
+                // Accounts of four digits or fewer would match by chance in binary files.
+                if (b.getAccount() != null && b.getAccount().length() >= 4 && !b.getAccount().matches("\\d{1,6}")) {
+                    state.add(b.getAccount());
+                }
+                state.add(new String(b64.decode(a.getPseudoRecordId()), StandardCharsets.ISO_8859_1));
+                p.subjectTokens(b).forEach(t -> state.add(new String(b64.decode(t), StandardCharsets.ISO_8859_1)));
                 for (ClearNumber n : List.of(o.record().calling(), o.record().called())) {
                     if (n.type() == NumberType.E164) {
                         secrets.add(n.value().substring(1));
@@ -231,7 +261,8 @@ class ErasureEndToEndTest {
             }
         }
         assertThat(secrets).hasSizeGreaterThan(20);
-        return new Corpus(secrets, hashes);
+        assertThat(state).hasSizeGreaterThan(20);
+        return new Corpus(secrets, hashes, state);
     }
 
     private static List<String> ownedTopics(EmbeddedKafka kafka, PipelineConfig config) throws Exception {
@@ -256,7 +287,7 @@ class ErasureEndToEndTest {
                 }
                 for (String s : secrets) {
                     if (text.contains(s)) {
-                        found.add(dir.relativize(f) + ": " + s.length() + " chars");
+                        found.add(dir.relativize(f) + ": " + (s.matches("[a-z]+") ? s : s.length() + " chars"));
                     }
                 }
             }

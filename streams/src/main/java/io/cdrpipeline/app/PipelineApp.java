@@ -124,8 +124,16 @@ public final class PipelineApp implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.topicPrefix("file.delete.delay.ms"), TopicSpecs.compacted(policy).get("file.delete.delay.ms"));
         // The repartition topic (whole billing records) is purged at this interval: no longer than the step either.
         p.putIfAbsent(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, Long.toString(TopicSpecs.purgeInterval(policy)));
+        // A task that moved to another instance leaves its state directory here, holding what was retained
+        // then; Streams deletes it once idle this long (checked as often): within the step, not 10 minutes.
+        p.putIfAbsent(StreamsConfig.STATE_CLEANUP_DELAY_MS_CONFIG, Long.toString(stateCleanupDelay(policy)));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         return p;
+    }
+
+    /** Half the physical step (a stale directory goes within two cleaner periods), at most Streams' 10-minute default. */
+    public static long stateCleanupDelay(RetentionPolicy policy) {
+        return Math.min(600_000, policy.physicalStep().toMillis() / 2);
     }
 
     public void start() {

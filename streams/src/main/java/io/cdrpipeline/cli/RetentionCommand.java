@@ -75,6 +75,17 @@ final class RetentionCommand {
                     System.out.printf("%-8s %-48s %-13s worst %-10s  (%s)%n", f.ok() ? "OK" : "EXCEEDS", f.topic(), f.kind(),
                             human(f.worstCase()), f.why());
                 }
+                // The state directories of the instances: each task purges what its sweeps deleted once per step;
+                // a task that moved away leaves a directory that Streams deletes within two cleanup delays.
+                String cleanup = config.kafkaClientSettings().get("state.cleanup.delay.ms");
+                long cleanupDelay = cleanup != null ? Long.parseLong(cleanup) : io.cdrpipeline.app.PipelineApp.stateCleanupDelay(policy);
+                java.time.Duration local = policy.physicalStep().plus(policy.sweepInterval())
+                        .plusMillis(Math.max(0, 2 * cleanupDelay - policy.physicalStep().toMillis()));
+                boolean localOk = local.compareTo(policy.maxErasureDelay()) <= 0;
+                allOk &= localOk;
+                System.out.printf("%-8s %-48s %-13s worst %-10s  (%s)%n", localOk ? "OK" : "EXCEEDS", "(state directory)", "LOCAL_STORES",
+                        human(local), "sweep " + policy.sweepInterval().toMillis() + " + max(purge step "
+                                + policy.physicalStep().toMillis() + ", 2 x state.cleanup.delay.ms " + cleanupDelay + ")");
                 return allOk ? 0 : 1;
             }
         }

@@ -10,10 +10,15 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** Creates a pseudonymisation key file. */
+/** Creates a master key file (production) or a static pseudonymisation key file (labs and tests). */
 @Command(name = "keys", mixinStandardHelpOptions = true,
-        description = "Generate a pseudonymisation key file (billing side only; never give it to analytics).")
+        description = "Generate a master key file (--master-key: production, rotating keys on the key topic) or a static "
+                + "pseudonymisation key file (billing side only; never give either to analytics).")
 final class KeysCommand implements Callable<Integer> {
+
+    @Option(names = "--master-key", description = "Write a master key (base64 of 32 random bytes) for "
+            + "pseudonym.master.key.file or $CDR_MASTER_KEY, instead of a static key file.")
+    boolean masterKey;
 
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Key file to create (must not exist).")
     Path out;
@@ -29,17 +34,30 @@ final class KeysCommand implements Callable<Integer> {
         if (Files.exists(out)) {
             throw new IllegalArgumentException(out + " exists; refusing to overwrite a key file");
         }
+        if (masterKey) {
+            byte[] key = new byte[32];
+            new java.security.SecureRandom().nextBytes(key);
+            writePrivate(out, java.util.Base64.getEncoder().encodeToString(key) + "\n");
+            System.out.println("wrote a master key to " + out + " (pseudonym.master.key.file=" + out.toAbsolutePath() + ")");
+            return 0;
+        }
         Instant monthStart = Instant.now().atZone(ZoneOffset.UTC).withDayOfMonth(1).toLocalDate()
                 .atStartOfDay(ZoneOffset.UTC).toInstant();
         String id = epoch != null ? epoch : monthStart.toString().substring(0, 7);
         KeyRing ring = KeyRing.random(id, notBefore != null ? notBefore : monthStart);
-        Files.writeString(out, ring.toFileText());
-        try {
-            Files.setPosixFilePermissions(out, PosixFilePermissions.fromString("rw-------"));
-        } catch (UnsupportedOperationException e) {
-            // not a POSIX file system: permissions are the operator's job there
-        }
-        System.out.println("wrote key epoch " + id + " to " + out);
+        writePrivate(out, ring.toFileText());
+        System.out.println("wrote key epoch " + id + " to " + out + " (static keys: run takes them only with "
+                + "pseudonym.key.mode=static)");
         return 0;
+    }
+
+    /** Creates the file readable by its owner only from the first byte on (not written, then restricted). */
+    private static void writePrivate(Path out, String text) throws java.io.IOException {
+        try {
+            Files.createFile(out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        } catch (UnsupportedOperationException e) {
+            Files.createFile(out);   // not a POSIX file system: permissions are the operator's job there
+        }
+        Files.writeString(out, text);
     }
 }

@@ -9,6 +9,7 @@ import io.cdrpipeline.pseudonymize.KeyVault;
 import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.retention.RetentionPolicy;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -33,17 +34,15 @@ final class RunCommand implements Callable<Integer> {
         RetentionPolicy policy = RetentionPolicies.load(c);
         KeyService keyService = null;
         KeyRing keys;
-        String master = System.getenv(KeyVault.MASTER_KEY_ENV);
-        if (c.get("pseudonym.key.file").isBlank() && System.getenv(PipelineConfig.keyEnvironmentVariable()) == null
-                && master != null) {
-            keyService = new KeyService(c, KeyVault.fromEnvironment(master), policy);
+        KeyVault vault = vaultForTools(c);
+        if (vault != null) {
+            keyService = new KeyService(c, vault, policy);
             keys = keyService.load(Instant.now());
         } else {
-            keys = loadKeys(c);
+            keys = staticKeysForRun(c);
         }
         PipelineApp app = keyService != null
-                ? new PipelineApp(c, keys, policy, io.cdrpipeline.topology.NumberCaches.of(c),
-                        KeyVault.fromEnvironment(master).auditKey())
+                ? new PipelineApp(c, keys, policy, io.cdrpipeline.topology.NumberCaches.of(c), vault.auditKey())
                 : new PipelineApp(c, keys, policy);
         int opsPort = c.intValue("ops.port", -1, 65_535);
         if (opsPort >= 0) {
@@ -87,21 +86,68 @@ final class RunCommand implements Callable<Integer> {
      * with $CDR_MASTER_KEY, as `run` — the epochs on the key topic, unwrapped on the billing side.
      */
     static KeyRing loadKeysForTools(PipelineConfig c) throws Exception {
-        String master = System.getenv(KeyVault.MASTER_KEY_ENV);
-        if (c.get("pseudonym.key.file").isBlank() && System.getenv(PipelineConfig.keyEnvironmentVariable()) == null
-                && master != null) {
-            try (KeyService service = new KeyService(c, KeyVault.fromEnvironment(master), RetentionPolicies.load(c))) {
+        KeyVault vault = vaultForTools(c);
+        if (vault != null) {
+            try (KeyService service = new KeyService(c, vault, RetentionPolicies.load(c))) {
                 return service.load(Instant.now());
             }
         }
         return loadKeys(c);
     }
 
-    /** The master key's vault when keys live on the key topic (no key file, $CDR_MASTER_KEY set), else null. */
+    /**
+     * The master key's vault when keys live on the key topic — no static keys given, and the master
+     * key in {@code $CDR_MASTER_KEY} or in the file {@code pseudonym.master.key.file} — else null.
+     */
     static KeyVault vaultForTools(PipelineConfig c) {
+        if (staticKeysGiven(c)) {
+            return null;
+        }
         String master = System.getenv(KeyVault.MASTER_KEY_ENV);
-        return c.get("pseudonym.key.file").isBlank() && System.getenv(PipelineConfig.keyEnvironmentVariable()) == null
-                && master != null ? KeyVault.fromEnvironment(master) : null;
+        if (master != null && !master.isBlank()) {
+            return KeyVault.fromEnvironment(master);
+        }
+        String file = c.get("pseudonym.master.key.file");
+        if (file.isBlank()) {
+            return null;
+        }
+        try {
+            return KeyVault.fromEnvironment(java.nio.file.Files.readString(Path.of(file)));
+        } catch (java.io.IOException e) {
+            throw new ConfigException("pseudonym.master.key.file: cannot read " + file + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("pseudonym.master.key.file: " + file + " does not hold base64 of 32 bytes");
+        }
+    }
+
+    private static boolean staticKeysGiven(PipelineConfig c) {
+        String env = System.getenv(PipelineConfig.keyEnvironmentVariable());
+        return !c.get("pseudonym.key.file").isBlank() || env != null && !env.isBlank();
+    }
+
+    /**
+     * Static keys (a key file, $CDR_PSEUDONYM_KEYS) never rotate and are never destroyed: every
+     * pseudonym made under them stays linkable for as long as the file exists. {@code run} takes
+     * them only when the config says so ({@code pseudonym.key.mode=static}: a lab, a test); in
+     * production the keys live on the key topic under the master key.
+     */
+    static KeyRing staticKeysForRun(PipelineConfig c) {
+        String mode = c.get("pseudonym.key.mode");
+        if (!List.of("", "store", "static").contains(mode)) {
+            throw new ConfigException("pseudonym.key.mode: '" + mode + "' is not one of store, static");
+        }
+        if (staticKeysGiven(c) && !mode.equals("static")) {
+            throw new ConfigException("run: static pseudonymisation keys (pseudonym.key.file or $"
+                    + PipelineConfig.keyEnvironmentVariable() + ") never rotate and are never destroyed, so analytics "
+                    + "pseudonyms stay linkable for as long as the file exists. In production give the master key "
+                    + "instead ($" + KeyVault.MASTER_KEY_ENV + " or pseudonym.master.key.file; create one with: "
+                    + "cdr-pipeline keys --master-key --out FILE) and no key file: monthly epochs on the key topic, "
+                    + "destroyed when their data is gone. To run on static keys anyway, set pseudonym.key.mode=static.");
+        }
+        KeyRing keys = loadKeys(c);
+        LoggerFactory.getLogger(RunCommand.class).warn("pseudonym.key.mode=static: {} fixed key epoch(s), no rotation, "
+                + "no shredding; analytics pseudonyms stay linkable for as long as the keys exist", keys.epochs().size());
+        return keys;
     }
 
     static KeyRing loadKeys(PipelineConfig c) {
@@ -119,8 +165,9 @@ final class RunCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        throw new ConfigException("no pseudonymisation keys: set pseudonym.key.file, $"
-                + PipelineConfig.keyEnvironmentVariable() + " (create one with: cdr-pipeline keys --out FILE), or $"
-                + KeyVault.MASTER_KEY_ENV + " to keep rotating, shreddable keys on the key topic");
+        throw new ConfigException("no pseudonymisation keys: give the master key ($" + KeyVault.MASTER_KEY_ENV
+                + " or pseudonym.master.key.file; create one with: cdr-pipeline keys --master-key --out FILE) to keep "
+                + "rotating, shreddable keys on the key topic, or static keys (pseudonym.key.file or $"
+                + PipelineConfig.keyEnvironmentVariable() + ", with pseudonym.key.mode=static; cdr-pipeline keys --out FILE)");
     }
 }

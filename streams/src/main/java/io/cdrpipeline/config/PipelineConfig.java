@@ -397,6 +397,8 @@ public final class PipelineConfig {
         d.put("default.zone", "");
         d.put("default.extension.max.digits", Integer.toString(DialPlan.DEFAULT_EXTENSION_MAX_DIGITS));
         d.put("pseudonym.key.file", "");
+        d.put("pseudonym.key.mode", "");
+        d.put("pseudonym.master.key.file", "");
         d.put("ops.port", "8080");
         d.put("ingest.http.port", "8081");
         d.put("ingest.http.source", "freeswitch");

@@ -101,6 +101,8 @@ class FailoverTest {
                 props.append(k).append('=').append(v.replace("\\", "\\\\")).append('\n');
             }
         });
+        // Static keys through the environment: a test, so the mode says so.
+        props.append("pseudonym.key.mode=static\n");
         props.append("ops.port=-1\nretention.policy.file=").append(WORK.resolve("policy.yaml")).append('\n');
         java.nio.file.Files.writeString(WORK.resolve("policy.yaml"), "version: 1\nwindows: {billing: 3650d, analytics: 3650d}\n");
         java.nio.file.Files.writeString(conf, props.toString());

@@ -1,0 +1,80 @@
+package io.cdrpipeline.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Issue 9, finding 7: `run` on a key file never rotated nor shredded, and nothing said so. Static
+ * keys are now refused by `run` unless the config names the mode; the master key can come from a
+ * file (a container secret) as well as from the environment.
+ */
+class KeyModesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runRefusesAStaticKeyFileUnlessTheModeSaysStatic() throws Exception {
+        Path keys = dir.resolve("keys.properties");
+        Files.writeString(keys, KeyRing.random("2026-11", Instant.EPOCH).toFileText());
+        Path conf = config("pseudonym.key.file=" + keys + "\n");
+        String err = stderrOf(() -> assertThat(CdrPipelineCli.execute("run", "--config", conf.toString())).isEqualTo(2));
+        assertThat(err).contains("never rotate", "pseudonym.key.mode=static", "keys --master-key");
+        Path typo = config("pseudonym.key.file=" + keys + "\npseudonym.key.mode=statik\n");
+        assertThat(stderrOf(() -> assertThat(CdrPipelineCli.execute("run", "--config", typo.toString())).isEqualTo(2)))
+                .contains("pseudonym.key.mode", "statik");
+        // The mode given, the static keys are what run would use.
+        assertThat(RunCommand.staticKeysForRun(PipelineConfig.load(config("pseudonym.key.file=" + keys
+                + "\npseudonym.key.mode=static\n"), Map.of())).epochs()).hasSize(1);
+    }
+
+    @Test
+    void aMasterKeyFileIsCreatedPrivateAndSelectsTheKeyStore() throws Exception {
+        Path master = dir.resolve("master.key");
+        assertThat(CdrPipelineCli.execute("keys", "--master-key", "--out", master.toString())).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(master))).isEqualTo("rw-------");
+        assertThat(Base64.getDecoder().decode(Files.readString(master).strip())).hasSize(32);
+        assertThat(CdrPipelineCli.execute("keys", "--master-key", "--out", master.toString())).as("never overwrites").isEqualTo(2);
+        PipelineConfig c = PipelineConfig.load(config("pseudonym.master.key.file=" + master + "\n"), Map.of());
+        assertThat(RunCommand.vaultForTools(c)).isNotNull();
+        Files.writeString(dir.resolve("bad.key"), "not a key");
+        PipelineConfig bad = PipelineConfig.load(config("pseudonym.master.key.file=" + dir.resolve("bad.key") + "\n"), Map.of());
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunCommand.vaultForTools(bad))
+                .hasMessageContaining("pseudonym.master.key.file").hasMessageNotContaining("not a key");
+        // A static key file created by `keys --out` is private from its first byte too.
+        Path file = dir.resolve("static.properties");
+        assertThat(CdrPipelineCli.execute("keys", "--out", file.toString())).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+    }
+
+    private Path config(String extra) throws Exception {
+        Path p = Files.createTempFile(dir, "pipeline", ".properties");
+        Files.writeString(p, "bootstrap.servers=127.0.0.1:1\n" + extra);
+        return p;
+    }
+
+    private static String stderrOf(Runnable r) {
+        PrintStream old = System.err;
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(buf, true, StandardCharsets.UTF_8));
+        try {
+            r.run();
+        } finally {
+            System.setErr(old);
+        }
+        return buf.toString(StandardCharsets.UTF_8);
+    }
+}

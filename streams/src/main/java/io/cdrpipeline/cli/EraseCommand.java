@@ -1,22 +1,17 @@
 package io.cdrpipeline.cli;
 
 import io.cdrpipeline.config.PipelineConfig;
-import io.cdrpipeline.normalize.ClearNumber;
-import io.cdrpipeline.normalize.DialPlan;
-import io.cdrpipeline.normalize.SubjectNumbers;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.KeyVault;
 import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.schema.ErasureRequest;
-import io.cdrpipeline.schema.NumberType;
 import io.cdrpipeline.schema.SubjectKind;
 import io.cdrpipeline.serde.AvroSerde;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Callable;
-import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -34,24 +29,8 @@ final class EraseCommand implements Callable<Integer> {
     @Mixin
     KafkaOptions kafka;
 
-    @ArgGroup(exclusive = true, multiplicity = "1")
-    Subject subject;
-
-    static final class Subject {
-        @Option(names = "--subject", paramLabel = "NUMBER", description = "Phone number in any spelling the pipeline "
-                + "accepts (+44…, 0044…; national with --source or --region), a SIP identity (sip:user@host), or, "
-                + "with --source, an extension or any other party as that switch logs it.")
-        String number;
-
-        @Option(names = "--account", paramLabel = "ACCOUNT", description = "Account code.")
-        String account;
-    }
-
-    @Option(names = "--region", description = "Read a national number under this region's default plan.")
-    String region;
-
-    @Option(names = "--source", description = "Read a national number under this configured source's dialling plan.")
-    String source;
+    @Mixin
+    SubjectOptions who;
 
     @Option(names = "--reason", defaultValue = "SUBJECT_REQUEST",
             description = "Why, as a code: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}). Free text is not kept.")
@@ -65,30 +44,9 @@ final class EraseCommand implements Callable<Integer> {
         PipelineConfig config = kafka.load();
         KeyRing keys = RunCommand.loadKeysForTools(config);
         Pseudonymizer pseudonymizer = new Pseudonymizer(keys, new NumberFacts(10));
-        String input;
-        SubjectKind kind;
-        if (subject.number != null) {
-            DialPlan plan = source != null ? config.requireSource(source.strip()).plan()
-                    : region != null ? DialPlan.defaults(region) : SubjectNumbers.internationalOnly();
-            ClearNumber n = source != null ? SubjectNumbers.readOnSource(subject.number, plan)
-                    : SubjectNumbers.read(subject.number, plan);
-            if (n.type() == NumberType.SIP_IDENTITY) {
-                input = Pseudonymizer.sipInput(n.value());
-                kind = SubjectKind.SIP_IDENTITY;
-            } else if (n.type() == NumberType.E164) {
-                input = Pseudonymizer.numberInput(n.value());
-                kind = SubjectKind.NUMBER;
-            } else if (n.type() == NumberType.EXTENSION || n.type() == NumberType.UNKNOWN) {
-                // An extension (or a party no rule recognised) is someone on that switch only.
-                input = Pseudonymizer.localPartyInput(n.type(), source.strip(), n.value());
-                kind = SubjectKind.EXTENSION;
-            } else {
-                throw new IllegalArgumentException("--subject is a " + n.type() + ", which identifies a service, not a person");
-            }
-        } else {
-            input = Pseudonymizer.accountInput(subject.account.strip());
-            kind = SubjectKind.ACCOUNT;
-        }
+        SubjectOptions.Resolved subject = who.resolve(config);
+        String input = subject.input();
+        SubjectKind kind = subject.kind();
         Map<String, String> tokens = pseudonymizer.tokensFor(input);
         // With keys on the key topic, epochs are created later too: seal the subject so that the key
         // service files its token under each new epoch (ErasureRequest.sealedSubject).

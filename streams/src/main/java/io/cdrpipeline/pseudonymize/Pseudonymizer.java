@@ -92,21 +92,38 @@ public final class Pseudonymizer {
         forgetDestroyedKeys();
         KeyEpoch epoch = keys.epochFor(billing.getStartTime());
         Mac mac = tokenMacs.computeIfAbsent(epoch.id(), id -> newTokenMac(epoch));
-        List<String> tokens = new ArrayList<>(3);
+        List<String> inputs = subjectInputs(billing);
+        List<String> tokens = new ArrayList<>(inputs.size());
+        for (String input : inputs) {
+            tokens.add(cached(epoch, mac, TOKEN, input));
+        }
+        return tokens;
+    }
+
+    /**
+     * The subjects of a billing record, as the inputs their tokens are made from: its E.164 and SIP
+     * parties (global), its extension and unrecognised parties (per source), its account. Erasure
+     * and subject access both find a subject's records through this one definition.
+     */
+    public static List<String> subjectInputs(BillingRecord billing) {
+        List<String> inputs = new ArrayList<>(3);
         for (PartyNumber p : List.of(billing.getCalling(), billing.getCalled())) {
-            if (p.getType() == NumberType.E164 && p.getNumber() != null) {
-                tokens.add(cached(epoch, mac, TOKEN, numberInput(p.getNumber())));
-            } else if (p.getType() == NumberType.SIP_IDENTITY && p.getNumber() != null) {
-                tokens.add(cached(epoch, mac, TOKEN, sipInput(p.getNumber())));
-            } else if (isLocalSubject(p.getType()) && p.getNumber() != null) {
+            if (p.getNumber() == null) {
+                continue;
+            }
+            if (p.getType() == NumberType.E164) {
+                inputs.add(numberInput(p.getNumber()));
+            } else if (p.getType() == NumberType.SIP_IDENTITY) {
+                inputs.add(sipInput(p.getNumber()));
+            } else if (isLocalSubject(p.getType())) {
                 // An extension or an unrecognised party identifies someone on that switch only.
-                tokens.add(cached(epoch, mac, TOKEN, localPartyInput(p.getType(), billing.getSource(), p.getNumber())));
+                inputs.add(localPartyInput(p.getType(), billing.getSource(), p.getNumber()));
             }
         }
         if (billing.getAccount() != null) {
-            tokens.add(cached(epoch, mac, TOKEN, accountInput(billing.getAccount())));
+            inputs.add(accountInput(billing.getAccount()));
         }
-        return tokens;
+        return inputs;
     }
 
     /** The token of an E.164 number under every epoch of the ring, by epoch id. */

@@ -60,6 +60,7 @@ class EraseSpellingsEndToEndTest {
             settings.put("state.dir", WORK.resolve("state").toString());
             settings.put("retention.policy.file", policyFile.toString());
             settings.put("pseudonym.key.file", keys.toString());
+            settings.put("pseudonym.key.mode", "static");
             settings.put("source.gb-pbx.region", "GB");
             settings.put("source.gb-pbx.zone", "Europe/London");
             settings.put("source.us-pbx.region", "US");
@@ -80,10 +81,11 @@ class EraseSpellingsEndToEndTest {
                 send(producer, "us-pbx", "2125550123", "011447700900928", "1730880000.2");
                 send(producer, "gb-pbx", "+447700900928", "02079460123", "1730880000.3");
                 send(producer, "gb-pbx", "201", "02079460456", "1730880000.4");
+                send(producer, "us-pbx", "2125550199", "2125550100", "1730880000.5", "acct-9");
                 producer.flush();
 
                 Map<String, BillingRecord> before = await().atMost(Duration.ofSeconds(60))
-                        .until(() -> latest(kafka.bootstrapServers(), "cdr.billing"), m -> m.size() == 4);
+                        .until(() -> latest(kafka.bootstrapServers(), "cdr.billing"), m -> m.size() == 5);
                 List<String> subject = new ArrayList<>();
                 before.forEach((key, b) -> {
                     if ("+447700900928".equals(b.getCalling().getNumber()) || "+447700900928".equals(b.getCalled().getNumber())) {
@@ -91,6 +93,45 @@ class EraseSpellingsEndToEndTest {
                     }
                 });
                 assertThat(subject).as("the subject's three records, read as one E.164 number").hasSize(3);
+
+                // Subject access (issue 9, point 8): every spelling finds all three records, from both sources,
+                // and nothing of anyone else; an account finds its one record; each answer files a receipt.
+                for (String[] spelling : List.of(new String[] {"--subject", "+447700900928"},
+                        new String[] {"--subject", "011447700900928", "--source", "us-pbx"},
+                        new String[] {"--subject", "07700900928", "--source", "gb-pbx"})) {
+                    Path export = WORK.resolve("access-" + System.nanoTime() + ".jsonl");
+                    List<String> args = new ArrayList<>(List.of("access", "--config", conf.toString(), "--out",
+                            export.toString(), "--case", "SAR-1"));
+                    args.addAll(List.of(spelling));
+                    assertThat(CdrPipelineCli.execute(args.toArray(String[]::new))).isZero();
+                    assertThat(recordIds(export)).as("access %s", List.of(spelling)).containsExactlyInAnyOrderElementsOf(subject);
+                    assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(export)))
+                            .isEqualTo("rw-------");
+                }
+                Path csv = WORK.resolve("access-account.csv");
+                assertThat(CdrPipelineCli.execute("access", "--config", conf.toString(), "--account", "acct-9",
+                        "--format", "csv", "--out", csv.toString())).isZero();
+                List<String> rows = Files.readAllLines(csv);
+                assertThat(rows).hasSize(2);
+                assertThat(rows.get(0)).startsWith("record_id,source,account,");
+                assertThat(rows.get(1)).startsWith("\"us-pbx:1730880000.5").endsWith(",ANSWERED,,,ORIGINATING")
+                        .contains("acct-9", "+12125550199", "2024-11-06T14:00:00Z");
+                List<io.cdrpipeline.schema.AuditReceipt> accessReceipts = new ArrayList<>();
+                List<String> auditBytes = new ArrayList<>();
+                try (KafkaConsumer<byte[], byte[]> c = consumer(kafka.bootstrapServers())) {
+                    TopicReader.readWhole(c, "cdr.audit", r -> {
+                        auditBytes.add(new String(r.key(), StandardCharsets.ISO_8859_1) + new String(r.value(), StandardCharsets.ISO_8859_1));
+                        var receipt = Topics.auditSerde().decode(r.value());
+                        if (receipt.getReason() == io.cdrpipeline.schema.DeletionReason.ACCESS_REQUEST) {
+                            accessReceipts.add(receipt);
+                        }
+                    });
+                }
+                assertThat(accessReceipts).extracting(io.cdrpipeline.schema.AuditReceipt::getCount).containsExactly(3, 3, 3, 1);
+                assertThat(accessReceipts).extracting(io.cdrpipeline.schema.AuditReceipt::getCaseReference)
+                        .containsExactly("SAR-1", "SAR-1", "SAR-1", null);
+                // No PII on the receipts: neither the number in any spelling, nor the account, nor a record id.
+                assertThat(String.join("\n", auditBytes)).doesNotContain("7700900928", "acct-9", "1730880000");
                 assertThat(before.values()).allSatisfy(b -> assertThat(b.getCalled().getType()).isEqualTo(NumberType.E164));
 
                 assertThat(CdrPipelineCli.execute("erase", "--config", conf.toString(), "--subject", "07700900928"))
@@ -126,18 +167,37 @@ class EraseSpellingsEndToEndTest {
                         .until(() -> latest(kafka.bootstrapServers(), "cdr.billing"),
                                 m -> subject.stream().allMatch(k -> m.containsKey(k) && m.get(k) == null));
                 assertThat(after.entrySet().stream().filter(e -> e.getValue() != null).map(Map.Entry::getKey))
-                        .as("only the other subject's record is left").hasSize(1).doesNotContainAnyElementsOf(subject);
+                        .as("only the other subjects' records are left").hasSize(2).doesNotContainAnyElementsOf(subject);
                 await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
-                        assertThat(latestAnalyticsAlive(kafka.bootstrapServers())).isEqualTo(1));
+                        assertThat(latestAnalyticsAlive(kafka.bootstrapServers())).isEqualTo(2));
+                Path gone = WORK.resolve("access-after-erasure.jsonl");
+                assertThat(CdrPipelineCli.execute("access", "--config", conf.toString(), "--subject", "+447700900928",
+                        "--out", gone.toString())).isZero();
+                assertThat(recordIds(gone)).as("an erased subject has nothing left to give").isEmpty();
             }
         }
     }
 
     private static void send(RawProducer producer, String source, String calling, String called, String uniqueId) {
-        String line = String.join(",", "\"\"", "\"" + calling + "\"", "\"" + called + "\"", "\"from-internal\"", "\"\"",
+        send(producer, source, calling, called, uniqueId, "");
+    }
+
+    private static void send(RawProducer producer, String source, String calling, String called, String uniqueId,
+            String account) {
+        String line = String.join(",", "\"" + account + "\"", "\"" + calling + "\"", "\"" + called + "\"", "\"from-internal\"", "\"\"",
                 "\"PJSIP/a-1\"", "\"PJSIP/b-2\"", "\"Dial\"", "\"\"", "\"2024-11-06 09:00:00\"", "\"2024-11-06 09:00:05\"",
                 "\"2024-11-06 09:01:05\"", "65", "60", "\"ANSWERED\"", "\"BILLING\"", "\"" + uniqueId + "\"", "\"\"");
         producer.send(line.getBytes(StandardCharsets.UTF_8), CdrFormat.ASTERISK_CSV, source, null, 0);
+    }
+
+    /** The record ids of an access export (JSON lines). */
+    private static List<String> recordIds(Path export) throws Exception {
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        List<String> ids = new ArrayList<>();
+        for (String line : Files.readAllLines(export)) {
+            ids.add(json.readTree(line).get("recordId").asText());
+        }
+        return ids;
     }
 
     /** Each key's latest value (null for a tombstone), read_committed. */

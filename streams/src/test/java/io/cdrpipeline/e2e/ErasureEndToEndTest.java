@@ -125,11 +125,11 @@ class ErasureEndToEndTest {
                 // The disk scanner's control on the broker itself: the pipeline's billing records are on disk in
                 // plain bytes before compaction removes them (they are tombstoned as written: 2024 calls, 4 s window).
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
-                        .until(() -> !diskLeaks(WORK.resolve("broker"), corpus.secrets).isEmpty());
+                        .until(() -> !Scanners.filesContaining(WORK.resolve("broker"), corpus.secrets).isEmpty());
                 // And on the pipeline's own state directory: the held account's records are parked there (the
                 // held index is keyed by account; each physical step's purge flushes what is retained to disk).
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
-                        .until(() -> diskLeaks(WORK.resolve("state"), corpus.stateSecrets).stream().anyMatch(l -> l.contains("acme")));
+                        .until(() -> Scanners.filesContaining(WORK.resolve("state"), corpus.stateSecrets).stream().anyMatch(l -> l.contains("acme")));
                 assertThat(CdrPipelineCli.execute("release", "--config", configFile(settings).toString(), "--account", "acme",
                         "--id", "h1")).isZero();
                 // From here on no traffic at all: quiet partitions must roll and be cleaned by the
@@ -152,17 +152,17 @@ class ErasureEndToEndTest {
                 });
                 writer.interrupt();
 
-                List<String> owned = ownedTopics(kafka, config);
+                List<String> owned = Scanners.ownedTopics(kafka.bootstrapServers(), config.applicationId());
                 assertThat(owned).contains("cdr-erasure-expiry-index-changelog", "cdr-erasure-held-index-changelog",
                         "cdr-erasure-retention-meta-changelog", "cdr-erasure-by-identity-repartition", "cdr.rejected");
                 await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
-                        .untilAsserted(() -> assertThat(leaks(kafka, owned, corpus.secrets)).isEmpty());
+                        .untilAsserted(() -> assertThat(Scanners.recordsContaining(kafka.bootstrapServers(), owned, corpus.secrets)).isEmpty());
                 // On disk too: every file of the broker's data directory. The scanner first proves itself on
                 // the input files, where the numbers must be (the raw topic is lz4-compressed by our
                 // producer, so its bytes would be invisible to it either way; the pipeline's topics are not).
-                assertThat(diskLeaks(WORK.resolve("input"), corpus.secrets)).as("positive control").isNotEmpty();
+                assertThat(Scanners.filesContaining(WORK.resolve("input"), corpus.secrets)).as("positive control").isNotEmpty();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                        .untilAsserted(() -> assertThat(diskLeaks(WORK.resolve("broker"), corpus.secrets)).isEmpty());
+                        .untilAsserted(() -> assertThat(Scanners.filesContaining(WORK.resolve("broker"), corpus.secrets)).isEmpty());
 
                 assertThat(CdrPipelineCli.execute("retention", "check", "--bootstrap-server", kafka.bootstrapServers(),
                         "--config", configFile(settings).toString())).as("generated configs pass").isZero();
@@ -195,9 +195,9 @@ class ErasureEndToEndTest {
                 // Issue 9, finding 4: the state directory, while running and after a clean stop. Kafka's own
                 // RocksDB store kept deletion markers naming records, accounts and tokens here.
                 await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
-                        .untilAsserted(() -> assertThat(diskLeaks(WORK.resolve("state"), corpus.stateSecrets)).isEmpty());
+                        .untilAsserted(() -> assertThat(Scanners.filesContaining(WORK.resolve("state"), corpus.stateSecrets)).isEmpty());
                 app.close();
-                assertThat(diskLeaks(WORK.resolve("state"), corpus.stateSecrets)).as("after a clean stop").isEmpty();
+                assertThat(Scanners.filesContaining(WORK.resolve("state"), corpus.stateSecrets)).as("after a clean stop").isEmpty();
             } finally {
                 heartbeat.shutdownNow();
             }
@@ -263,67 +263,6 @@ class ErasureEndToEndTest {
         assertThat(secrets).hasSizeGreaterThan(20);
         assertThat(state).hasSizeGreaterThan(20);
         return new Corpus(secrets, hashes, state);
-    }
-
-    private static List<String> ownedTopics(EmbeddedKafka kafka, PipelineConfig config) throws Exception {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            List<String> owned = new ArrayList<>(List.of("cdr.raw", "cdr.billing", "cdr.analytics", "cdr.rejected", "cdr.audit"));
-            admin.listTopics().names().get().stream().filter(t -> t.startsWith(config.applicationId() + "-")).forEach(owned::add);
-            return owned;
-        }
-    }
-
-    /** Every secret found in the bytes of any record of the owned topics, read from the start, aborted ones included. */
-    /** Files under {@code dir} whose bytes contain any secret, as {@code file: secret length}. */
-    private static List<String> diskLeaks(Path dir, Set<String> secrets) throws java.io.IOException {
-        List<String> found = new ArrayList<>();
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
-                String text;
-                try {
-                    text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    continue;   // deleted while we walked
-                }
-                for (String s : secrets) {
-                    if (text.contains(s)) {
-                        found.add(dir.relativize(f) + ": " + (s.matches("[a-z]+") ? s : s.length() + " chars"));
-                    }
-                }
-            }
-        }
-        return found;
-    }
-
-    private static List<String> leaks(EmbeddedKafka kafka, List<String> topics, Set<String> secrets) {
-        List<String> found = new ArrayList<>();
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted"),
-                new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = new ArrayList<>();
-            topics.forEach(t -> c.partitionsFor(t).forEach(pi -> parts.add(new TopicPartition(t, pi.partition()))));
-            c.assign(parts);
-            c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts);
-            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    StringBuilder text = new StringBuilder();
-                    if (r.key() != null) {
-                        text.append(new String(r.key(), StandardCharsets.ISO_8859_1));
-                    }
-                    if (r.value() != null) {
-                        text.append(new String(r.value(), StandardCharsets.ISO_8859_1));
-                    }
-                    r.headers().forEach(h -> text.append(h.value() == null ? "" : new String(h.value(), StandardCharsets.ISO_8859_1)));
-                    for (String s : secrets) {
-                        if (text.indexOf(s) >= 0) {
-                            found.add(r.topic() + "@" + r.offset());
-                        }
-                    }
-                }
-            }
-        }
-        return found;
     }
 
     private static void countWrites(EmbeddedKafka kafka, Map<String, Integer> writes) {

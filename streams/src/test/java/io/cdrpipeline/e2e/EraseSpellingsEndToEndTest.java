@@ -213,6 +213,10 @@ class EraseSpellingsEndToEndTest {
                 assertThat(Scanners.recordsContaining(kafka.bootstrapServers(), List.of("cdr.billing"), retained))
                         .as("the other subjects' records stay").isNotEmpty();
                 assertThat(CdrPipelineCli.execute("retention", "check", "--config", conf.toString())).isZero();
+                // A migrated task's old state directory lingers for state.cleanup.delay.ms: an hour exceeds 12 s.
+                Path lingering = WORK.resolve("lingering.properties");
+                Files.writeString(lingering, Files.readString(conf) + "kafka.state.cleanup.delay.ms=3600000\n");
+                assertThat(CdrPipelineCli.execute("retention", "check", "--config", lingering.toString())).isEqualTo(1);
                 app.close();
                 assertThat(Scanners.filesContaining(WORK.resolve("state"), erasedState)).as("after a clean stop").isEmpty();
             }

@@ -99,6 +99,12 @@ class ForeignProducersEndToEndTest {
                 Map<String, List<BillingRecord>> billing = new HashMap<>();
                 long rejected = countRejectedAndReadBilling(kafka.bootstrapServers(), billing,
                         () -> app.metrics().read() - app.metrics().duplicates());
+                // The totals can match while work is still in flight (outputs of records already counted, not yet
+                // committed): stop the app, which commits everything it processed, and read everything again.
+                long duplicates = app.metrics().duplicates();
+                app.close();
+                billing.clear();
+                rejected = readAll(kafka.bootstrapServers(), billing);
                 long billed = billing.values().stream().mapToLong(List::size).sum();
 
                 assertThat(billing.values()).as("each distinct CDR once, under its own key").allSatisfy(v -> assertThat(v).hasSize(1));
@@ -114,9 +120,9 @@ class ForeignProducersEndToEndTest {
                 }
                 assertThat(app.metrics().switchIdReused()).isEqualTo(3);
                 assertThat(3 * perLoad).as("in = billing + rejected + duplicates")
-                        .isEqualTo(billed + rejected + app.metrics().duplicates());
+                        .isEqualTo(billed + rejected + duplicates);
                 assertThat(rejected % 3).as("each bad record rejected once per load").isZero();
-                assertThat(app.metrics().duplicates()).as("every copy of the second and third load dropped")
+                assertThat(duplicates).as("every copy of the second and third load dropped")
                         .isGreaterThanOrEqualTo(2 * (perLoad - rejected / 3));
             }
         }
@@ -142,6 +148,23 @@ class ForeignProducersEndToEndTest {
     }
 
     /** Reads billing (read_committed) into {@code billing} by key until billing + rejected = read − duplicates; returns the rejected count. */
+    /** Every committed billing record by key, and the number of rejected records. */
+    private static long readAll(String bootstrap, Map<String, List<BillingRecord>> billing) {
+        long[] rejected = {0};
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicReader.readWhole(c, "cdr.billing", r -> {
+                if (!KeepAlive.isKeepAlive(r.key())) {
+                    billing.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
+                            .add(Topics.billingSerde().decode(r.value()));
+                }
+            });
+            TopicReader.readWhole(c, "cdr.rejected", r -> rejected[0]++);
+        }
+        return rejected[0];
+    }
+
     private static long countRejectedAndReadBilling(String bootstrap, Map<String, List<BillingRecord>> billing,
             java.util.function.LongSupplier expectedOut) {
         long[] rejected = {0};
@@ -160,7 +183,7 @@ class ForeignProducersEndToEndTest {
                 TopicReader.readWhole(c, "cdr.rejected", r -> rejected[0]++);
             }
             // Moved copies reach dedupe only after the repartition hop: what is out must equal what is not a duplicate.
-            return billing.values().stream().mapToLong(List::size).sum() + rejected[0] == expectedOut.getAsLong();
+            return billing.values().stream().mapToLong(List::size).sum() + rejected[0] >= expectedOut.getAsLong();
         });
         return rejected[0];
     }

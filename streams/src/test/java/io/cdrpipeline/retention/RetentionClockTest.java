@@ -1,0 +1,143 @@
+package io.cdrpipeline.retention;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.schema.AnalyticsRecord;
+import io.cdrpipeline.schema.AuditReceipt;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.schema.DeletionReason;
+import io.cdrpipeline.topology.IngestMetrics;
+import io.cdrpipeline.topology.IngestTopology;
+import io.cdrpipeline.topology.Topics;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Clocks we hold (issue 14): fixed instants, the wall clock moved by hand across each boundary —
+ * a day before a window closes nothing is deleted, a day after it is — and every receipt's
+ * {@code windowClose} equal to call end + window, computed here from the policy's text, for the
+ * default window, a per-source override and the analytics window. A window one day too long, or a
+ * deletion one day early, fails.
+ */
+class RetentionClockTest {
+
+    /** The driver's wall clock starts here; every call ends at {@link #END}, on the hour (the sweep step). */
+    private static final Instant START = Instant.parse("2026-03-01T00:00:00Z");
+    private static final Instant END = Instant.parse("2026-02-28T23:00:00Z");
+    private static final Duration DAY = Duration.ofDays(1);
+    private static final Duration ANALYTICS = Duration.ofDays(7);
+    private static final Duration BILLING = Duration.ofDays(30);
+    private static final Duration BILLING_LAB = Duration.ofDays(90);
+
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> raw;
+    private TestOutputTopic<String, BillingRecord> billing;
+    private TestOutputTopic<String, AnalyticsRecord> analytics;
+    private TestOutputTopic<String, AuditReceipt> audit;
+    private Instant now = START;
+
+    @AfterEach
+    void stop() {
+        driver.close();
+    }
+
+    @Test
+    void shouldDeleteEachRecordADayAfterItsWindowClosesAndNotADayBefore() {
+        open();
+        String office = ingest("pbx1", "1");
+        String lab = ingest("pbx-lab", "2");
+        assertThat(Outputs.all(billing)).extracting(TestRecord::key).containsExactlyInAnyOrder(office, lab);
+        assertThat(Outputs.all(analytics)).hasSize(2);
+
+        // Analytics: 7 days for every source.
+        advanceTo(END.plus(ANALYTICS).minus(DAY));
+        assertThat(Outputs.none(analytics)).as("a day before the analytics window closes").isTrue();
+        advanceTo(END.plus(ANALYTICS).plus(DAY));
+        assertThat(Outputs.all(analytics)).as("a day after").hasSize(2).allMatch(r -> r.value() == null);
+        assertThat(receipts(DataClass.ANALYTICS)).extracting(AuditReceipt::getWindowClose)
+                .containsExactly(END.plus(ANALYTICS), END.plus(ANALYTICS));
+
+        // Billing: 30 days by default, 90 for pbx-lab (a per-source override).
+        advanceTo(END.plus(BILLING).minus(DAY));
+        assertThat(Outputs.none(billing)).as("a day before the default billing window closes").isTrue();
+        advanceTo(END.plus(BILLING).plus(DAY));
+        assertThat(Outputs.all(billing)).extracting(TestRecord::key).containsExactly(office);
+        assertThat(receipts(DataClass.BILLING)).extracting(AuditReceipt::getWindowClose).containsExactly(END.plus(BILLING));
+
+        advanceTo(END.plus(BILLING_LAB).minus(DAY));
+        assertThat(Outputs.none(billing)).as("a day before the override closes").isTrue();
+        advanceTo(END.plus(BILLING_LAB).plus(DAY));
+        assertThat(Outputs.all(billing)).extracting(TestRecord::key).containsExactly(lab);
+        List<AuditReceipt> lateReceipts = receipts(DataClass.BILLING);
+        assertThat(lateReceipts).extracting(AuditReceipt::getWindowClose).containsExactly(END.plus(BILLING_LAB));
+        assertThat(lateReceipts).allSatisfy(r -> {
+            assertThat(r.getReason()).isEqualTo(DeletionReason.WINDOW_CLOSED);
+            assertThat(r.getArrivedAfterClose()).isFalse();
+        });
+    }
+
+    /** One jump: the sweep runs once at {@code target} and must find by itself everything due by then. */
+    private void advanceTo(Instant target) {
+        driver.advanceWallClockTime(Duration.between(now, target));
+        now = target;
+    }
+
+    private List<AuditReceipt> receipts(DataClass kind) {
+        return audit.readValuesToList().stream().filter(r -> r.getDataClass() == kind).toList();
+    }
+
+    private String ingest(String source, String unique) {
+        Instant begin = END.minusSeconds(65);
+        String line = String.join(",", "\"acct-7\"", "\"201\"", "\"03012345678\"", "\"from-internal\"", "\"x\"",
+                "\"PJSIP/201-1\"", "\"PJSIP/out-1\"", "\"Dial\"", "\"y\"", "\"" + stamp(begin) + "\"",
+                "\"" + stamp(begin.plusSeconds(5)) + "\"", "\"" + stamp(END) + "\"", "65", "60", "\"ANSWERED\"",
+                "\"BILLING\"", "\"1772319535." + unique + "\"", "\"\"", "\"\"", "\"1772319535." + unique + "\"", "1");
+        RecordHeaders h = new RecordHeaders();
+        h.add("cdr.format", "asterisk-csv".getBytes(StandardCharsets.UTF_8));
+        h.add("cdr.source", source.getBytes(StandardCharsets.UTF_8));
+        raw.pipeInput(new TestRecord<>(source.getBytes(), line.getBytes(StandardCharsets.UTF_8), h, START));
+        return source + ":1772319535." + unique + ":1";
+    }
+
+    private static String stamp(Instant i) {
+        return i.toString().substring(0, 19).replace('T', ' ');
+    }
+
+    private void open() {
+        RetentionPolicy policy = RetentionPolicy.parse("""
+                version: 1
+                sweep-interval: 1h
+                windows: {billing: 30d, analytics: 7d}
+                billing-overrides:
+                  sources: {pbx-lab: 90d}
+                """, "clock-test");
+        PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "unused:9092",
+                "source.pbx1.region", "DE", "source.pbx1.zone", "UTC",
+                "source.pbx-lab.region", "DE", "source.pbx-lab.zone", "UTC"));
+        Properties props = PipelineApp.streamsProperties(config);
+        props.put("state.dir", System.getProperty("java.io.tmpdir") + "/clock-" + System.nanoTime());
+        driver = new TopologyTestDriver(IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH), policy,
+                new IngestMetrics(), new RetentionMetrics()), props, START);
+        raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer());
+        billing = driver.createOutputTopic("cdr.billing", new StringDeserializer(), Topics.billingSerde().deserializer());
+        analytics = driver.createOutputTopic("cdr.analytics", new StringDeserializer(), Topics.analyticsSerde().deserializer());
+        audit = driver.createOutputTopic("cdr.audit", new StringDeserializer(), Topics.auditSerde().deserializer());
+    }
+}

@@ -80,6 +80,45 @@ class KeyShreddingTest {
         }
     }
 
+    /**
+     * Clocks we hold (issue 14): an epoch's deadline is the next epoch's start + the longest call (one
+     * day) + the analytics window; a day before it the key stays, a day after it is destroyed, and the
+     * receipt's windowClose is that deadline exactly.
+     */
+    @Test
+    void shouldDestroyAnEpochADayAfterItsDeadlineAndNotADayBefore() throws Exception {
+        byte[] master = new byte[32];
+        new SecureRandom().nextBytes(master);
+        KeyVault vault = new KeyVault(master);
+        RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 180d, analytics: 30d}\n", "t");
+        Instant deadline = Instant.parse("2025-06-01T00:00:00Z").plus(java.time.Duration.ofDays(1 + 30));
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("deadline"), 0, Map.of())) {
+            PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicAdmin.apply(admin, TopicSpecs.all(config, policy));
+            }
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                    new StringSerializer(), new StringSerializer())) {
+                for (String month : List.of("2025-05", "2025-06")) {
+                    byte[] key = new byte[32];
+                    new SecureRandom().nextBytes(key);
+                    p.send(new ProducerRecord<>("cdr.pseudonym-keys", month,
+                            vault.wrap(new KeyEpoch(month, Instant.parse(month + "-01T00:00:00Z"), key)))).get();
+                }
+            }
+            try (KeyService service = new KeyService(config, vault, policy)) {
+                Instant dayBefore = deadline.minus(java.time.Duration.ofDays(1));
+                KeyRing ring = service.load(dayBefore);
+                assertThat(service.maintain(dayBefore)).as("a day before the deadline").isEmpty();
+                assertThat(ring.epochs()).extracting(KeyEpoch::id).contains("2025-05");
+                assertThat(service.maintain(deadline.plus(java.time.Duration.ofDays(1)))).as("a day after")
+                        .containsExactly("2025-05");
+            }
+            assertThat(read(kafka, "cdr.audit")).singleElement()
+                    .satisfies(r -> assertThat(r.getWindowClose()).isEqualTo(deadline));
+        }
+    }
+
     private static List<AuditReceipt> read(EmbeddedKafka kafka, String topic) {
         List<AuditReceipt> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,

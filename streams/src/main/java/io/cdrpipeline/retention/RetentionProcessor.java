@@ -46,6 +46,8 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     public static final String META_STORE = "retention-meta";
     private static final String POLICY_VERSION = "policy-version";
     private static final String REINDEX_CURSOR = "reindex-cursor";
+    /** The policy version the re-index cursor was scanning for: a cursor of another version is void. */
+    private static final String REINDEX_FOR = "reindex-for";
     private static final String ANALYTICS_WINDOW = "analytics-window";
     private static final String CURSOR = "cursor|";
     private static final String SUBJECT_GENERATION = "subject-index-generation";
@@ -161,13 +163,16 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         int used = reindexStep(budget, now);
         used += erasureStep(budget - used, now);
         used += releaseStep(budget - used, now);
-        for (long w = index.nextWindow(-1); w >= 0 && used < budget; w = index.nextWindow(w)) {
+        // While a re-index is under way, entries not yet moved still sit in their old window's class:
+        // advancing that class's cursor would delete them by a window the policy no longer has.
+        boolean reindexing = meta.get(REINDEX_FOR) != null;
+        for (long w = index.nextWindow(-1); !reindexing && w >= 0 && used < budget; w = index.nextWindow(w)) {
             used += advance(w, DataClass.ANALYTICS, now - analyticsWindow(), budget - used, now);
             if (used < budget) {
                 used += advance(w, DataClass.BILLING, now - w, budget - used, now);
             }
         }
-        behind = used >= budget;
+        behind = used >= budget || reindexing;
         byte[] sweptWith = meta.get(ANALYTICS_WINDOW);
         if (!behind && (sweptWith == null || Long.parseLong(new String(sweptWith, StandardCharsets.UTF_8)) != analyticsWindow())) {
             meta.put(ANALYTICS_WINDOW, Long.toString(analyticsWindow()).getBytes(StandardCharsets.UTF_8));
@@ -386,7 +391,11 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         if (stored != null && Integer.parseInt(new String(stored, StandardCharsets.UTF_8)) == policy.version()) {
             return 0;
         }
-        byte[] cursor = meta.get(REINDEX_CURSOR);
+        // A cursor left by a pass for another version (interrupted, then the policy changed again) is
+        // void: entries before it were never looked at under this version. Start over.
+        byte[] scanningFor = meta.get(REINDEX_FOR);
+        byte[] version = Integer.toString(policy.version()).getBytes(StandardCharsets.UTF_8);
+        byte[] cursor = scanningFor != null && java.util.Arrays.equals(scanningFor, version) ? meta.get(REINDEX_CURSOR) : null;
         List<ExpiryIndex.Entry> batch = index.range(cursor == null ? null : Bytes.wrap(cursor), null, budget);
         int moved = 0;
         long previousAnalyticsWindow = previousAnalyticsWindow();
@@ -430,10 +439,14 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             }
         }
         if (batch.size() < budget) {
-            meta.put(POLICY_VERSION, Integer.toString(policy.version()).getBytes(StandardCharsets.UTF_8));
+            meta.put(POLICY_VERSION, version);
             meta.delete(REINDEX_CURSOR);
+            if (scanningFor != null) {
+                meta.delete(REINDEX_FOR);
+            }
         } else {
             meta.put(REINDEX_CURSOR, batch.get(batch.size() - 1).key().get());
+            meta.put(REINDEX_FOR, version);
         }
         return moved;
     }
@@ -457,6 +470,11 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             subjectIndex.mark(next);
         }
         meta.put(SUBJECT_GENERATION, next);
+        // A task that has never recorded a policy version and holds no entry has nothing to re-index:
+        // what it indexes from now on is indexed under this policy.
+        if (meta.get(POLICY_VERSION) == null && index.range(null, null, 1).isEmpty()) {
+            meta.put(POLICY_VERSION, Integer.toString(policy.version()).getBytes(StandardCharsets.UTF_8));
+        }
         ready = true;
     }
 

@@ -82,6 +82,54 @@ class RetentionProcessorTest {
         assertThat(p2).isNotNull();
     }
 
+    /**
+     * The other direction (issue 14): a longer window keeps what the old one would have deleted,
+     * and deletes it when the new window closes — as WINDOW_CLOSED, its windowClose the call end + the
+     * new window. Re-indexing is done in steps of the sweep budget (2 here, for 5 entries).
+     */
+    @Test
+    void shouldKeepWhatALongerPolicyStillCoversAndDeleteItWhenTheNewWindowCloses() {
+        RetentionPolicy v1Policy = policy(1, "30d", 2);
+        MockProcessorContext<String, RetentionEvent> v1 = start(v1Policy);
+        RetentionProcessor p1 = processor(v1Policy, v1);
+        Instant end = NOW.minus(Duration.ofDays(20));
+        for (int i = 1; i <= 5; i++) {
+            p1.process(new Record<>("pbx1:" + i, billing("pbx1:" + i, end.plusSeconds(i)), NOW.toEpochMilli()));
+        }
+        p1.sweep(NOW.toEpochMilli());
+        assertThat(billingTombstones(v1)).isEmpty();
+
+        RetentionPolicy v2Policy = policy(2, "90d", 2);
+        MockProcessorContext<String, RetentionEvent> v2 = start(v2Policy);
+        RetentionProcessor p2 = processor(v2Policy, v2);
+        // 35 days after the calls: past the old 30 days, within the new 90. Several steps to re-index 5 entries.
+        for (int step = 0; step < 6; step++) {
+            p2.sweep(end.plus(Duration.ofDays(35)).plusSeconds(step).toEpochMilli());
+        }
+        assertThat(billingTombstones(v2)).as("kept under the longer window").isEmpty();
+        v2.resetForwards();
+        // A day before the new window closes: nothing; a day after: all five, as WINDOW_CLOSED at end + 90 days.
+        p2.sweep(end.plus(Duration.ofDays(89)).toEpochMilli());
+        assertThat(billingTombstones(v2)).isEmpty();
+        for (int step = 0; step < 4; step++) {
+            p2.sweep(end.plus(Duration.ofDays(91)).plusSeconds(step).toEpochMilli());
+        }
+        assertThat(billingTombstones(v2)).containsExactly("pbx1:1", "pbx1:2", "pbx1:3", "pbx1:4", "pbx1:5");
+        assertThat(v2.forwarded()).map(f -> f.record().value()).filteredOn(e -> e.isReceipt()
+                        && e.receipt().getDataClass() == DataClass.BILLING)
+                .allSatisfy(e -> {
+                    assertThat(e.receipt().getReason()).isEqualTo(DeletionReason.WINDOW_CLOSED);
+                    assertThat(e.receipt().getPolicyVersion()).isEqualTo(2);
+                    // Rounded down to the sweep interval (1 minute by default): the calls ended at end + 1..5 s.
+                    assertThat(e.receipt().getWindowClose()).isEqualTo(end.plus(Duration.ofDays(90)));
+                }).hasSize(5);
+    }
+
+    private static List<String> billingTombstones(MockProcessorContext<String, RetentionEvent> ctx) {
+        return ctx.forwarded().stream().filter(f -> f.record().value().isTombstoneFor(DataClass.BILLING))
+                .map(f -> (String) f.record().key()).toList();
+    }
+
     @Test
     void shouldRebuildTheLocalSubjectIndexWhenItDoesNotMatchTheLoggedState() {
         KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
@@ -174,6 +222,11 @@ class RetentionProcessorTest {
 
     private static RetentionPolicy policy(int version, String billing) {
         return RetentionPolicy.parse("version: " + version + "\nwindows: {billing: " + billing + ", analytics: 365d}\n", "t");
+    }
+
+    private static RetentionPolicy policy(int version, String billing, int sweepMax) {
+        return RetentionPolicy.parse("version: " + version + "\nsweep-max-records: " + sweepMax
+                + "\nwindows: {billing: " + billing + ", analytics: 365d}\n", "t");
     }
 
     private static BillingRecord billing(String id, Instant end) {

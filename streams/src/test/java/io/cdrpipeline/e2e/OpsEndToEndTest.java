@@ -45,6 +45,18 @@ class OpsEndToEndTest {
         ListAppender<ILoggingEvent> logs = new ListAppender<>();
         logs.start();
         root.addAppender(logs);
+        // The bytes a log file would get: every line, levels, loggers, MDC and full stack traces.
+        java.io.ByteArrayOutputStream logBytes = new java.io.ByteArrayOutputStream();
+        ch.qos.logback.classic.encoder.PatternLayoutEncoder encoder = new ch.qos.logback.classic.encoder.PatternLayoutEncoder();
+        encoder.setContext(root.getLoggerContext());
+        encoder.setPattern("%d %level [%thread] %logger %mdc - %msg%n%ex{full}");
+        encoder.start();
+        ch.qos.logback.core.OutputStreamAppender<ILoggingEvent> raw = new ch.qos.logback.core.OutputStreamAppender<>();
+        raw.setContext(root.getLoggerContext());
+        raw.setEncoder(encoder);
+        raw.setOutputStream(logBytes);
+        raw.start();
+        root.addAppender(raw);
         ((Logger) LoggerFactory.getLogger("io.cdrpipeline")).setLevel(Level.DEBUG);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -93,13 +105,46 @@ class OpsEndToEndTest {
         } finally {
             kafka.close();
             root.detachAppender(logs);
+            root.detachAppender(raw);
         }
-        List<String> lines = logs.list.stream().map(ILoggingEvent::getFormattedMessage).toList();
-        assertThat(lines).hasSizeGreaterThan(10);
-        for (String number : List.of("4930123456", "49891234567", "3012345678", "4915123456789", "33612345678",
-                "442071838750", "447400123456", "12015550123", "1701234567", "0612345678")) {
-            assertThat(lines).as("no log line carries a number").noneMatch(l -> l.contains(number));
+        // What is scanned: the encoded output, and every argument of every event (used by the message or not).
+        StringBuilder text = new StringBuilder(logBytes.toString(java.nio.charset.StandardCharsets.UTF_8));
+        for (ILoggingEvent e : logs.list) {
+            if (e.getArgumentArray() != null) {
+                for (Object arg : e.getArgumentArray()) {
+                    text.append('\n').append(arg);
+                }
+            }
         }
+        assertThat(logs.list).hasSizeGreaterThan(10);
+        // The secrets come from the input, as the reviewed corpus outputs name them: every party's national
+        // significant number, which each spelling of it contains (+44…, 0044…, 0…).
+        java.util.Set<String> secrets = corpusNationalNumbers();
+        assertThat(secrets).hasSizeGreaterThanOrEqualTo(15);
+        StringBuilder input = new StringBuilder();
+        for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
+            input.append(new String(f.bytes(), java.nio.charset.StandardCharsets.ISO_8859_1));
+        }
+        assertThat(secrets).as("positive control: the scanner finds every one of them in the input")
+                .allMatch(n -> input.indexOf(n) >= 0);
+        assertThat(secrets).as("no number in any log byte or argument").noneMatch(n -> text.indexOf(n) >= 0);
+    }
+
+    /** The national significant numbers of every E.164 party in the reviewed corpus outputs (golden/billing.jsonl). */
+    private static java.util.Set<String> corpusNationalNumbers() throws Exception {
+        var util = com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        java.util.Set<String> out = new java.util.TreeSet<>();
+        for (String line : Files.readAllLines(Path.of("src", "test", "resources", "golden", "billing.jsonl"))) {
+            var record = json.readTree(line);
+            for (String party : List.of("calling", "called")) {
+                var p = record.get(party);
+                if ("E164".equals(p.get("type").asText())) {
+                    out.add(util.getNationalSignificantNumber(util.parse(p.get("number").asText(), "ZZ")));
+                }
+            }
+        }
+        return out;
     }
 
     private HttpResponse<String> get(int port, String path) {

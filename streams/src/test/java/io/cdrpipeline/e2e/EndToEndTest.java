@@ -18,8 +18,6 @@ import io.cdrpipeline.normalize.Normalizer;
 import io.cdrpipeline.normalize.NumberNormalizer;
 import io.cdrpipeline.produce.CdrFiles;
 import io.cdrpipeline.pseudonymize.KeyRing;
-import io.cdrpipeline.pseudonymize.NumberFacts;
-import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.NumberType;
 import io.cdrpipeline.schema.PartyNumber;
@@ -105,16 +103,30 @@ class EndToEndTest {
                     .doesNotHaveDuplicates().containsExactlyInAnyOrderElementsOf(expected.billingIds);
             assertThat(out.analyticsKeys).as("each good CDR once in analytics").hasSize(expected.billingIds.size())
                     .doesNotHaveDuplicates();
-            Pseudonymizer p = new Pseudonymizer(keys, new NumberFacts(1000));
+            // Analytics keys from an HMAC computed here (JDK Mac, the epoch's key), not by the Pseudonymizer.
+            byte[] epochKey = keys.epochs().get(0).key();
             assertThat(out.analyticsKeys).containsExactlyInAnyOrderElementsOf(
-                    out.billing.stream().map(b -> p.pseudonymize(b).getPseudoRecordId()).toList());
+                    out.billing.stream().map(b -> hmac(epochKey, "record:" + b.getRecordId())).toList());
+            // Every field of every billing record of the bundled samples, as reviewed (golden/billing.jsonl).
+            Map<String, String> golden = new HashMap<>();
+            com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+            for (String line : Files.readAllLines(Path.of("src", "test", "resources", "golden", "billing.jsonl"))) {
+                golden.put(json.readTree(line).get("recordId").asText(), line);
+            }
+            Map<String, String> actual = new HashMap<>();
+            for (BillingRecord b : out.billing) {
+                if (golden.containsKey(b.getRecordId())) {
+                    actual.put(b.getRecordId(), json.writeValueAsString(io.cdrpipeline.serde.AvroJson.toJson(b)));
+                }
+            }
+            assertThat(actual).as("the samples' billing records, field by field").containsExactlyInAnyOrderEntriesOf(golden);
             assertThat(out.rejected).as("each bad record once, with a reason")
                     .containsExactlyInAnyOrderElementsOf(expected.rejected);
             assertThat(app.metrics().duplicates()).isEqualTo(expected.in - expected.billingIds.size() - expected.rejected.size());
             assertThat(out.rejected).anyMatch(r -> r.startsWith("garbage.bin") && r.endsWith("not-text"));
             assertThat(out.rejected).anyMatch(r -> r.endsWith("oversized"));
 
-            assertNoClearNumberIn(out.analyticsBytes.toByteArray(), out.billing);
+            assertNoClearNumberIn(out.analyticsBytes.toByteArray(), out.billingBytes.toByteArray(), out.billing);
         }
     }
 
@@ -219,8 +231,20 @@ class EndToEndTest {
         return values;
     }
 
-    private static void assertNoClearNumberIn(byte[] analyticsBytes, List<BillingRecord> billing) {
+    static String hmac(byte[] key, String input) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(key, "HmacSHA256"));
+            return java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.util.Arrays.copyOf(mac.doFinal(input.getBytes(StandardCharsets.UTF_8)), 16));
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void assertNoClearNumberIn(byte[] analyticsBytes, byte[] billingBytes, List<BillingRecord> billing) {
         String text = new String(analyticsBytes, StandardCharsets.ISO_8859_1);
+        String billingText = new String(billingBytes, StandardCharsets.ISO_8859_1);
         PhoneNumberUtil util = PhoneNumberUtil.getInstance();
         Set<String> secrets = new HashSet<>();
         for (BillingRecord b : billing) {
@@ -243,6 +267,8 @@ class EndToEndTest {
         }
         assertThat(secrets).hasSizeGreaterThan(20);
         assertThat(analyticsBytes.length).isGreaterThan(1000);
+        // The scanner's positive control: over the billing bytes, where they must be, it finds every one.
+        assertThat(secrets).allMatch(billingText::contains);
         for (String s : secrets) {
             assertThat(text).as("analytics bytes must not contain a clear number").doesNotContain(s);
         }
@@ -319,6 +345,7 @@ class EndToEndTest {
         final List<String> analyticsKeys = new ArrayList<>();
         final List<String> rejected = new ArrayList<>();
         final ByteArrayOutputStream analyticsBytes = new ByteArrayOutputStream();
+        final ByteArrayOutputStream billingBytes = new ByteArrayOutputStream();
         private final KafkaConsumer<byte[], byte[]> consumer;
 
         Output() {
@@ -344,6 +371,7 @@ class EndToEndTest {
                     case "cdr.billing" -> {
                         billingKeys.add(key);
                         billing.add(Topics.billingSerde().decode(r.value()));
+                        billingBytes.writeBytes(r.value());
                     }
                     case "cdr.analytics" -> {
                         analyticsKeys.add(key);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.KeyEpoch;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
@@ -47,7 +48,11 @@ class HoldsAndErasureTest {
 
     private static final String SUBJECT = "+493012345678";
     private final Instant start = Instant.now();
-    private final KeyRing keys = KeyRing.random("t", Instant.EPOCH);
+    /** Two key epochs: calls that started more than three minutes before the test are under e1, later ones e2. */
+    private final KeyRing keys = new KeyRing(List.of(
+            new KeyEpoch("e1", Instant.EPOCH, "holds-and-erasure-key-one-0123456".getBytes(StandardCharsets.US_ASCII)),
+            new KeyEpoch("e2", start.minus(Duration.ofMinutes(3)),
+                    "holds-and-erasure-key-two-0123456".getBytes(StandardCharsets.US_ASCII))));
     private final IngestMetrics ingest = new IngestMetrics();
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> raw;
@@ -163,6 +168,47 @@ class HoldsAndErasureTest {
         assertThat(tombstones(analytics)).hasSize(2);
     }
 
+    @Test
+    void shouldKeepAnAccountHeldUntilItsLastHoldIsReleased() {
+        hold("acct-7", "dispute-1");
+        hold("acct-7", "court-order-9");
+        String held = ingest("1", "acct-7", "03012345678");
+        drainOutputs();
+        minutes(11);
+        assertThat(Outputs.none(billing)).as("held twice").isTrue();
+        holds.pipeInput("acct-7|dispute-1", null);
+        minutes(2);
+        assertThat(Outputs.none(billing)).as("one hold is left").isTrue();
+        holds.pipeInput("acct-7|court-order-9", null);
+        minutes(1);
+        assertThat(tombstones(billing)).containsExactly(held);
+        assertThat(audit.readValuesToList()).filteredOn(r -> r.getDataClass() == DataClass.BILLING)
+                .extracting(AuditReceipt::getReason).containsExactly(DeletionReason.HOLD_RELEASED);
+    }
+
+    @Test
+    void shouldEraseAnAccountAndACallingPartyUnderEveryKeyEpoch() {
+        Instant early = Instant.now().minus(Duration.ofMinutes(5));    // started under e1
+        String underE1 = ingest("1", "acct-7", "201", "03099999999", early);
+        String underE2 = ingest("2", "acct-7", "201", "03099999998", Instant.now().minusSeconds(30));
+        String callerE1 = ingest("3", "acct-8", "03012345678", "202", early);
+        String callerE2 = ingest("4", "acct-8", "03012345678", "203", Instant.now().minusSeconds(30));
+        String other = ingest("5", "acct-9", "204", "03099999997", Instant.now().minusSeconds(30));
+        List<TestRecord<String, AnalyticsRecord>> written = Outputs.all(analytics);
+        assertThat(written).extracting(r -> r.value().getKeyEpoch()).containsExactlyInAnyOrder("e1", "e2", "e1", "e2", "e2");
+        Outputs.all(billing);
+
+        AvroSerde<ErasureRequest> serde = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
+        new Pseudonymizer(keys, new NumberFacts(10)).accountTokens("acct-7").forEach((epoch, token) ->
+                erasures.pipeInput(token, serde.encode(ErasureRequest.newBuilder().setRequestId("req-acct")
+                        .setSubjectKind(SubjectKind.ACCOUNT).setKeyEpoch(epoch).setRequestedAt(start).build())));
+        erase(SUBJECT, "req-caller");                                   // the calling party of 3 and 4
+        minutes(1);
+        assertThat(tombstones(billing)).containsExactlyInAnyOrder(underE1, underE2, callerE1, callerE2)
+                .doesNotContain(other);
+        assertThat(tombstones(analytics)).hasSize(4);
+    }
+
     private void hold(String account, String id) {
         holds.pipeInput(account + "|" + id, new AvroSerde<>(LegalHold.class, LegalHold.getClassSchema()).encode(
                 LegalHold.newBuilder().setHoldId(id).setAccount(account).setReasonCode(io.cdrpipeline.schema.HoldReason.BILLING_DISPUTE).setPlacedAt(start).build()));
@@ -176,9 +222,12 @@ class HoldsAndErasureTest {
     }
 
     private String ingest(String id, String account, String called) {
-        Instant end = Instant.now().minusSeconds(30);
+        return ingest(id, account, "201", called, Instant.now().minusSeconds(30));
+    }
+
+    private String ingest(String id, String account, String calling, String called, Instant end) {
         Instant begin = end.minusSeconds(65);
-        String line = String.join(",", "\"" + account + "\"", "\"201\"", "\"" + called + "\"", "\"from-internal\"", "\"x\"",
+        String line = String.join(",", "\"" + account + "\"", "\"" + calling + "\"", "\"" + called + "\"", "\"from-internal\"", "\"x\"",
                 "\"PJSIP/201-1\"", "\"PJSIP/out-1\"", "\"Dial\"", "\"y\"", "\"" + stamp(begin) + "\"",
                 "\"" + stamp(begin.plusSeconds(5)) + "\"", "\"" + stamp(end) + "\"", "65", "60", "\"ANSWERED\"",
                 "\"BILLING\"", "\"1714557600." + id + "\"", "\"\"",

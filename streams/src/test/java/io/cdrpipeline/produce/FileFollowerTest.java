@@ -81,6 +81,40 @@ class FileFollowerTest {
         assertThat(second.confirmed).containsExactly("c,3");
     }
 
+    /**
+     * A crash between send and flush (issue 14): the broker may or may not have the sent lines, the
+     * position was not saved, so the next run sends them again — nothing is lost; the copies are the
+     * same CDRs, which the pipeline's dedupe drops (ForeignProducersEndToEndTest, EndToEndTest).
+     */
+    @Test
+    void shouldSendAgainWhatACrashBetweenSendAndFlushLeftUnconfirmed() throws Exception {
+        Path csv = dir.resolve("Master.csv");
+        Path state = dir.resolve("state");
+        List<String> sentBeforeCrash = new ArrayList<>();
+        FileFollower.Sink crashing = new FileFollower.Sink() {
+            @Override
+            public void send(byte[] line, String file, long lineNumber) {
+                sentBeforeCrash.add(new String(line, StandardCharsets.UTF_8));
+            }
+
+            @Override
+            public void flush() {
+                throw new IllegalStateException("killed between send and flush");
+            }
+        };
+        append(csv, "a,1\nb,2\n");
+        try (FileFollower f = new FileFollower(csv, state, crashing)) {
+            org.assertj.core.api.Assertions.assertThatThrownBy(f::poll).hasMessageContaining("killed");
+        }
+        append(csv, "c,3\n");
+        Confirmed restarted = new Confirmed();
+        try (FileFollower f = new FileFollower(csv, state, restarted)) {
+            f.poll();
+        }
+        assertThat(sentBeforeCrash).containsExactly("a,1", "b,2");
+        assertThat(restarted.confirmed).as("sent again, then the new line: no gap").containsExactly("a,1", "b,2", "c,3");
+    }
+
     @Test
     void shouldStartOverWhenTheFileIsTruncatedInPlace() throws Exception {
         Path csv = dir.resolve("Master.csv");

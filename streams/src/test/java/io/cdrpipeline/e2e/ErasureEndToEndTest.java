@@ -229,11 +229,25 @@ class ErasureEndToEndTest {
         Set<String> hashes = new HashSet<>();
         Set<String> state = new HashSet<>();
         java.util.Base64.Decoder b64 = java.util.Base64.getUrlDecoder();
+        int rejectedNumbers = 0;
         for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
             List<ParseOutcome> outcomes = new ArrayList<>();
-            CdrFiles.split(f.bytes(), f.format(), piece -> outcomes.add(parser.parse(piece.bytes(), f.format().id(), f.source())));
-            for (ParseOutcome o : outcomes) {
+            List<byte[]> pieces = new ArrayList<>();
+            CdrFiles.split(f.bytes(), f.format(), piece -> {
+                pieces.add(piece.bytes());
+                outcomes.add(parser.parse(piece.bytes(), f.format().id(), f.source()));
+            });
+            for (int i = 0; i < outcomes.size(); i++) {
+                ParseOutcome o = outcomes.get(i);
                 if (o.isRejected()) {
+                    // cdr.rejected keeps the line as received: the phone numbers in it (national 0… and
+                    // international +… spellings; not the epoch stamps and switch ids) must go too.
+                    java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?<![0-9.])(0|\\+)[1-9][0-9]{7,13}(?![0-9])")
+                            .matcher(new String(pieces.get(i), StandardCharsets.ISO_8859_1));
+                    while (m.find()) {
+                        secrets.add(m.group().substring(1));   // without the 0 or +: what every spelling contains
+                        rejectedNumbers++;
+                    }
                     continue;
                 }
                 BillingRecord b = o.record().toBilling();
@@ -261,6 +275,7 @@ class ErasureEndToEndTest {
             }
         }
         assertThat(secrets).hasSizeGreaterThan(20);
+        assertThat(rejectedNumbers).as("the rejected lines carry numbers too").isGreaterThanOrEqualTo(2);
         assertThat(state).hasSizeGreaterThan(20);
         return new Corpus(secrets, hashes, state);
     }

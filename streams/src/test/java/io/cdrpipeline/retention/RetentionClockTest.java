@@ -59,7 +59,7 @@ class RetentionClockTest {
     }
 
     @Test
-    void shouldDeleteEachRecordADayAfterItsWindowClosesAndNotADayBefore() {
+    void shouldDeleteEachRecordADayAfterItsWindowClosesAndNotADayBefore() throws Exception {
         open();
         String office = ingest("pbx1", "1");
         String lab = ingest("pbx-lab", "2");
@@ -80,6 +80,20 @@ class RetentionClockTest {
         advanceTo(END.plus(BILLING).plus(DAY));
         assertThat(Outputs.all(billing)).extracting(TestRecord::key).containsExactly(office);
         assertThat(receipts(DataClass.BILLING)).extracting(AuditReceipt::getWindowClose).containsExactly(END.plus(BILLING));
+        // The state directory: within one physical step (here (14 d - 1 h) / 5, the default budget) the deleted
+        // record's id has left every file of every store — the sweeps purge what they deleted once per step —
+        // while the retained one is still there (the scanner's control; the driver flushes at each commit).
+        assertThat(filesContaining(office)).as("just deleted: still in the store's files until the purge").isNotEmpty();
+        advanceTo(END.plus(BILLING).plus(DAY).plus(Duration.ofDays(3)));
+        assertThat(filesContaining(lab)).as("a retained entry is on disk").isNotEmpty();
+        assertThat(filesContaining(office)).as("a deleted entry is not, a step later").isEmpty();
+        // Every sweep appended a keep-alive to each logged store's changelog (quiet changelogs still roll).
+        for (String store : List.of(ExpiryIndex.STORE, HeldIndex.STORE, RetentionProcessor.META_STORE)) {
+            assertThat(driver.createOutputTopic("cdr-pipeline-" + store + "-changelog",
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList())
+                    .as("keep-alives on %s's changelog", store).filteredOn(r -> r.value() == null).hasSizeGreaterThanOrEqualTo(4);
+        }
 
         advanceTo(END.plus(BILLING_LAB).minus(DAY));
         assertThat(Outputs.none(billing)).as("a day before the override closes").isTrue();
@@ -97,6 +111,20 @@ class RetentionClockTest {
     private void advanceTo(Instant target) {
         driver.advanceWallClockTime(Duration.between(now, target));
         now = target;
+    }
+
+    private java.nio.file.Path stateDir;
+
+    private List<String> filesContaining(String secret) throws java.io.IOException {
+        List<String> found = new java.util.ArrayList<>();
+        try (var files = java.nio.file.Files.walk(stateDir)) {
+            for (java.nio.file.Path f : files.filter(java.nio.file.Files::isRegularFile).toList()) {
+                if (new String(java.nio.file.Files.readAllBytes(f), StandardCharsets.ISO_8859_1).contains(secret)) {
+                    found.add(stateDir.relativize(f).toString());
+                }
+            }
+        }
+        return found;
     }
 
     private List<AuditReceipt> receipts(DataClass kind) {
@@ -132,7 +160,8 @@ class RetentionClockTest {
                 "source.pbx1.region", "DE", "source.pbx1.zone", "UTC",
                 "source.pbx-lab.region", "DE", "source.pbx-lab.zone", "UTC"));
         Properties props = PipelineApp.streamsProperties(config);
-        props.put("state.dir", System.getProperty("java.io.tmpdir") + "/clock-" + System.nanoTime());
+        stateDir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "clock-" + System.nanoTime());
+        props.put("state.dir", stateDir.toString());
         driver = new TopologyTestDriver(IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH), policy,
                 new IngestMetrics(), new RetentionMetrics()), props, START);
         raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer());

@@ -16,6 +16,7 @@ import io.cdrpipeline.schema.NumberType;
 import io.cdrpipeline.schema.PartyNumber;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.utils.Bytes;
@@ -154,6 +155,42 @@ class RetentionProcessorTest {
                 .containsExactlyInAnyOrder(org.assertj.core.groups.Tuple.tuple(DeletionReason.ERASURE_REQUEST, DataClass.ANALYTICS),
                         org.assertj.core.groups.Tuple.tuple(DeletionReason.ERASURE_REQUEST, DataClass.BILLING));
         assertThat(index.approximateNumEntries()).isZero();
+    }
+
+    /**
+     * An erasure larger than the sweep budget (issue 14): carried out in bounded steps, each record
+     * deleted once, and the request marked done only when its last record went — a second request of
+     * the same subject (another id) is carried out again, a replay of the same one is not.
+     */
+    @Test
+    void shouldCarryOutALargeErasureInBoundedStepsEachRecordOnce() {
+        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        RetentionPolicy policy = policy(1, "180d", 3);
+        MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
+        RetentionProcessor p = processor(policy, ctx, true);
+        for (int i = 1; i <= 7; i++) {
+            p.process(new Record<>("pbx1:" + i, billing("pbx1:" + i, NOW.minus(Duration.ofDays(3)).plusSeconds(i)),
+                    NOW.toEpochMilli()));
+        }
+        String token = new Pseudonymizer(keys, new NumberFacts(10)).accountTokens("acct-7").values().iterator().next();
+        var serde = new io.cdrpipeline.serde.AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
+        erasures.put(token, serde.encode(ErasureRequest.newBuilder().setRequestId("r-1").setSubjectKind(SubjectKind.ACCOUNT)
+                .setKeyEpoch("t").setRequestedAt(NOW).build()));
+        List<Integer> perStep = new ArrayList<>();
+        for (int step = 0; step < 8; step++) {
+            ctx.resetForwards();
+            p.sweep(NOW.plusSeconds(60 + step).toEpochMilli());
+            perStep.add(billingTombstones(ctx).size());
+        }
+        assertThat(perStep.stream().mapToInt(Integer::intValue).sum()).as("each record once").isEqualTo(7);
+        assertThat(perStep).as("no step over its budget").allMatch(n -> n <= 3);
+        assertThat(perStep.subList(4, 8)).as("done: nothing more").containsOnly(0);
+        assertThat(index.approximateNumEntries()).isZero();
+        // The same request again changes nothing; a new request of the subject is a new one (nothing left to do).
+        ctx.resetForwards();
+        p.sweep(NOW.plusSeconds(120).toEpochMilli());
+        assertThat(billingTombstones(ctx)).isEmpty();
     }
 
     @Test

@@ -29,6 +29,16 @@ class AuditKeyTest {
         assertThat(AuditKey.of(new KeyRing(List.of(new KeyEpoch("2026-11", Instant.EPOCH, K2)))).hash("cdr.billing",
                 "pbx:1714719600.41~0123456789ab")).isNotEqualTo(h);
         assertThat(a.copy().hash("cdr.billing", "pbx:1714719600.41~0123456789ab")).isEqualTo(h);
+        // The documented construction, computed here: HMAC-SHA256(audit key, topic || 0x00 || record key), 128 bits.
+        javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+        mac.init(new javax.crypto.spec.SecretKeySpec(a.bytes(), "HmacSHA256"));
+        mac.update("cdr.billing".getBytes(StandardCharsets.UTF_8));
+        mac.update((byte) 0);
+        assertThat(h).isEqualTo(HexFormat.of().formatHex(
+                mac.doFinal("pbx:1714719600.41~0123456789ab".getBytes(StandardCharsets.UTF_8)), 0, 16));
+        // The topic and the separator are part of it.
+        assertThat(a.hash("cdr.analytics", "pbx:1714719600.41~0123456789ab")).isNotEqualTo(h);
+        assertThat(a.hash("ab", "c")).isNotEqualTo(a.hash("a", "bc"));
     }
 
     @Test

@@ -52,6 +52,7 @@ class RetentionClockTest {
     private TestOutputTopic<String, AnalyticsRecord> analytics;
     private TestOutputTopic<String, AuditReceipt> audit;
     private Instant now = START;
+    private final RetentionMetrics metrics = new RetentionMetrics();
 
     @AfterEach
     void stop() {
@@ -105,6 +106,14 @@ class RetentionClockTest {
             assertThat(r.getReason()).isEqualTo(DeletionReason.WINDOW_CLOSED);
             assertThat(r.getArrivedAfterClose()).isFalse();
         });
+        // What ops see: every deletion counted by class, each a day late (the sweeps ran a day after each close).
+        assertThat(metrics.deleted(DataClass.BILLING)).isEqualTo(2);
+        assertThat(metrics.deleted(DataClass.ANALYTICS)).isEqualTo(2);
+        assertThat(metrics.maxLatenessMs()).isEqualTo(DAY.toMillis());
+        assertThat(metrics.sweeps()).isGreaterThanOrEqualTo(7);
+        assertThat(metrics.largestStep()).isEqualTo(2);
+        assertThat(metrics.pendingErasures()).isZero();
+        assertThat(metrics.indexSize()).isZero();
     }
 
     /** One jump: the sweep runs once at {@code target} and must find by itself everything due by then. */
@@ -163,7 +172,7 @@ class RetentionClockTest {
         stateDir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "clock-" + System.nanoTime());
         props.put("state.dir", stateDir.toString());
         driver = new TopologyTestDriver(IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH), policy,
-                new IngestMetrics(), new RetentionMetrics()), props, START);
+                new IngestMetrics(), metrics), props, START);
         raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer());
         billing = driver.createOutputTopic("cdr.billing", new StringDeserializer(), Topics.billingSerde().deserializer());
         analytics = driver.createOutputTopic("cdr.analytics", new StringDeserializer(), Topics.analyticsSerde().deserializer());

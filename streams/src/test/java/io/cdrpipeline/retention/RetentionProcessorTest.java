@@ -126,6 +126,73 @@ class RetentionProcessorTest {
                 }).hasSize(5);
     }
 
+    /**
+     * A shorter policy meets a legal hold (issue 14): a record the new window puts in the past is
+     * parked, not deleted, while its account is held, and goes (HOLD_RELEASED) when the hold ends;
+     * a record of another account goes at once (POLICY_CHANGE).
+     */
+    @Test
+    void shouldParkWhatAShorterPolicyWouldDeleteWhileItsAccountIsHeld() {
+        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        MockProcessorContext<String, RetentionEvent> v1 = start(policy(1, "180d"), holds, erasures);
+        RetentionProcessor p1 = processor(policy(1, "180d"), v1, true);
+        p1.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(100))), NOW.toEpochMilli()));
+        p1.process(new Record<>("pbx1:2", billingOf("pbx1:2", "acct-free", NOW.minus(Duration.ofDays(100))), NOW.toEpochMilli()));
+        p1.sweep(NOW.toEpochMilli());
+        holds.put("acct-7|h1", new byte[] {1});
+
+        MockProcessorContext<String, RetentionEvent> v2 = start(policy(2, "90d"), holds, erasures);
+        RetentionProcessor p2 = processor(policy(2, "90d"), v2, true);
+        p2.sweep(NOW.plusSeconds(60).toEpochMilli());
+        assertThat(billingTombstones(v2)).containsExactly("pbx1:2");
+        assertThat(v2.forwarded()).map(f -> f.record().value()).filteredOn(RetentionEvent::isReceipt)
+                .extracting(e -> e.receipt().getReason()).containsExactly(DeletionReason.POLICY_CHANGE);
+        assertThat(held.approximateNumEntries()).as("parked under its account").isEqualTo(1);
+
+        v2.resetForwards();
+        holds.delete("acct-7|h1");
+        p2.sweep(NOW.plusSeconds(120).toEpochMilli());
+        assertThat(billingTombstones(v2)).containsExactly("pbx1:1");
+        assertThat(v2.forwarded()).map(f -> f.record().value()).filteredOn(RetentionEvent::isReceipt)
+                .extracting(e -> e.receipt().getReason()).containsExactly(DeletionReason.HOLD_RELEASED);
+        assertThat(held.approximateNumEntries()).isZero();
+    }
+
+    /**
+     * A shorter analytics window (issue 14): on the next sweep the analytics records it puts in the
+     * past go, as POLICY_CHANGE; later ones go as WINDOW_CLOSED when the new window closes.
+     */
+    @Test
+    void shouldApplyAShorterAnalyticsWindowOnTheNextSweep() {
+        RetentionPolicy v1Policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 180d, analytics: 90d}\n", "t");
+        MockProcessorContext<String, RetentionEvent> v1 = start(v1Policy);
+        RetentionProcessor p1 = processor(v1Policy, v1);
+        p1.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(40))), NOW.toEpochMilli()));
+        p1.process(new Record<>("pbx1:2", billing("pbx1:2", NOW.minus(Duration.ofDays(20))), NOW.toEpochMilli()));
+        p1.sweep(NOW.toEpochMilli());
+
+        RetentionPolicy v2Policy = RetentionPolicy.parse("version: 2\nwindows: {billing: 180d, analytics: 30d}\n", "t");
+        MockProcessorContext<String, RetentionEvent> v2 = start(v2Policy);
+        RetentionProcessor p2 = processor(v2Policy, v2);
+        p2.sweep(NOW.plusSeconds(60).toEpochMilli());
+        assertThat(v2.forwarded()).map(f -> f.record().value()).filteredOn(e -> e.isReceipt())
+                .extracting(e -> e.receipt().getDataClass() + "/" + e.receipt().getReason())
+                .containsExactly("ANALYTICS/POLICY_CHANGE");
+        v2.resetForwards();
+        p2.sweep(NOW.plus(Duration.ofDays(11)).toEpochMilli());
+        assertThat(v2.forwarded()).map(f -> f.record().value()).filteredOn(e -> e.isReceipt())
+                .extracting(e -> e.receipt().getDataClass() + "/" + e.receipt().getReason() + "/" + e.receipt().getWindowClose())
+                .containsExactly("ANALYTICS/WINDOW_CLOSED/" + NOW.minus(Duration.ofDays(20)).plus(Duration.ofDays(30)));
+        assertThat(billingTombstones(v2)).isEmpty();
+    }
+
+    private static BillingRecord billingOf(String id, String account, Instant end) {
+        BillingRecord b = billing(id, end);
+        b.setAccount(account);
+        return b;
+    }
+
     private static List<String> billingTombstones(MockProcessorContext<String, RetentionEvent> ctx) {
         return ctx.forwarded().stream().filter(f -> f.record().value().isTombstoneFor(DataClass.BILLING))
                 .map(f -> (String) f.record().key()).toList();

@@ -187,6 +187,33 @@ class RetentionProcessorTest {
         assertThat(billingTombstones(v2)).isEmpty();
     }
 
+    /**
+     * A record of an erased subject that arrives later is billed but never reaches analytics, so
+     * its entry owes no analytics deletion; another subject's record arriving at the same time does.
+     */
+    @Test
+    void shouldOweNoAnalyticsDeletionForALateRecordOfAnErasedSubject() {
+        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 180d, analytics: 30d}\n", "t");
+        MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
+        RetentionProcessor p = processor(policy, ctx, true);
+        String token = new Pseudonymizer(keys, new NumberFacts(10)).accountTokens("acct-gone").values().iterator().next();
+        erasures.put(token, new io.cdrpipeline.serde.AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema())
+                .encode(ErasureRequest.newBuilder().setRequestId("r-9").setSubjectKind(SubjectKind.ACCOUNT)
+                        .setKeyEpoch("t").setRequestedAt(NOW).build()));
+        p.sweep(NOW.toEpochMilli());                     // the request is carried out (nothing to delete yet)
+        ctx.resetForwards();
+        p.process(new Record<>("pbx1:late", billingOf("pbx1:late", "acct-gone", NOW.minus(Duration.ofDays(1))),
+                NOW.toEpochMilli()));
+        p.process(new Record<>("pbx1:other", billingOf("pbx1:other", "acct-here", NOW.minus(Duration.ofDays(1))),
+                NOW.toEpochMilli()));
+        p.sweep(NOW.plus(Duration.ofDays(30)).toEpochMilli());
+        assertThat(ctx.forwarded()).map(f -> f.record().value()).filteredOn(e -> e.isTombstoneFor(DataClass.ANALYTICS))
+                .as("only the other subject's analytics record existed").hasSize(1);
+        assertThat(billingTombstones(ctx)).isEmpty();
+    }
+
     private static BillingRecord billingOf(String id, String account, Instant end) {
         BillingRecord b = billing(id, end);
         b.setAccount(account);

@@ -214,6 +214,42 @@ class RetentionProcessorTest {
         assertThat(billingTombstones(ctx)).isEmpty();
     }
 
+    /**
+     * The sweep budget (issue 14): with 10 expired records and a budget of 3 entries per step, each
+     * step stays within it; the catch-up punctuator runs further steps only while the sweep is behind,
+     * and does nothing once the backlog is drained.
+     */
+    @Test
+    void shouldDrainABacklogInStepsOfTheBudgetAndStopCatchingUpWhenDone() {
+        RetentionPolicy policy = RetentionPolicy.parse("version: 1\nsweep-max-records: 3\nwindows: {billing: 30d, analytics: 10d}\n", "t");
+        MockProcessorContext<String, RetentionEvent> ctx = start(policy);
+        RetentionProcessor p = processor(policy, ctx);
+        p.sweep(NOW.toEpochMilli());
+        for (int i = 0; i < 10; i++) {
+            p.process(new Record<>("pbx1:" + i, billing("pbx1:" + i, NOW.minus(Duration.ofDays(20)).plusSeconds(i)),
+                    NOW.toEpochMilli()));
+        }
+        var catchUp = ctx.scheduledPunctuators().get(1).getPunctuator();
+        int analytics = 0;
+        int steps = 0;
+        ctx.resetForwards();
+        p.sweep(NOW.plusSeconds(60).toEpochMilli());
+        while (steps < 20) {
+            long deleted = ctx.forwarded().stream().filter(f -> f.record().value().isTombstoneFor(DataClass.ANALYTICS)).count();
+            assertThat(deleted).as("step %d within the budget", steps).isLessThanOrEqualTo(3);
+            analytics += deleted;
+            steps++;
+            ctx.resetForwards();
+            catchUp.punctuate(NOW.plusSeconds(61 + steps).toEpochMilli());
+            if (ctx.forwarded().isEmpty()) {
+                break;   // not behind: the catch-up punctuator did not sweep (not even a keep-alive)
+            }
+        }
+        assertThat(analytics).as("every analytics record once").isEqualTo(10);
+        assertThat(steps).isBetween(4, 6);
+        assertThat(billingTombstones(ctx)).isEmpty();
+    }
+
     private static BillingRecord billingOf(String id, String account, Instant end) {
         BillingRecord b = billing(id, end);
         b.setAccount(account);

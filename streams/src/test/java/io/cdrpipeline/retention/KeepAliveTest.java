@@ -35,5 +35,12 @@ class KeepAliveTest {
         assertThat(KeepAlive.isKeepAlive("cdr-pipeline:keep-alive~0123456789ab")).isFalse();
         assertThat(KeepAlive.key(0, 4)).as("'#' is in no source name, switch id or pseudonym").contains("#");
         assertThat(KeepAlive.isKeepAlive(KeepAlive.keyBytes(3, 4))).isTrue();
+        // The repartition topic's byte keys: the same rule.
+        var bytes = KeepAlive.<Object>bytesPartitioner();
+        assertThat(bytes.partitions("r", KeepAlive.keyBytes(0, 2), null, 4)).isEqualTo(Optional.of(Set.of(0, 2)));
+        assertThat(bytes.partitions("r", "pbx-berlin".getBytes(java.nio.charset.StandardCharsets.UTF_8), null, 4)).isEmpty();
+        assertThat(bytes.partitions("r", null, null, 4)).isEmpty();
+        assertThat(KeepAlive.isKeepAlive((byte[]) null)).isFalse();
+        assertThat(KeepAlive.isKeepAlive("pbx-berlin:1714719600.41~0123456789ab".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isFalse();
     }
 }

@@ -109,6 +109,16 @@ class RetentionPolicyTest {
     }
 
     @org.junit.jupiter.api.Test
+    void shouldMakeThePhysicalStepAFifthOfTheBudgetLeftAfterASweepAndAtLeastASecond() {
+        assertThat(RetentionPolicy.parse("version: 1\nsweep-interval: 1s\nmax-erasure-delay: 12s\n", "t").physicalStep())
+                .isEqualTo(Duration.ofMillis(2_200));
+        assertThat(RetentionPolicy.parse("version: 1\nsweep-interval: 1s\nmax-erasure-delay: 3s\n", "t").physicalStep())
+                .isEqualTo(Duration.ofSeconds(1));
+        assertThat(RetentionPolicy.parse("version: 1\nsweep-interval: 1m\nmax-erasure-delay: 14d\n", "t").physicalStep())
+                .isEqualTo(Duration.ofDays(14).minusMinutes(1).dividedBy(5));
+    }
+
+    @org.junit.jupiter.api.Test
     void shouldFailACompactedTopicWhenTheBrokerCleanerIsOff() {
         RetentionPolicy policy = RetentionPolicy.defaults();
         ErasureBound.Finding f = ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, TopicSpecs.compacted(policy),

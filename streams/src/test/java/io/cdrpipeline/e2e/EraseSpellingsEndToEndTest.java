@@ -179,6 +179,14 @@ class EraseSpellingsEndToEndTest {
                 assertThat(CdrPipelineCli.execute("access", "--config", conf.toString(), "--subject", "+447700900928",
                         "--out", gone.toString())).isZero();
                 assertThat(recordIds(gone)).as("an erased subject has nothing left to give").isEmpty();
+                // An account, erased as a command on the broker: its one record goes, the last one stays.
+                assertThat(CdrPipelineCli.execute("erase", "--config", conf.toString(), "--account", "acct-9",
+                        "--case", "SAR-2")).isZero();
+                Map<String, BillingRecord> afterAccount = await().atMost(Duration.ofSeconds(60))
+                        .until(() -> latest(kafka.bootstrapServers(), "cdr.billing"),
+                                m -> m.entrySet().stream().filter(e -> e.getValue() != null).count() == 1);
+                assertThat(afterAccount.entrySet().stream().filter(e -> e.getValue() != null).map(Map.Entry::getKey))
+                        .singleElement().asString().startsWith("gb-pbx:1730880000.4");
 
                 // Issue 9's acceptance: no traffic since the erasure. Within the bound `retention check` prints, no
                 // byte of the erased subject — its number in any spelling (all contain its national significant

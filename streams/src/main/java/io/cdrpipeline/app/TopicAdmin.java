@@ -44,6 +44,7 @@ public final class TopicAdmin {
         if (!missing.isEmpty()) {
             admin.createTopics(missing).all().get();
             missing.forEach(t -> done.add("created " + t.name()));
+            awaitVisible(admin, missing.stream().map(NewTopic::name).toList());
         }
         for (NewTopic t : wanted) {
             if (existing.contains(t.name())) {
@@ -59,6 +60,17 @@ public final class TopicAdmin {
             }
         }
         return done;
+    }
+
+    /**
+     * A created topic reaches the metadata every broker serves a moment later: until it does, a plan
+     * would call it MISSING and a client would not find it. Waits for that, at most 30 s.
+     */
+    private static void awaitVisible(Admin admin, List<String> names) throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        while (!admin.listTopics().names().get().containsAll(names) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+        }
     }
 
     private static Map<String, String> drift(Admin admin, NewTopic t) throws ExecutionException, InterruptedException {

@@ -1,6 +1,7 @@
 package io.cdrpipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.cdrpipeline.broker.EmbeddedKafka;
 import io.cdrpipeline.cli.CdrPipelineCli;
@@ -9,6 +10,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.Admin;
@@ -48,7 +50,9 @@ class CommandsEndToEndTest {
                     .containsExactlyInAnyOrderElementsOf(owned);
             assertThat(apply.lines()).filteredOn(l -> !l.startsWith("created ")).hasSize(owned.size())
                     .allMatch(l -> l.startsWith("OK "));
-            assertThat(run("topics", "--config", conf.toString()).lines()).hasSize(owned.size()).allMatch(l -> l.startsWith("OK "));
+            // Topic creation reaches every broker's metadata asynchronously: the plan turns OK shortly after.
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(run("topics", "--config", conf.toString())
+                    .lines()).hasSize(owned.size()).allMatch(l -> l.startsWith("OK ")));
 
             // Drift by hand: the plan names it, --apply realigns exactly that setting, the plan is clean again.
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
@@ -56,12 +60,13 @@ class CommandsEndToEndTest {
                         List.of(new AlterConfigOp(new ConfigEntry("delete.retention.ms", "2592000000"),
                                 AlterConfigOp.OpType.SET)))).all().get();
             }
-            assertThat(run("topics", "--config", conf.toString()).lines())
-                    .filteredOn(l -> l.startsWith("DIFFERS")).singleElement().asString()
-                    .contains("cdr.billing", "delete.retention.ms");
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(run("topics", "--config", conf.toString())
+                    .lines()).filteredOn(l -> l.startsWith("DIFFERS")).singleElement().asString()
+                    .contains("cdr.billing", "delete.retention.ms"));
             assertThat(run("topics", "--config", conf.toString(), "--apply").lines())
                     .filteredOn(l -> !l.startsWith("OK ")).containsExactly("aligned cdr.billing [delete.retention.ms]");
-            assertThat(run("topics", "--config", conf.toString()).lines()).allMatch(l -> l.startsWith("OK "));
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(run("topics", "--config", conf.toString())
+                    .lines()).allMatch(l -> l.startsWith("OK ")));
 
             Result describe = run("describe", "--config", conf.toString());
             assertThat(describe.exit()).isZero();

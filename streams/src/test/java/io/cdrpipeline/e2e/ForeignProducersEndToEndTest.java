@@ -170,19 +170,8 @@ class ForeignProducersEndToEndTest {
         long[] rejected = {0};
         await().atMost(Duration.ofSeconds(60)).until(() -> {
             billing.clear();
-            rejected[0] = 0;
-            try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    bootstrap, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(),
-                    new ByteArrayDeserializer())) {
-                TopicReader.readWhole(c, "cdr.billing", r -> {
-                    if (!KeepAlive.isKeepAlive(r.key())) {
-                        billing.computeIfAbsent(new String(r.key(), StandardCharsets.UTF_8), k -> new ArrayList<>())
-                                .add(Topics.billingSerde().decode(r.value()));
-                    }
-                });
-                TopicReader.readWhole(c, "cdr.rejected", r -> rejected[0]++);
-            }
-            // Moved copies reach dedupe only after the repartition hop: what is out must equal what is not a duplicate.
+            rejected[0] = readAll(bootstrap, billing);
+            // Moved copies reach dedupe only after the repartition hop: what is out must reach what is not a duplicate.
             return billing.values().stream().mapToLong(List::size).sum() + rejected[0] >= expectedOut.getAsLong();
         });
         return rejected[0];

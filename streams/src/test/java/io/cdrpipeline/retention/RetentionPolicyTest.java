@@ -109,6 +109,17 @@ class RetentionPolicyTest {
     }
 
     @org.junit.jupiter.api.Test
+    void shouldNameWhatIsNotAMappingOrNotADuration() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetentionPolicy.parse("- a list\n", "p.yaml"))
+                .hasMessageContaining("p.yaml: the policy must be a YAML mapping");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetentionPolicy.parse("version: 1\nwindows: 90d\n", "p.yaml"))
+                .hasMessageContaining("p.yaml: windows must be a mapping");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetentionPolicy.parse(
+                        "version: 1\nwindows: {billing: [90d]}\n", "p.yaml"))
+                .hasMessageContaining("must be a duration such as 90d");
+    }
+
+    @org.junit.jupiter.api.Test
     void shouldMakeThePhysicalStepAFifthOfTheBudgetLeftAfterASweepAndAtLeastASecond() {
         assertThat(RetentionPolicy.parse("version: 1\nsweep-interval: 1s\nmax-erasure-delay: 12s\n", "t").physicalStep())
                 .isEqualTo(Duration.ofMillis(2_200));

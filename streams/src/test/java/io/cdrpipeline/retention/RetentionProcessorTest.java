@@ -323,6 +323,105 @@ class RetentionProcessorTest {
         assertThat(billingTombstones(ctx)).isEmpty();
     }
 
+    /**
+     * Records arriving behind both cursors (issue 14): one is deleted from analytics and billing as it
+     * is written; one of a held account loses its analytics record but is parked for billing, and
+     * goes (HOLD_RELEASED) when the hold ends, its entry leaving the index.
+     */
+    @Test
+    void shouldDeleteOrParkARecordThatArrivesBehindBothCursors() {
+        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 30d, analytics: 10d}\n", "t");
+        MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
+        RetentionProcessor p = processor(policy, ctx, true);
+        p.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(5))), NOW.toEpochMilli()));
+        p.sweep(NOW.toEpochMilli());
+        holds.put("acct-held|h1", new byte[] {1});
+        ctx.resetForwards();
+        p.process(new Record<>("pbx1:late", billingOf("pbx1:late", "acct-free", NOW.minus(Duration.ofDays(40))),
+                NOW.toEpochMilli()));
+        p.process(new Record<>("pbx1:kept", billingOf("pbx1:kept", "acct-held", NOW.minus(Duration.ofDays(40))),
+                NOW.toEpochMilli()));
+        assertThat(ctx.forwarded()).map(f -> f.record().value()).filteredOn(e -> e.isTombstoneFor(DataClass.ANALYTICS))
+                .hasSize(2);
+        assertThat(billingTombstones(ctx)).containsExactly("pbx1:late");
+        assertThat(held.approximateNumEntries()).isEqualTo(1);
+        assertThat(index.approximateNumEntries()).as("pbx1:1 and the parked pbx1:kept").isEqualTo(2);
+
+        ctx.resetForwards();
+        holds.delete("acct-held|h1");
+        p.sweep(NOW.plusSeconds(60).toEpochMilli());
+        assertThat(billingTombstones(ctx)).containsExactly("pbx1:kept");
+        assertThat(index.approximateNumEntries()).isEqualTo(1);
+    }
+
+    /**
+     * A parked record whose analytics record is still kept (issue 14): the release deletes its billing
+     * record and keeps the entry for the analytics deletion to come.
+     */
+    @Test
+    void shouldKeepTheEntryOfAReleasedRecordWhoseAnalyticsRecordIsStillKept() {
+        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 30d, analytics: 365d}\n", "t");
+        MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
+        RetentionProcessor p = processor(policy, ctx, true);
+        holds.put("acct-7|h1", new byte[] {1});
+        p.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(40))), NOW.toEpochMilli()));
+        p.sweep(NOW.toEpochMilli());
+        assertThat(billingTombstones(ctx)).isEmpty();
+        holds.delete("acct-7|h1");
+        ctx.resetForwards();
+        p.sweep(NOW.plusSeconds(60).toEpochMilli());
+        assertThat(billingTombstones(ctx)).containsExactly("pbx1:1");
+        assertThat(index.approximateNumEntries()).as("the analytics record is kept 365 days").isEqualTo(1);
+        ctx.resetForwards();
+        p.sweep(NOW.plus(Duration.ofDays(330)).toEpochMilli());
+        assertThat(ctx.forwarded()).map(f -> f.record().value()).filteredOn(e -> e.isTombstoneFor(DataClass.ANALYTICS))
+                .hasSize(1);
+        assertThat(billingTombstones(ctx)).as("billing is not deleted twice").isEmpty();
+        assertThat(index.approximateNumEntries()).isZero();
+    }
+
+    /**
+     * A parked record meets a policy change (issue 14): a longer billing window unparks it (its window
+     * is open again), a shorter analytics window deletes its analytics record (POLICY_CHANGE); when
+     * the new billing window closes under the same hold it is parked again, and the release deletes it.
+     */
+    @Test
+    void shouldUnparkAndReparkAParkedRecordAcrossAPolicyChange() {
+        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        RetentionPolicy v1Policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 30d, analytics: 365d}\n", "t");
+        MockProcessorContext<String, RetentionEvent> v1 = start(v1Policy, holds, erasures);
+        RetentionProcessor p1 = processor(v1Policy, v1, true);
+        holds.put("acct-7|h1", new byte[] {1});
+        Instant end = NOW.minus(Duration.ofDays(40));
+        p1.process(new Record<>("pbx1:1", billing("pbx1:1", end), NOW.toEpochMilli()));
+        p1.sweep(NOW.toEpochMilli());
+        assertThat(held.approximateNumEntries()).as("parked under v1").isEqualTo(1);
+
+        RetentionPolicy v2Policy = RetentionPolicy.parse("version: 2\nwindows: {billing: 90d, analytics: 35d}\n", "t");
+        MockProcessorContext<String, RetentionEvent> v2 = start(v2Policy, holds, erasures);
+        RetentionProcessor p2 = processor(v2Policy, v2, true);
+        p2.sweep(NOW.plusSeconds(60).toEpochMilli());
+        assertThat(held.approximateNumEntries()).as("its billing window is open again").isZero();
+        assertThat(billingTombstones(v2)).isEmpty();
+        assertThat(v2.forwarded()).map(f -> f.record().value()).filteredOn(RetentionEvent::isReceipt)
+                .extracting(e -> e.receipt().getDataClass() + "/" + e.receipt().getReason())
+                .containsExactly("ANALYTICS/POLICY_CHANGE");
+
+        v2.resetForwards();
+        p2.sweep(end.plus(Duration.ofDays(91)).toEpochMilli());
+        assertThat(billingTombstones(v2)).as("still held").isEmpty();
+        assertThat(held.approximateNumEntries()).isEqualTo(1);
+        holds.delete("acct-7|h1");
+        p2.sweep(end.plus(Duration.ofDays(91)).plusSeconds(60).toEpochMilli());
+        assertThat(billingTombstones(v2)).containsExactly("pbx1:1");
+        assertThat(index.approximateNumEntries()).isZero();
+    }
+
     @Test
     void shouldDeleteACdrThatArrivesBehindTheSweepAsItIsWritten() {
         MockProcessorContext<String, RetentionEvent> ctx = start(policy(1, "30d"));

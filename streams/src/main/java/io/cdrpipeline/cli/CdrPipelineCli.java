@@ -13,6 +13,14 @@ import picocli.CommandLine.Command;
                 EraseCommand.class, AccessCommand.class, HoldCommand.class, ReleaseCommand.class, ConfigCommand.class, DescribeCommand.class, IngestCommand.class, io.cdrpipeline.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class CdrPipelineCli {
 
+    private static volatile boolean verbose;
+
+    @picocli.CommandLine.Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT,
+            description = "On failure, print the stack trace as well as the message and its causes.")
+    void verbose(boolean on) {
+        verbose = on;
+    }
+
     public static void main(String[] args) {
         System.exit(execute(args));
     }
@@ -34,13 +42,34 @@ public final class CdrPipelineCli {
             return 2;
         });
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
-            if (e instanceof ConfigException || e instanceof IllegalArgumentException) {
-                cmd.getErr().println(cmd.getColorScheme().errorText("error: " + e.getMessage()));
-                return 2;
+            boolean usage = e instanceof ConfigException || e instanceof IllegalArgumentException;
+            cmd.getErr().println(cmd.getColorScheme().errorText((usage ? "error: " : "failed: ") + describe(e)));
+            if (verbose) {
+                e.printStackTrace(cmd.getErr());
             }
-            cmd.getErr().println(cmd.getColorScheme().errorText("failed: " + e));
-            return 1;
+            return usage ? 2 : 1;
         });
         return cli.execute(args);
+    }
+
+    /**
+     * The message of an error and of every cause under it, one per line ("No space left on device"
+     * is usually the last); exception classes are named for causes only, and no stack trace.
+     */
+    public static String describe(Throwable e) {
+        StringBuilder out = new StringBuilder(e.getMessage() == null ? e.getClass().getName() : e.getMessage());
+        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        seen.add(e);
+        String last = e.getMessage();
+        for (Throwable c = e.getCause(); c != null && seen.add(c); c = c.getCause()) {
+            String m = c.getMessage();
+            if (m != null && last != null && last.contains(m)) {
+                continue;                        // a wrapper that repeats its cause adds nothing
+            }
+            out.append(System.lineSeparator()).append("  caused by: ").append(c.getClass().getName())
+                    .append(m == null ? "" : ": " + m);
+            last = m;
+        }
+        return out.toString();
     }
 }

@@ -1,8 +1,11 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.app.ClusterChecks;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.produce.HttpIngest;
+import io.cdrpipeline.produce.IngestSettings;
 import io.cdrpipeline.produce.RawProducer;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -10,8 +13,8 @@ import picocli.CommandLine.Mixin;
 
 /** Runs the HTTP endpoint that FreeSWITCH mod_json_cdr posts to. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
-        description = "Serve the HTTP endpoint for FreeSWITCH mod_json_cdr (url=http://host:8081/?source=NAME); "
-                + "answers 200 only after Kafka has the record.")
+        description = "Serve the HTTP(S) endpoint for FreeSWITCH mod_json_cdr; each credential posts for its own source; "
+                + "answers 200 only after Kafka has the record, 503 (retry) when it cannot within ingest.http.kafka.timeout.")
 final class IngestCommand implements Callable<Integer> {
 
     @Mixin
@@ -20,18 +23,30 @@ final class IngestCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig c = kafka.load();
-        c.requireSource(c.get("ingest.http.source"));
-        RawProducer producer = new RawProducer(c);
-        HttpIngest ingest = new HttpIngest(c.intValue("ingest.http.port", 0, 65_535), producer,
-                c.get("ingest.http.source"), c.intValue("ingest.max.payload.bytes", 1024, 16 * 1024 * 1024),
-                c.get("ingest.http.credentials"));
+        IngestSettings settings = IngestSettings.from(c);
+        c.requireSource(settings.defaultSource());
+        if (settings.credentials() != null) {
+            for (String source : settings.credentials().sources()) {
+                c.requireSource(source);
+            }
+        }
+        ClusterChecks.requireTopics(c, java.util.List.of(c.get("topic.raw")));
+        long kafkaMs = settings.kafkaTimeout().toMillis();
+        // A post is answered within the Kafka timeout, whatever the broker does.
+        RawProducer producer = new RawProducer(c, Map.of("delivery.timeout.ms", Long.toString(kafkaMs),
+                "request.timeout.ms", Long.toString(Math.max(1000, kafkaMs / 2)), "max.block.ms", Long.toString(kafkaMs),
+                "linger.ms", "5"));
+        HttpIngest ingest = new HttpIngest(settings, producer);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ingest.close();
-            producer.close();
+            producer.close(c.duration("close.timeout"));
             stopped.countDown();
         }, "ingest-shutdown"));
-        System.err.println("mod_json_cdr endpoint on port " + ingest.port() + " -> " + c.get("topic.raw"));
+        System.err.println("mod_json_cdr endpoint on " + (settings.tls() == null ? "http" : "https") + "://"
+                + settings.bind() + ":" + ingest.port() + " -> " + c.get("topic.raw")
+                + (settings.credentials() == null ? "  (INSECURE: no credentials)" : "  (" + settings.credentials().size()
+                + " credential(s), each bound to its source)"));
         stopped.await();
         return 0;
     }

@@ -403,6 +403,27 @@ public final class PipelineConfig {
         d.put("ingest.http.port", "8081");
         d.put("ingest.http.source", "freeswitch");
         d.put("ingest.http.credentials", "");
+        d.put("ingest.http.credentials.file", "");
+        d.put("ingest.http.insecure.unauthenticated", "false");
+        d.put("ingest.http.format", "freeswitch-json");
+        d.put("ingest.http.bind", "0.0.0.0");
+        d.put("ingest.http.header.timeout", "10s");
+        d.put("ingest.http.body.timeout", "30s");
+        d.put("ingest.http.idle.timeout", "30s");
+        d.put("ingest.http.max.in.flight", "64");
+        d.put("ingest.http.max.queued", "256");
+        d.put("ingest.http.queue.wait", "2s");
+        d.put("ingest.http.kafka.timeout", "15s");
+        d.put("ingest.http.max.connections", "1024");
+        d.put("ingest.http.tls.keystore", "");
+        d.put("ingest.http.tls.keystore.password", "");
+        d.put("ingest.http.tls.protocols", "TLSv1.3,TLSv1.2");
+        d.put("ingest.http.tls.client.auth", "none");
+        d.put("ingest.http.tls.truststore", "");
+        d.put("ingest.http.tls.truststore.password", "");
+        d.put("ops.bind", "0.0.0.0");
+        d.put("startup.timeout", "30s");
+        d.put("close.timeout", "30s");
         return Map.copyOf(d);
     }
 

@@ -2,95 +2,278 @@ package io.cdrpipeline.produce;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.cdrpipeline.ingest.CdrFormat;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.InetSocketAddress;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.server.Handler;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.NetworkConnectionLimit;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.util.Callback;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Accepts what FreeSWITCH {@code mod_json_cdr} posts — a form field {@code cdr} holding the
  * URL-encoded JSON document (the default {@code encode=true}), base64 ({@code encode=base64}), or
  * the JSON document itself ({@code encode=false}) — and answers 200 only once Kafka has
  * acknowledged the record, so FreeSWITCH retries (or spools to disk) whatever we could not store.
- * Oversized bodies get 413, anything that is not a JSON object 400, a wrong password 401.
- * {@code ?source=} and {@code ?format=} override the configured defaults.
+ *
+ * <p>Built on Jetty for hostile networks: headers and bodies are read without a thread (a slow
+ * client holds a connection, never a worker), headers must arrive within the header timeout and a
+ * body within the body timeout (408), connections are capped, bodies over the limit get 413, and
+ * at most {@code maxInFlight} posts wait for Kafka with a bounded queue behind them (503 with
+ * {@code Retry-After} when full). Kafka's answer is awaited without a thread too, at most the
+ * Kafka timeout (503 after it, logged at most every 10 s). Each credential is bound to a source
+ * and format ({@link IngestCredentials}); a post naming another source or format is refused (403).
  */
 public final class HttpIngest implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String BODY = "cdr.body";
+    private static final String FORMAT = "cdr.format";
+    private static final String SOURCE = "cdr.source";
 
-    private final HttpServer server;
+    private final Server server;
+    private final ServerConnector connector;
     private final RawProducer producer;
-    private final String defaultSource;
-    private final int maxBytes;
-    private final String expectedAuth;
+    private final IngestSettings settings;
+    private final SlowClientGuard guard;
+    private final AtomicLong failuresSinceLog = new AtomicLong();
+    private volatile long lastFailureLog;
 
-    public HttpIngest(int port, RawProducer producer, String defaultSource, int maxBytes, String credentials)
-            throws IOException {
+    public HttpIngest(IngestSettings settings, RawProducer producer) throws IOException {
+        this.settings = settings;
         this.producer = producer;
-        this.defaultSource = defaultSource;
-        this.maxBytes = maxBytes;
-        this.expectedAuth = credentials == null || credentials.isBlank() ? null
-                : "Basic " + Base64.getEncoder().encodeToString(credentials.getBytes(StandardCharsets.UTF_8));
-        this.server = HttpServer.create(new InetSocketAddress(port), 0);
-        server.setExecutor(Executors.newFixedThreadPool(4));
-        server.createContext("/", this::handle);
-        server.start();
+        this.guard = new SlowClientGuard(settings.headerTimeout());
+        QueuedThreadPool threads = new QueuedThreadPool(16, 4);
+        threads.setName("ingest-http");
+        this.server = new Server(threads);
+        HttpConfiguration http = new HttpConfiguration();
+        http.setSendServerVersion(false);
+        http.setSendDateHeader(false);
+        HttpConnectionFactory h1 = new HttpConnectionFactory(http);
+        connector = settings.tls() == null ? new ServerConnector(server, h1)
+                : new ServerConnector(server, new SslConnectionFactory(ssl(settings.tls()), h1.getProtocol()), h1);
+        connector.setHost(settings.bind());
+        connector.setPort(settings.port());
+        connector.setIdleTimeout(settings.idleTimeout().toMillis());
+        connector.addBean(guard);
+        server.addConnector(connector);
+        server.addBean(new NetworkConnectionLimit(settings.maxConnections(), server));
+        QoSHandler kafkaGate = new Gate(settings);
+        kafkaGate.setHandler(new Handler.Abstract() {
+            @Override
+            public boolean handle(Request request, Response response, Callback callback) {
+                store(request, response, callback);
+                return true;
+            }
+        });
+        server.setHandler(new Reader(kafkaGate));
+        if (settings.credentials() == null) {
+            LOG.warn("INSECURE: ingest.http.insecure.unauthenticated=true: anyone who reaches port {} can post CDRs for "
+                    + "any source; set ingest.http.credentials.file", settings.port());
+        }
+        if (settings.tls() == null) {
+            LOG.warn("ingest serves plain HTTP: credentials travel in clear; set ingest.http.tls.keystore");
+        }
+        try {
+            server.start();
+        } catch (Exception e) {
+            throw new IOException("ingest.http.port " + settings.bind() + ":" + settings.port() + ": " + e.getMessage(), e);
+        }
+        sweepSoon();
+    }
+
+    private void sweepSoon() {
+        if (server.isRunning()) {
+            server.getScheduler().schedule(() -> {
+                guard.sweep();
+                sweepSoon();
+            }, 250, TimeUnit.MILLISECONDS);
+        }
     }
 
     public int port() {
-        return server.getAddress().getPort();
+        return connector.getLocalPort();
     }
 
-    private void handle(HttpExchange ex) throws IOException {
-        try {
-            if (!ex.getRequestMethod().equals("POST")) {
-                reply(ex, 405, "POST a CDR");
-                return;
+    private static SslContextFactory.Server ssl(IngestSettings.Tls tls) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStorePath(tls.keyStore().toString());
+        ssl.setKeyStoreType("PKCS12");
+        ssl.setKeyStorePassword(tls.keyStorePassword());
+        ssl.setIncludeProtocols(tls.protocols().toArray(String[]::new));
+        ssl.setNeedClientAuth(tls.clientAuth().equals("need"));
+        ssl.setWantClientAuth(tls.clientAuth().equals("want"));
+        if (tls.trustStore() != null) {
+            ssl.setTrustStorePath(tls.trustStore().toString());
+            ssl.setTrustStoreType("PKCS12");
+            ssl.setTrustStorePassword(tls.trustStorePassword());
+        }
+        return ssl;
+    }
+
+    /** Authenticates, fixes source and format, and reads the body without a thread, within the body timeout. */
+    private final class Reader extends Handler.Wrapper {
+
+        Reader(Handler next) {
+            super(next);
+        }
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            var connection = request.getConnectionMetaData().getConnection();
+            guard.requestStarted(connection);
+            Callback done = Callback.from(callback, () -> guard.requestDone(connection));
+            if (!request.getMethod().equals("POST")) {
+                reply(response, done, 405, "POST a CDR");
+                return true;
             }
-            if (expectedAuth != null && !expectedAuth.equals(ex.getRequestHeaders().getFirst("Authorization"))) {
-                ex.getResponseHeaders().set("WWW-Authenticate", "Basic realm=\"cdr-pipeline\"");
-                reply(ex, 401, "credentials required");
-                return;
+            Map<String, String> query = form(request.getHttpURI().getQuery());
+            String source;
+            CdrFormat format;
+            if (settings.credentials() != null) {
+                var binding = settings.credentials().authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
+                if (binding.isEmpty()) {
+                    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"cdr-pipeline\"");
+                    reply(response, done, 401, "credentials required");
+                    return true;
+                }
+                source = binding.get().source();
+                format = binding.get().format();
+                if (!query.getOrDefault("source", source).equals(source)
+                        || !CdrFormat.parse(query.getOrDefault("format", format.id())).equals(java.util.Optional.of(format))) {
+                    reply(response, done, 403, "this credential posts " + format.id() + " for source " + source + " only");
+                    return true;
+                }
+            } else {
+                source = query.getOrDefault("source", settings.defaultSource());
+                format = CdrFormat.parse(query.getOrDefault("format", settings.defaultFormat().id())).orElse(null);
+                if (format == null || !source.matches("[A-Za-z0-9._-]{1,128}")) {
+                    reply(response, done, 400, "bad source or format parameter");
+                    return true;
+                }
             }
-            Map<String, String> query = form(ex.getRequestURI().getRawQuery());
-            String source = query.getOrDefault("source", defaultSource);
-            CdrFormat format = CdrFormat.parse(query.getOrDefault("format", "freeswitch-json")).orElse(null);
-            if (format == null || !source.matches("[A-Za-z0-9._-]{1,128}")) {
-                reply(ex, 400, "bad source or format parameter");
-                return;
+            if (request.getLength() > settings.maxBytes()) {
+                reply(response, done, 413, "body exceeds " + settings.maxBytes() + " bytes");
+                return true;
             }
-            byte[] body = read(ex.getRequestBody());
-            if (body == null) {
-                reply(ex, 413, "body exceeds " + maxBytes + " bytes");
-                return;
-            }
-            byte[] doc = document(body, ex.getRequestHeaders().getFirst("Content-Type"));
-            if (doc == null) {
-                reply(ex, 400, "not a mod_json_cdr post: expected a JSON object or a form field cdr holding one");
-                return;
-            }
-            producer.sendAndConfirm(doc, format, source, "http", 0).get(30, TimeUnit.SECONDS);
-            reply(ex, 200, "stored");
-        } catch (Exception e) {
-            reply(ex, 503, "could not store the record; retry");
+            AtomicBoolean late = new AtomicBoolean();
+            var timer = server.getScheduler().schedule(() -> {
+                late.set(true);
+                request.fail(new TimeoutException("body not received within " + settings.bodyTimeout()));
+            }, settings.bodyTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            String type = request.getHeaders().get(HttpHeader.CONTENT_TYPE);
+            Content.Source.asByteArrayAsync(request, settings.maxBytes() + 1).whenComplete((body, failure) -> {
+                timer.cancel();
+                if (failure != null || body == null) {
+                    if (late.get()) {
+                        reply(response, done, 408, "body not received within " + settings.bodyTimeout().toSeconds() + " s");
+                    } else {
+                        reply(response, done, 413, "body exceeds " + settings.maxBytes() + " bytes");
+                    }
+                    return;
+                }
+                if (body.length > settings.maxBytes()) {
+                    reply(response, done, 413, "body exceeds " + settings.maxBytes() + " bytes");
+                    return;
+                }
+                byte[] doc = document(body, type);
+                if (doc == null) {
+                    reply(response, done, 400, "not a mod_json_cdr post: expected a JSON object or a form field cdr holding one");
+                    return;
+                }
+                request.setAttribute(BODY, doc);
+                request.setAttribute(FORMAT, format);
+                request.setAttribute(SOURCE, source);
+                try {
+                    if (!getHandler().handle(request, response, done)) {
+                        reply(response, done, 500, "not handled");
+                    }
+                } catch (Exception e) {
+                    reply(response, done, 500, "internal error");
+                }
+            });
+            return true;
+        }
+    }
+
+    /** At most maxInFlight posts wait for Kafka; maxQueued more wait up to queueWait; the rest get 503 + Retry-After. */
+    private static final class Gate extends QoSHandler {
+
+        Gate(IngestSettings s) {
+            setMaxRequestCount(s.maxInFlight());
+            setMaxSuspendedRequestCount(s.maxQueued());
+            setMaxSuspend(s.queueWait());
+            setRejectStatusCode(503);
+        }
+
+        @Override
+        protected void reject(Request request, Response response, Callback callback, int status) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            super.reject(request, response, callback, status);
+        }
+
+        @Override
+        protected void expireSuspended(Request request, Response response, Callback callback) {
+            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
+            super.expireSuspended(request, response, callback);
+        }
+    }
+
+    private void store(Request request, Response response, Callback callback) {
+        byte[] doc = (byte[]) request.getAttribute(BODY);
+        producer.sendAsync(doc, (CdrFormat) request.getAttribute(FORMAT), (String) request.getAttribute(SOURCE), "http")
+                .orTimeout(settings.kafkaTimeout().toMillis(), TimeUnit.MILLISECONDS)
+                .whenComplete((ok, failure) -> {
+                    if (failure == null) {
+                        reply(response, callback, 200, "stored");
+                    } else {
+                        logFailure(failure);
+                        response.getHeaders().put(HttpHeader.RETRY_AFTER, "5");
+                        reply(response, callback, 503, "could not store the record; retry");
+                    }
+                });
+    }
+
+    /** Failed writes to Kafka, at most one line every 10 s (with the count); exception classes only, never content. */
+    private void logFailure(Throwable failure) {
+        long n = failuresSinceLog.incrementAndGet();
+        long now = System.nanoTime();
+        if (now - lastFailureLog > TimeUnit.SECONDS.toNanos(10)) {
+            lastFailureLog = now;
+            failuresSinceLog.addAndGet(-n);
+            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+                    ? failure.getCause() : failure;
+            LOG.warn("ingest: {} post(s) answered 503: Kafka did not acknowledge within {} ({})", n,
+                    settings.kafkaTimeout(), cause.getClass().getName());
         }
     }
 
     /** The JSON document inside the body, or null when there is none. */
-    private static byte[] document(byte[] body, String contentType) {
+    static byte[] document(byte[] body, String contentType) {
         byte[] candidate = body;
-        if (contentType != null && contentType.toLowerCase().contains("x-www-form-urlencoded")) {
+        if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("x-www-form-urlencoded")) {
             String cdr = form(new String(body, StandardCharsets.US_ASCII)).get("cdr");
             if (cdr == null) {
                 return null;
@@ -135,23 +318,18 @@ public final class HttpIngest implements AutoCloseable {
         return out;
     }
 
-    /** The body, or null when it is larger than allowed (read no further than one byte past the limit). */
-    private byte[] read(InputStream in) throws IOException {
-        byte[] data = in.readNBytes(maxBytes + 1);
-        return data.length > maxBytes ? null : data;
-    }
-
-    private static void reply(HttpExchange ex, int status, String text) throws IOException {
-        byte[] b = (text + "\n").getBytes(StandardCharsets.UTF_8);
-        ex.getResponseHeaders().set("Content-Type", "text/plain; charset=utf-8");
-        ex.sendResponseHeaders(status, b.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(b);
-        }
+    private static void reply(Response response, Callback callback, int status, String text) {
+        response.setStatus(status);
+        response.getHeaders().put(HttpHeader.CONTENT_TYPE, "text/plain; charset=utf-8");
+        Content.Sink.write(response, true, text + "\n", callback);
     }
 
     @Override
     public void close() {
-        server.stop(0);
+        try {
+            server.stop();
+        } catch (Exception e) {
+            LOG.warn("ingest: stopping the HTTP server failed: {}", e.getClass().getName());
+        }
     }
 }

@@ -46,7 +46,19 @@ public final class RawProducer implements AutoCloseable {
 
     /** A producer keying records by identity under the pipeline's source settings. */
     public RawProducer(PipelineConfig config) {
-        this(config.bootstrapServers(), config.get("topic.raw"), config.kafkaClientSettings(), config.sources());
+        this(config, Map.of());
+    }
+
+    /** As above, with producer settings that override the configured ones (ingest's bounded delivery time). */
+    public RawProducer(PipelineConfig config, Map<String, String> overrides) {
+        this(config.bootstrapServers(), config.get("topic.raw"), merged(config.kafkaClientSettings(), overrides),
+                config.sources());
+    }
+
+    private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> m = new HashMap<>(a);
+        m.putAll(b);
+        return m;
     }
 
     /** A producer keying records by a hash of source and content (the pipeline repartitions them). */
@@ -74,9 +86,37 @@ public final class RawProducer implements AutoCloseable {
         sendAndConfirm(value, format, source, file, position);
     }
 
+    /**
+     * Sends one record without blocking on its acknowledgement; the future completes when Kafka has
+     * it (acks=all) or fails — including when the send itself is refused (no metadata within max.block.ms).
+     */
+    public java.util.concurrent.CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(byte[] value,
+            CdrFormat format, String source, String file) {
+        java.util.concurrent.CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata> done =
+                new java.util.concurrent.CompletableFuture<>();
+        try {
+            send(value, format, source, file, 0, (metadata, e) -> {
+                if (e != null) {
+                    done.completeExceptionally(e);
+                } else {
+                    done.complete(metadata);
+                }
+            });
+        } catch (RuntimeException e) {
+            done.completeExceptionally(e);
+        }
+        return done;
+    }
+
     /** Sends one record; the future completes when Kafka has acknowledged it (acks=all). */
     public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAndConfirm(byte[] value,
             CdrFormat format, String source, String file, long position) {
+        return send(value, format, source, file, position, null);
+    }
+
+    private java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(byte[] value,
+            CdrFormat format, String source, String file, long position,
+            org.apache.kafka.clients.producer.Callback then) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(Topics.FORMAT_HEADER, format.id().getBytes(StandardCharsets.UTF_8));
         headers.add(Topics.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
@@ -101,6 +141,9 @@ public final class RawProducer implements AutoCloseable {
                     } else {
                         sent.incrementAndGet();
                         bytes.addAndGet(size);
+                    }
+                    if (then != null) {
+                        then.onCompletion(metadata, e);
                     }
                 });
     }
@@ -145,5 +188,10 @@ public final class RawProducer implements AutoCloseable {
     @Override
     public void close() {
         producer.close();
+    }
+
+    /** Closes, giving unsent records at most {@code timeout} (a broker that is gone does not hold the exit). */
+    public void close(java.time.Duration timeout) {
+        producer.close(timeout);
     }
 }

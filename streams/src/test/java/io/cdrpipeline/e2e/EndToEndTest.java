@@ -168,8 +168,8 @@ class EndToEndTest {
         String auth = "Basic " + java.util.Base64.getEncoder().encodeToString("fs:secret".getBytes(StandardCharsets.UTF_8));
         try (io.cdrpipeline.produce.RawProducer producer = new io.cdrpipeline.produce.RawProducer(
                         kafka.bootstrapServers(), "http.raw", Map.of());
-                io.cdrpipeline.produce.HttpIngest ingest = new io.cdrpipeline.produce.HttpIngest(0, producer, "freeswitch",
-                        8192, "fs:secret")) {
+                io.cdrpipeline.produce.HttpIngest ingest = new io.cdrpipeline.produce.HttpIngest(
+                        io.cdrpipeline.produce.IngestSettings.loopback("fs-lon", 8192, "fs:secret"), producer)) {
             String url = "http://127.0.0.1:" + ingest.port() + "/cdr?source=fs-lon";
             java.util.function.BiFunction<String, String, Integer> post = (type, body) -> {
                 try {

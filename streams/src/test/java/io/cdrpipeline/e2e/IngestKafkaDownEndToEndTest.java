@@ -46,7 +46,8 @@ class IngestKafkaDownEndToEndTest {
         Map<String, String> fast = Map.of("delivery.timeout.ms", "6000", "request.timeout.ms", "2000",
                 "max.block.ms", "3000", "linger.ms", "0");
         try (RawProducer producer = new RawProducer(kafka.bootstrapServers(), "http.raw", fast);
-                HttpIngest ingest = new HttpIngest(0, producer, "freeswitch", 8192, "fs:secret")) {
+                HttpIngest ingest = new HttpIngest(io.cdrpipeline.produce.IngestSettings.loopback("fs-lon", 8192, "fs:secret")
+                        .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(5)), producer)) {
             HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + "/cdr?source=fs-lon"))
                     .header("Authorization", auth).header("Content-Type", "application/json")
                     .timeout(Duration.ofSeconds(60)).POST(HttpRequest.BodyPublishers.ofString(doc)).build();

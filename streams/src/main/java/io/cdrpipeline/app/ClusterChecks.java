@@ -1,0 +1,95 @@
+package io.cdrpipeline.app;
+
+import io.cdrpipeline.config.PipelineConfig;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+
+/**
+ * What every command that talks to Kafka checks before it starts: the cluster answers within
+ * {@code startup.timeout}, and the topics it needs exist. Without this a client retries for minutes
+ * against a wrong address, or a pipeline stays up, never ready, looping on a missing topic.
+ */
+public final class ClusterChecks {
+
+    private ClusterChecks() {
+    }
+
+    /** Thrown when the cluster or a topic is not there; the message names the setting or command that fixes it. */
+    public static final class ClusterUnavailableException extends RuntimeException {
+        ClusterUnavailableException(String message, Throwable cause) {
+            super(message, cause);
+        }
+    }
+
+    /** Admin client settings for the configured cluster with every timeout bounded by {@code startup.timeout}. */
+    public static Map<String, Object> adminProps(PipelineConfig c) {
+        int ms = (int) Math.min(Integer.MAX_VALUE, c.duration("startup.timeout").toMillis());
+        Map<String, Object> props = new HashMap<>(c.kafkaClientSettings());
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(ms, 15_000));
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
+        return props;
+    }
+
+    /** Waits at most {@code startup.timeout} for the cluster to answer. */
+    public static void awaitCluster(PipelineConfig c) {
+        Duration timeout = c.duration("startup.timeout");
+        Admin admin = Admin.create(adminProps(c));
+        try {
+            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw unreachable(c, timeout, e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(c, timeout, e);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    /** Checks the cluster answers and that every topic in {@code topics} exists. */
+    public static void requireTopics(PipelineConfig c, Collection<String> topics) {
+        Duration timeout = c.duration("startup.timeout");
+        Admin admin = Admin.create(adminProps(c));
+        try {
+            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            Set<String> missing = new TreeSet<>(topics);
+            missing.removeAll(existing);
+            if (!missing.isEmpty()) {
+                throw new ClusterUnavailableException("topic(s) " + String.join(", ", missing) + " do not exist on "
+                        + c.bootstrapServers() + ": create them with: cdr-pipeline topics --apply --config FILE", null);
+            }
+        } catch (ExecutionException | TimeoutException e) {
+            throw unreachable(c, timeout, e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(c, timeout, e);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    private static ClusterUnavailableException unreachable(PipelineConfig c, Duration timeout, Throwable cause) {
+        return new ClusterUnavailableException("no answer from the Kafka cluster at " + c.bootstrapServers()
+                + " within startup.timeout=" + io.cdrpipeline.config.Durations.format(timeout)
+                + ": check bootstrap.servers (--bootstrap-server, $CDR_BOOTSTRAP_SERVERS), the kafka.security.* / "
+                + "kafka.sasl.* settings and that the brokers are up", cause);
+    }
+
+    /** The topics {@code run} reads or writes (internal ones are created by Kafka Streams). */
+    public static List<String> pipelineTopics(PipelineConfig c) {
+        return List.of(c.get("topic.raw"), c.get("topic.billing"), c.get("topic.analytics"), c.get("topic.rejected"),
+                c.get("topic.audit"), c.get("topic.erasure-requests"), c.get("topic.legal-holds"),
+                c.get("topic.pseudonym-keys"));
+    }
+}

@@ -39,6 +39,10 @@ public final class PipelineApp implements AutoCloseable {
     private OpsServer ops;
     private final IngestMetrics metrics;
     private final RetentionMetrics retentionMetrics;
+    private static final int MAX_THREAD_DEATHS_PER_MINUTE = 5;
+    private final java.util.concurrent.ConcurrentLinkedDeque<Long> deaths = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private volatile boolean closing;
+    private volatile String failure = "see the log";
     private final java.util.concurrent.atomic.AtomicInteger rebalances = new java.util.concurrent.atomic.AtomicInteger();
 
     public PipelineApp(PipelineConfig config, KeyRing keys) {
@@ -69,8 +73,28 @@ public final class PipelineApp implements AutoCloseable {
             }
         });
         // Bad input never gets here (it is routed as data); an unexpected error replaces the thread.
+        // A topic deleted under the running pipeline cannot be fixed by a new thread: stop, and say so.
         streams.setUncaughtExceptionHandler(e -> {
-            LOG.error("stream thread died with {}; replacing it", e.getClass().getName());
+            for (Throwable c = e; c != null; c = c.getCause()) {
+                if (c instanceof org.apache.kafka.streams.errors.MissingSourceTopicException) {
+                    failure = "a source topic is missing (" + c.getMessage() + "); create it with: cdr-pipeline topics --apply";
+                    LOG.error("stopping: {}", failure);
+                    return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+                }
+            }
+            String chain = Causes.describe(e).replace(System.lineSeparator(), " ");
+            long now = System.nanoTime();
+            deaths.addLast(now);
+            while (!deaths.isEmpty() && now - deaths.peekFirst() > java.util.concurrent.TimeUnit.MINUTES.toNanos(1)) {
+                deaths.pollFirst();
+            }
+            if (deaths.size() > MAX_THREAD_DEATHS_PER_MINUTE) {
+                // The same failure again and again (a full disk, a store that cannot open): stop and say why.
+                failure = chain;
+                LOG.error("stream threads died {} times within a minute; stopping: {}", deaths.size(), chain);
+                return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            }
+            LOG.error("stream thread died; replacing it: {}", chain);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
     }
@@ -142,11 +166,32 @@ public final class PipelineApp implements AutoCloseable {
 
     /** Serves /metrics and /health on {@code port} (0: any free port) until the app closes. */
     public OpsServer serveOps(int port, java.util.Map<String, Object> adminProps) throws java.io.IOException {
+        return serveOps("0.0.0.0", port, adminProps, Duration.ofSeconds(30));
+    }
+
+    /**
+     * Serves /metrics and /health on {@code bind:port}; liveness fails once the pipeline has had no
+     * broker contact for {@code startupTimeout} without running (a pipeline that cannot start).
+     */
+    public OpsServer serveOps(String bind, int port, java.util.Map<String, Object> adminProps, Duration startupTimeout)
+            throws java.io.IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         PipelineMeters.bind(registry, streams, metrics, retentionMetrics);
-        health = new Health(streams, adminProps);
-        ops = new OpsServer(port, registry, health::status);
+        health = new Health(streams, adminProps, startupTimeout);
+        ops = new OpsServer(bind, port, registry, health::status);
         return ops;
+    }
+
+    /** True once the pipeline has stopped for good without being closed (ERROR, or shut down by its exception handler). */
+    public boolean failed() {
+        KafkaStreams.State s = streams.state();
+        return !closing && (s == KafkaStreams.State.ERROR || s == KafkaStreams.State.PENDING_ERROR
+                || s == KafkaStreams.State.NOT_RUNNING || s == KafkaStreams.State.PENDING_SHUTDOWN);
+    }
+
+    /** Why the pipeline failed, as far as it knows (no record content). */
+    public String failure() {
+        return failure;
     }
 
     /** Waits until the pipeline is running (all tasks assigned and restored). */
@@ -184,12 +229,20 @@ public final class PipelineApp implements AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Closes within {@code timeout}: what Kafka Streams has not committed by then is redone by the next instance. */
+    public void close(Duration timeout) {
+        closing = true;
         if (ops != null) {
             ops.close();
         }
         if (health != null) {
             health.close();
         }
-        streams.close(Duration.ofSeconds(30));
+        if (!streams.close(timeout)) {
+            LOG.warn("Kafka Streams did not close within {}; exiting anyway (uncommitted work is redone on restart)", timeout);
+        }
     }
 }

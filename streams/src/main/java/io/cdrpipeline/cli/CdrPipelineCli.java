@@ -52,24 +52,8 @@ public final class CdrPipelineCli {
         return cli.execute(args);
     }
 
-    /**
-     * The message of an error and of every cause under it, one per line ("No space left on device"
-     * is usually the last); exception classes are named for causes only, and no stack trace.
-     */
+    /** The message of an error and of each cause under it (see {@link io.cdrpipeline.app.Causes}). */
     public static String describe(Throwable e) {
-        StringBuilder out = new StringBuilder(e.getMessage() == null ? e.getClass().getName() : e.getMessage());
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        seen.add(e);
-        String last = e.getMessage();
-        for (Throwable c = e.getCause(); c != null && seen.add(c); c = c.getCause()) {
-            String m = c.getMessage();
-            if (m != null && last != null && last.contains(m)) {
-                continue;                        // a wrapper that repeats its cause adds nothing
-            }
-            out.append(System.lineSeparator()).append("  caused by: ").append(c.getClass().getName())
-                    .append(m == null ? "" : ": " + m);
-            last = m;
-        }
-        return out.toString();
+        return io.cdrpipeline.app.Causes.describe(e);
     }
 }

@@ -58,6 +58,8 @@ final class ProduceCommand implements Callable<Integer> {
         PipelineConfig config = kafka.load();
         // A switch with no region and zone would be read with guesses: refuse, naming the settings to add.
         config.requireSource(source);
+        io.cdrpipeline.app.ClusterChecks.requireTopics(config, List.of(config.get("topic.raw")));
+        config = config.withProducerBounds();
         if (follow) {
             return follow(cdrFormat, paths, config);
         }

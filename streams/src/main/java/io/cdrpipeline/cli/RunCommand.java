@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.app.ClusterChecks;
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.config.ConfigException;
 import io.cdrpipeline.config.PipelineConfig;
@@ -31,7 +32,10 @@ final class RunCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = PipelineConfig.load(config);
         c.bootstrapServers();
+        java.time.Duration closeTimeout = c.duration("close.timeout");
         RetentionPolicy policy = RetentionPolicies.load(c);
+        // Fail fast: an unreachable cluster or a missing topic stops the start with the fix named.
+        ClusterChecks.requireTopics(c, ClusterChecks.pipelineTopics(c));
         KeyService keyService = null;
         KeyRing keys;
         KeyVault vault = vaultForTools(c);
@@ -46,10 +50,8 @@ final class RunCommand implements Callable<Integer> {
                 : new PipelineApp(c, keys, policy);
         int opsPort = c.intValue("ops.port", -1, 65_535);
         if (opsPort >= 0) {
-            java.util.Map<String, Object> adminProps = new java.util.HashMap<>(c.kafkaClientSettings());
-            adminProps.put("bootstrap.servers", c.bootstrapServers());
-            System.err.println("ops endpoint on port " + app.serveOps(opsPort, adminProps).port()
-                    + ": /metrics /health/live /health/ready");
+            System.err.println("ops endpoint on " + c.get("ops.bind") + ":" + app.serveOps(c.get("ops.bind"), opsPort,
+                    ClusterChecks.adminProps(c), c.duration("startup.timeout")).port() + ": /metrics /health/live /health/ready");
         }
         ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "key-maintenance");
@@ -68,16 +70,22 @@ final class RunCommand implements Callable<Integer> {
         }
         CountDownLatch stopped = new CountDownLatch(1);
         KeyService service = keyService;
+        // SIGTERM: everything closes within close.timeout (Kafka Streams commits what it can in that time).
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             maintenance.shutdownNow();
-            app.close();
+            app.close(closeTimeout);
             if (service != null) {
                 service.close();
             }
             stopped.countDown();
         }, "pipeline-shutdown"));
         app.start();
-        stopped.await();
+        while (!stopped.await(500, TimeUnit.MILLISECONDS)) {
+            if (app.failed()) {
+                System.err.println("failed: the pipeline stopped in state " + app.state() + ": " + app.failure());
+                return 1;
+            }
+        }
         return 0;
     }
 

@@ -4,11 +4,9 @@ import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.topology.TopicSpecs;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -27,9 +25,8 @@ final class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig config = kafka.load();
-        Map<String, Object> props = new HashMap<>(config.kafkaClientSettings());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(props)) {
+        io.cdrpipeline.app.ClusterChecks.awaitCluster(config);
+        try (Admin admin = Admin.create(io.cdrpipeline.app.ClusterChecks.adminProps(config))) {
             if (apply) {
                 TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config))).forEach(System.out::println);
             }

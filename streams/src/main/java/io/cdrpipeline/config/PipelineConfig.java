@@ -128,6 +128,24 @@ public final class PipelineConfig {
         return of(all);
     }
 
+    /**
+     * A copy whose producers give up within {@code startup.timeout} when the cluster goes away
+     * (a record waits at most that long for metadata or an acknowledgement) — unless the
+     * {@code kafka.*} settings choose otherwise.
+     */
+    public PipelineConfig withProducerBounds() {
+        long ms = duration("startup.timeout").toMillis();
+        Map<String, String> extra = new HashMap<>();
+        if (!kafka.containsKey("max.block.ms")) {
+            extra.put("kafka.max.block.ms", Long.toString(ms));
+        }
+        if (!kafka.containsKey("delivery.timeout.ms")) {
+            extra.put("kafka.delivery.timeout.ms", Long.toString(Math.max(ms, 2_000)));
+            extra.put("kafka.request.timeout.ms", Long.toString(Math.max(1_000, Math.min(30_000, ms / 2))));
+        }
+        return extra.isEmpty() ? this : with(extra);
+    }
+
     public String get(String key) {
         if (!DEFAULTS.containsKey(key)) {
             throw new IllegalArgumentException("no such setting " + key);

@@ -36,8 +36,16 @@ public final class Health implements AutoCloseable {
         }
     }
 
+    private final Duration startupTimeout;
+    private final Instant created = Instant.now();
+
     public Health(KafkaStreams streams, Map<String, Object> adminProps) {
+        this(streams, adminProps, Duration.ofSeconds(30));
+    }
+
+    public Health(KafkaStreams streams, Map<String, Object> adminProps, Duration startupTimeout) {
         this.streams = streams;
+        this.startupTimeout = startupTimeout;
         Map<String, Object> props = new java.util.HashMap<>(adminProps);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
@@ -63,8 +71,13 @@ public final class Health implements AutoCloseable {
     public Status status() {
         KafkaStreams.State s = streams.state();
         long since = Duration.between(lastContact, Instant.now()).toSeconds();
+        // Not live either: not running and no broker contact for longer than the start-up timeout (a
+        // pipeline that cannot start; while running, Streams rides out an outage by itself).
+        Instant lastSeen = lastContact.isAfter(created) ? lastContact : created;
+        boolean stuck = s != KafkaStreams.State.RUNNING
+                && Duration.between(lastSeen, Instant.now()).compareTo(startupTimeout) > 0;
         boolean live = s != KafkaStreams.State.ERROR && s != KafkaStreams.State.PENDING_ERROR
-                && s != KafkaStreams.State.NOT_RUNNING;
+                && s != KafkaStreams.State.NOT_RUNNING && !stuck;
         boolean ready = s == KafkaStreams.State.RUNNING && since < STALE_AFTER.toSeconds();
         return new Status(s.name(), live, ready, since);
     }

@@ -20,7 +20,17 @@ public final class OpsServer implements AutoCloseable {
     private final HttpServer server;
 
     public OpsServer(int port, PrometheusMeterRegistry registry, Supplier<Health.Status> health) throws IOException {
-        server = HttpServer.create(new InetSocketAddress(port), 0);
+        this("0.0.0.0", port, registry, health);
+    }
+
+    public OpsServer(String bind, int port, PrometheusMeterRegistry registry, Supplier<Health.Status> health)
+            throws IOException {
+        try {
+            server = HttpServer.create(new InetSocketAddress(bind, port), 0);
+        } catch (java.net.BindException e) {
+            throw new io.cdrpipeline.config.ConfigException("ops.port: cannot listen on " + bind + ":" + port + " ("
+                    + e.getMessage() + "); choose another ops.port / ops.bind, or -1 to turn the endpoint off");
+        }
         server.setExecutor(Executors.newSingleThreadExecutor(r -> {
             Thread t = new Thread(r, "ops-http");
             t.setDaemon(true);

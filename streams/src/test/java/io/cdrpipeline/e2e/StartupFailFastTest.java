@@ -1,0 +1,94 @@
+package io.cdrpipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdrpipeline.app.Causes;
+import io.cdrpipeline.broker.EmbeddedKafka;
+import io.cdrpipeline.cli.CdrPipelineCli;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Commands facing a cluster that is not there give up within {@code startup.timeout}, naming the
+ * setting; a pipeline facing a cluster without its topics names the topics and the command that
+ * creates them; every failure carries its cause chain.
+ */
+class StartupFailFastTest {
+
+    private static final Path WORK = Path.of("target", "failfast-" + System.nanoTime()).toAbsolutePath();
+
+    private record Outcome(int exit, long millis, String err) {
+    }
+
+    private static Outcome cli(String... args) {
+        PrintStream before = System.err;
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+        long t0 = System.nanoTime();
+        try {
+            int exit = CdrPipelineCli.execute(args);
+            return new Outcome(exit, (System.nanoTime() - t0) / 1_000_000, err.toString(StandardCharsets.UTF_8));
+        } finally {
+            System.setErr(before);
+        }
+    }
+
+    private static int closedPort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    private static Path config(String bootstrap, String extra) throws IOException {
+        Files.createDirectories(WORK);
+        Path f = Files.createTempFile(WORK, "c", ".properties");
+        Files.writeString(f, "bootstrap.servers=" + bootstrap + "\nstartup.timeout=3s\nops.port=-1\n"
+                + "state.dir=" + WORK.resolve("state") + "\nsource.pbx.region=DE\nsource.pbx.zone=Europe/Berlin\n"
+                + "ingest.http.source=pbx\ningest.http.port=0\ningest.http.credentials=fs:a-long-password\n" + extra);
+        return f;
+    }
+
+    @Test
+    void shouldGiveUpOnAClosedPortWithinTheStartupTimeoutNamingTheSetting() throws Exception {
+        Path conf = config("127.0.0.1:" + closedPort(), "");
+        Path cdrs = Files.writeString(WORK.resolve("cdrs.csv"), "\"\",\"100\",\"+4930123456\",\"default\"\n");
+        String[][] commands = {
+            {"run", "--config", conf.toString()},
+            {"produce", "--config", conf.toString(), "--format", "asterisk-csv", "--source", "pbx", cdrs.toString()},
+            {"topics", "--config", conf.toString()},
+            {"ingest", "--config", conf.toString()},
+        };
+        for (String[] command : commands) {
+            Outcome o = cli(command);
+            assertThat(o.exit()).as("%s exit code; stderr: %s", command[0], o.err()).isNotZero();
+            assertThat(o.millis()).as("%s gives up within the 3 s start-up timeout (plus start-up)", command[0])
+                    .isLessThan(12_000);
+            assertThat(o.err()).as(command[0]).contains("bootstrap.servers").contains("startup.timeout=3s");
+        }
+    }
+
+    @Test
+    void shouldRefuseToRunWithoutItsTopicsNamingThemAndTheCommandThatCreatesThem() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, Map.of())) {
+            Outcome o = cli("run", "--config", config(kafka.bootstrapServers(), "pseudonym.key.mode=static\n").toString());
+            assertThat(o.exit()).isNotZero();
+            assertThat(o.err()).contains("cdr.raw").contains("cdr.billing").contains("topics --apply");
+        }
+    }
+
+    @Test
+    void shouldTellTheWholeCauseChain() {
+        Exception full = new IllegalStateException("Error opening store expiry-index",
+                new java.io.UncheckedIOException("While open a file for appending: 000012.log",
+                        new IOException("No space left on device")));
+        assertThat(Causes.describe(full)).contains("Error opening store expiry-index")
+                .contains("java.io.IOException: No space left on device");
+    }
+}

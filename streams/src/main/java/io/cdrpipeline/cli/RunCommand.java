@@ -34,16 +34,15 @@ final class RunCommand implements Callable<Integer> {
         c.bootstrapServers();
         java.time.Duration closeTimeout = c.duration("close.timeout");
         RetentionPolicy policy = RetentionPolicies.load(c);
-        // Fail fast: an unreachable cluster or a missing topic stops the start with the fix named.
-        ClusterChecks.requireTopics(c, ClusterChecks.pipelineTopics(c));
+        // Local checks first (keys, their files), then the cluster: unreachable or without its topics,
+        // the start stops with the fix named.
         KeyService keyService = null;
-        KeyRing keys;
         KeyVault vault = vaultForTools(c);
+        KeyRing keys = vault == null ? staticKeysForRun(c) : null;
+        ClusterChecks.requireTopics(c, ClusterChecks.pipelineTopics(c));
         if (vault != null) {
             keyService = new KeyService(c, vault, policy);
             keys = keyService.load(Instant.now());
-        } else {
-            keys = staticKeysForRun(c);
         }
         PipelineApp app = keyService != null
                 ? new PipelineApp(c, keys, policy, io.cdrpipeline.topology.NumberCaches.of(c), vault.auditKey())
@@ -113,18 +112,21 @@ final class RunCommand implements Callable<Integer> {
         }
         String master = System.getenv(KeyVault.MASTER_KEY_ENV);
         if (master != null && !master.isBlank()) {
-            return KeyVault.fromEnvironment(master);
+            try {
+                return KeyVault.fromEnvironment(master);
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("$" + KeyVault.MASTER_KEY_ENV + ": " + e.getMessage());
+            }
         }
         String file = c.get("pseudonym.master.key.file");
         if (file.isBlank()) {
             return null;
         }
+        String text = io.cdrpipeline.config.SecretFiles.read(Path.of(file), "pseudonym.master.key.file");
         try {
-            return KeyVault.fromEnvironment(java.nio.file.Files.readString(Path.of(file)));
-        } catch (java.io.IOException e) {
-            throw new ConfigException("pseudonym.master.key.file: cannot read " + file + ": " + e.getMessage());
+            return KeyVault.fromEnvironment(text);
         } catch (IllegalArgumentException e) {
-            throw new ConfigException("pseudonym.master.key.file: " + file + " does not hold base64 of 32 bytes");
+            throw new ConfigException("pseudonym.master.key.file: " + file + ": " + e.getMessage());
         }
     }
 

@@ -64,7 +64,9 @@ public final class KeyRing {
         return generation;
     }
 
+    /** Reads a key file; refused when group or others can read it (as ssh refuses a private key). */
     public static KeyRing load(Path file) throws IOException {
+        io.cdrpipeline.config.SecretFiles.requirePrivate(file, "pseudonym.key.file");
         return parse(Files.readString(file), file.toString());
     }
 
@@ -92,7 +94,9 @@ public final class KeyRing {
                 throw new IllegalArgumentException("key ring " + origin + ": epoch " + id + " has no key");
             }
             try {
-                epochs.add(new KeyEpoch(id, Instant.parse(notBefore.strip()), Base64.getDecoder().decode(key.strip())));
+                byte[] bytes = Base64.getDecoder().decode(key.strip());
+                epochs.add(new KeyEpoch(id, Instant.parse(notBefore.strip()), bytes));
+                KeyStrength.require(bytes, "the key of epoch " + id + " in " + origin);
             } catch (DateTimeParseException e) {
                 throw new IllegalArgumentException("key ring " + origin + ": epoch " + id + " not-before is not an ISO instant");
             } catch (IllegalArgumentException e) {

@@ -33,12 +33,16 @@ public final class KeyVault {
         this.master = new SecretKeySpec(masterKey, "AES");
     }
 
+    /** The master key as an operator gives it (base64 of 32 random bytes); a guessable one is refused. */
     public static KeyVault fromEnvironment(String base64) {
+        byte[] key;
         try {
-            return new KeyVault(Base64.getDecoder().decode(base64.strip()));
+            key = Base64.getDecoder().decode(base64.strip());
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("$" + MASTER_KEY_ENV + " is not base64 of 32 bytes");
         }
+        KeyStrength.require(key, "the master key");
+        return new KeyVault(key);
     }
 
     /** The audit trail's key in key-store mode: derived from the master key, so it outlives every epoch. */

@@ -30,6 +30,7 @@ class KeyModesTest {
     void runRefusesAStaticKeyFileUnlessTheModeSaysStatic() throws Exception {
         Path keys = dir.resolve("keys.properties");
         Files.writeString(keys, KeyRing.random("2026-11", Instant.EPOCH).toFileText());
+        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-------"));
         Path conf = config("pseudonym.key.file=" + keys + "\n");
         String err = stderrOf(() -> assertThat(CdrPipelineCli.execute("run", "--config", conf.toString())).isEqualTo(2));
         assertThat(err).contains("never rotate", "pseudonym.key.mode=static", "keys --master-key");
@@ -42,6 +43,25 @@ class KeyModesTest {
     }
 
     @Test
+    void keyFilesOthersCanReadAndGuessableKeysAreRefused() throws Exception {
+        Path keys = dir.resolve("loose.properties");
+        Files.writeString(keys, KeyRing.random("2026-11", Instant.EPOCH).toFileText());
+        Files.setPosixFilePermissions(keys, PosixFilePermissions.fromString("rw-r--r--"));
+        Path conf = config("pseudonym.key.file=" + keys + "\npseudonym.key.mode=static\n");
+        assertThat(stderrOf(() -> assertThat(CdrPipelineCli.execute("run", "--config", conf.toString())).isEqualTo(2)))
+                .contains("pseudonym.key.file", "accessible by group or others", "chmod 600 " + keys);
+        Path master = dir.resolve("zero.key");
+        Files.writeString(master, Base64.getEncoder().encodeToString(new byte[32]));
+        Files.setPosixFilePermissions(master, PosixFilePermissions.fromString("rw-------"));
+        Path zeroConf = config("pseudonym.master.key.file=" + master + "\n");
+        assertThat(stderrOf(() -> assertThat(CdrPipelineCli.execute("run", "--config", zeroConf.toString())).isEqualTo(2)))
+                .contains("pseudonym.master.key.file", "too weak", "keys --master-key");
+        Files.setPosixFilePermissions(master, PosixFilePermissions.fromString("rw-r-----"));
+        assertThat(stderrOf(() -> assertThat(CdrPipelineCli.execute("run", "--config", zeroConf.toString())).isEqualTo(2)))
+                .contains("chmod 600");
+    }
+
+    @Test
     void aMasterKeyFileIsCreatedPrivateAndSelectsTheKeyStore() throws Exception {
         Path master = dir.resolve("master.key");
         assertThat(CdrPipelineCli.execute("keys", "--master-key", "--out", master.toString())).isZero();
@@ -51,6 +71,7 @@ class KeyModesTest {
         PipelineConfig c = PipelineConfig.load(config("pseudonym.master.key.file=" + master + "\n"), Map.of());
         assertThat(RunCommand.vaultForTools(c)).isNotNull();
         Files.writeString(dir.resolve("bad.key"), "not a key");
+        Files.setPosixFilePermissions(dir.resolve("bad.key"), PosixFilePermissions.fromString("rw-------"));
         PipelineConfig bad = PipelineConfig.load(config("pseudonym.master.key.file=" + dir.resolve("bad.key") + "\n"), Map.of());
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunCommand.vaultForTools(bad))
                 .hasMessageContaining("pseudonym.master.key.file").hasMessageNotContaining("not a key");

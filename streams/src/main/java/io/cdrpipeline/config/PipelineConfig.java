@@ -75,6 +75,7 @@ public final class PipelineConfig {
             String k = key.strip();
             String v = value.strip();
             if (k.startsWith("kafka.")) {
+                KafkaClientKeys.check(k.substring("kafka.".length()));
                 kafka.put(k.substring("kafka.".length()), v);
             } else if (k.startsWith("source.")) {
                 int dot = k.indexOf('.', "source.".length());
@@ -228,10 +229,13 @@ public final class PipelineConfig {
     /** Effective settings, for {@code config --print}-style output; kafka.* values that look secret are masked. */
     public Map<String, String> effective() {
         Map<String, String> all = new TreeMap<>(values);
-        if (!all.getOrDefault("ingest.http.credentials", "").isEmpty()) {
-            all.put("ingest.http.credentials", "******");
+        for (String k : List.of("ingest.http.credentials", "ingest.http.tls.keystore.password",
+                "ingest.http.tls.truststore.password")) {
+            if (!all.getOrDefault(k, "").isEmpty()) {
+                all.put(k, "******");
+            }
         }
-        kafka.forEach((k, v) -> all.put("kafka." + k, k.matches(".*(password|secret|jaas|key|credentials).*") ? "******" : v));
+        kafka.forEach((k, v) -> all.put("kafka." + k, KafkaClientKeys.secret(k) ? "******" : v));
         sourceProps.forEach((name, props) -> props.forEach((k, v) -> all.put("source." + name + "." + k, v)));
         return all;
     }
@@ -374,7 +378,7 @@ public final class PipelineConfig {
                 .findFirst().map(k -> "; did you mean '" + k + "'?").orElse("");
     }
 
-    private static int distance(String a, String b) {
+    static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
             prev[j] = j;

@@ -117,4 +117,23 @@ class PipelineConfigTest {
         assertThat(Durations.parse("500ms", "k")).isEqualTo(Duration.ofMillis(500));
         assertThat(Durations.format(Duration.ofDays(7))).isEqualTo("7d");
     }
+
+    @Test
+    void shouldRefuseKafkaClientSettingsKafkaDoesNotKnowNamingTheNearest() {
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("kafka.security.protocl", "SASL_SSL")))
+                .hasMessageContaining("kafka.security.protocl").hasMessageContaining("did you mean 'kafka.security.protocol'");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("kafka.sasl.jass.config", "ScramLoginModule password=\"p\"")))
+                .hasMessageContaining("did you mean 'kafka.sasl.jaas.config'").hasMessageNotContaining("password=");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("kafka.producer.lingr.ms", "5")))
+                .hasMessageContaining("did you mean 'kafka.producer.linger.ms'");
+        assertThatThrownBy(() -> PipelineConfig.of(Map.of("kafka.bootstrap.servers", "x:9092")))
+                .hasMessageContaining("set bootstrap.servers");
+        PipelineConfig ok = PipelineConfig.of(Map.of("kafka.producer.linger.ms", "5", "kafka.main.consumer.max.poll.records",
+                "100", "kafka.topic.segment.ms", "60000", "kafka.state.cleanup.delay.ms", "1000",
+                "kafka.ssl.keystore.password", "pw1", "kafka.ssl.truststore.type", "PKCS12",
+                "ingest.http.tls.keystore.password", "pw2"));
+        assertThat(ok.effective()).containsEntry("kafka.ssl.keystore.password", "******")
+                .containsEntry("ingest.http.tls.keystore.password", "******")
+                .containsEntry("kafka.ssl.truststore.type", "PKCS12").containsEntry("kafka.producer.linger.ms", "5");
+    }
 }

@@ -1,0 +1,104 @@
+package io.cdrpipeline.config;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.TopicConfig;
+import org.apache.kafka.streams.StreamsConfig;
+
+/**
+ * The {@code kafka.*} pass-through keys, checked against what Kafka's own clients define
+ * (producer, consumer, admin, Streams — with Streams' {@code producer.}, {@code consumer.},
+ * {@code main.consumer.}, {@code restore.consumer.}, {@code global.consumer.}, {@code admin.} and
+ * {@code topic.} prefixes): a typo such as {@code security.protocl} is refused with the nearest
+ * valid name instead of being ignored. Secrets are recognised by Kafka's own {@code PASSWORD}
+ * type, and by name for anything that looks secret.
+ */
+final class KafkaClientKeys {
+
+    private static final Map<String, ConfigDef.Type> CLIENT = clientKeys();
+    private static final Set<String> TOPIC = topicKeys();
+    private static final String[] CLIENT_PREFIXES = {"main.consumer.", "restore.consumer.", "global.consumer.",
+            "consumer.", "producer.", "admin."};
+
+    private KafkaClientKeys() {
+    }
+
+    /** Throws when {@code name} (without {@code kafka.}) is not a Kafka client setting. */
+    static void check(String name) {
+        if (name.equals("bootstrap.servers")) {
+            throw new ConfigException("kafka.bootstrap.servers: set bootstrap.servers (or --bootstrap-server) instead");
+        }
+        if (name.equals("application.id")) {
+            throw new ConfigException("kafka.application.id: set application.id instead");
+        }
+        String bare = bare(name);
+        if (name.startsWith("topic.") ? TOPIC.contains(bare) : CLIENT.containsKey(bare)) {
+            return;
+        }
+        String prefix = name.substring(0, name.length() - bare.length());
+        String nearest = nearest(bare, name.startsWith("topic.") ? TOPIC : CLIENT.keySet());
+        throw new ConfigException("unknown Kafka client setting 'kafka." + name + "'"
+                + (nearest == null ? "" : "; did you mean 'kafka." + prefix + nearest + "'?"));
+    }
+
+    /** True for a setting whose value must never be printed. */
+    static boolean secret(String name) {
+        ConfigDef.Type type = CLIENT.get(bare(name));
+        return type == ConfigDef.Type.PASSWORD
+                || name.matches("(?i).*(password|secret|jaas|jass|credential|token|key(?!\\.(serializer|deserializer))).*");
+    }
+
+    private static String bare(String name) {
+        if (name.startsWith("topic.")) {
+            return name.substring("topic.".length());
+        }
+        for (String p : CLIENT_PREFIXES) {
+            if (name.startsWith(p)) {
+                return name.substring(p.length());
+            }
+        }
+        return name;
+    }
+
+    private static String nearest(String name, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = PipelineConfig.distance(k, name);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(3, name.length() / 4) ? best : null;
+    }
+
+    private static Map<String, ConfigDef.Type> clientKeys() {
+        Map<String, ConfigDef.Type> m = new HashMap<>();
+        for (ConfigDef def : new ConfigDef[] {ProducerConfig.configDef(), ConsumerConfig.configDef(),
+                AdminClientConfig.configDef(), StreamsConfig.configDef()}) {
+            def.configKeys().forEach((k, v) -> m.put(k, v.type));
+        }
+        return Map.copyOf(m);
+    }
+
+    private static Set<String> topicKeys() {
+        Set<String> names = new TreeSet<>();
+        for (java.lang.reflect.Field f : TopicConfig.class.getFields()) {
+            if (f.getName().endsWith("_CONFIG") && f.getType() == String.class) {
+                try {
+                    names.add((String) f.get(null));
+                } catch (IllegalAccessException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+        }
+        return names;
+    }
+}

@@ -134,6 +134,9 @@ public final class PipelineApp implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // The retention stores stage their writes and commit them with their changelog offsets, so a crash
+        // does not wipe them (a restore that grows with retention); see PurgeableStore.
+        p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, config.get("state.transactional"));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get("num.stream.threads"));
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.get("state.dir"));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));

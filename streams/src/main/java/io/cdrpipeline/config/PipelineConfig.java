@@ -445,6 +445,7 @@ public final class PipelineConfig {
         d.put("ingest.http.tls.truststore.password", "");
         d.put("ops.bind", "0.0.0.0");
         d.put("startup.timeout", "30s");
+        d.put("state.transactional", "true");
         d.put("close.timeout", "30s");
         return Map.copyOf(d);
     }

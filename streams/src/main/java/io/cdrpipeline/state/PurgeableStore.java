@@ -23,13 +23,17 @@ import org.apache.kafka.streams.query.QueryConfig;
 import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.common.TopicPartition;
 import org.rocksdb.BlockBasedTableConfig;
+import org.rocksdb.ColumnFamilyDescriptor;
+import org.rocksdb.ColumnFamilyHandle;
+import org.rocksdb.ColumnFamilyOptions;
+import org.rocksdb.DBOptions;
 import org.rocksdb.CompactRangeOptions;
 import org.rocksdb.CompressionType;
 import org.rocksdb.FlushOptions;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
-import org.rocksdb.Options;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.RocksIterator;
@@ -54,6 +58,15 @@ import org.rocksdb.WriteOptions;
  * instance per task; it is a plain {@link KeyValueStore}, so logging, metering and interactive
  * queries wrap it as they wrap any store. Not thread-safe beyond what Kafka Streams needs: the
  * stream thread writes, interactive queries read.
+ *
+ * <p><b>Transactional</b> (when the application runs exactly-once with
+ * {@code enable.transactional.statestores}): writes are staged ({@link StagedWrites}) and reach
+ * RocksDB only in {@link #commit}, together with the changelog offset they correspond to, in one
+ * atomic write-ahead-logged batch. A {@code kill -9} then leaves a store that is exactly as of its
+ * last commit and says which offset that is, so Kafka Streams replays only the changelog written
+ * since — instead of wiping the store and restoring the whole changelog, which grows with retention.
+ * The WAL holds no more than a purge allows: a purge flushes every column family, which makes the
+ * WAL files that held deleted values obsolete, and RocksDB deletes them.
  */
 public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
 
@@ -64,7 +77,18 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
     private final String name;
     private final PurgeableStores registry;
     private final Set<RangeIterator> openIterators = new HashSet<>();
-    private Options options;
+    private static final byte[] OFFSETS_FAMILY = "cdr-committed-offsets".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+
+    private final boolean transactional;
+    private final StagedWrites staged = new StagedWrites();
+    private DBOptions dbOptions;
+    private ColumnFamilyOptions familyOptions;
+    private ColumnFamilyOptions offsetsFamilyOptions;
+    private ColumnFamilyHandle data;
+    private ColumnFamilyHandle offsets;
+    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
+    /** A purge asked for while deletions were still staged: done right after they are committed. */
+    private boolean purgeAfterCommit;
     private LRUCache cache;
     private WriteOptions writeOptions;
     private RocksDB db;
@@ -78,6 +102,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
     PurgeableStore(String name, PurgeableStores registry) {
         this.name = name;
         this.registry = registry;
+        this.transactional = registry.transactional();
     }
 
     @Override
@@ -93,23 +118,30 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         }
         cache = new LRUCache(16L * 1024 * 1024);
         BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(4096);
-        options = new Options()
+        dbOptions = new DBOptions()
                 .setCreateIfMissing(true)
-                .setErrorIfExists(false)
-                .setCompressionType(CompressionType.NO_COMPRESSION)
-                .setBottommostCompressionType(CompressionType.NO_COMPRESSION)
-                .setWriteBufferSize(16L * 1024 * 1024)
-                .setMaxWriteBufferNumber(3)
+                .setCreateMissingColumnFamilies(true)
                 // The info log names keys (a manual compaction logs its range): warnings and errors only.
                 .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
                 .setKeepLogFileNum(2)
                 // The MANIFEST records every table file's first and last key, and keeps the records of deleted
                 // files until it rolls (1 GB by default). Rolling at every change leaves only live files' keys.
-                .setMaxManifestFileSize(1)
+                .setMaxManifestFileSize(1);
+        familyOptions = new ColumnFamilyOptions()
+                .setCompressionType(CompressionType.NO_COMPRESSION)
+                .setBottommostCompressionType(CompressionType.NO_COMPRESSION)
+                .setWriteBufferSize(16L * 1024 * 1024)
+                .setMaxWriteBufferNumber(3)
                 .setTableFormatConfig(table);
-        writeOptions = new WriteOptions().setDisableWAL(true);
+        offsetsFamilyOptions = new ColumnFamilyOptions().setWriteBufferSize(64L * 1024);
+        // Transactional: the WAL makes each commit durable against a process crash (the changelog offset with it).
+        writeOptions = new WriteOptions().setDisableWAL(!transactional);
         try {
-            db = RocksDB.open(options, dir.getAbsolutePath());
+            db = RocksDB.open(dbOptions, dir.getAbsolutePath(), List.of(
+                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
+                    new ColumnFamilyDescriptor(OFFSETS_FAMILY, offsetsFamilyOptions)), handles);
+            data = handles.get(0);
+            offsets = handles.get(1);
         } catch (RocksDBException e) {
             closeNative();
             throw new ProcessorStateException("cannot open store " + name + " in " + dir + ": " + e.getMessage(), e);
@@ -122,12 +154,13 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
 
     private void restoreAll(Collection<KeyValue<byte[], byte[]>> records) {
         try (WriteBatch batch = new WriteBatch()) {
+            // Restored records are committed ones: straight to RocksDB (replaying them again is harmless).
             for (KeyValue<byte[], byte[]> kv : records) {
                 if (kv.value == null) {
-                    batch.delete(kv.key);
+                    batch.delete(data, kv.key);
                     dirty(kv.key);
                 } else {
-                    batch.put(kv.key, kv.value);
+                    batch.put(data, kv.key, kv.value);
                 }
             }
             db.write(writeOptions, batch);
@@ -143,8 +176,12 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
             delete(key);
             return;
         }
+        if (transactional) {
+            staged.put(key, value);
+            return;
+        }
         try {
-            db.put(writeOptions, key.get(), value);
+            db.put(data, writeOptions, key.get(), value);
         } catch (RocksDBException e) {
             throw new ProcessorStateException("put into store " + name + " failed: " + e.getMessage(), e);
         }
@@ -170,8 +207,12 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
     public synchronized byte[] delete(Bytes key) {
         validateOpen();
         byte[] old = get(key);
+        if (transactional) {
+            staged.delete(key);
+            return old;
+        }
         try {
-            db.delete(writeOptions, key.get());
+            db.delete(data, writeOptions, key.get());
         } catch (RocksDBException e) {
             throw new ProcessorStateException("delete from store " + name + " failed: " + e.getMessage(), e);
         }
@@ -182,8 +223,12 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
     @Override
     public synchronized byte[] get(Bytes key) {
         validateOpen();
+        byte[] pending = staged.lookup(key);
+        if (pending != null) {
+            return pending == StagedWrites.DELETED ? null : pending;
+        }
         try {
-            return db.get(key.get());
+            return db.get(data, key.get());
         } catch (RocksDBException e) {
             throw new ProcessorStateException("get from store " + name + " failed: " + e.getMessage(), e);
         }
@@ -219,7 +264,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
     public long approximateNumEntries() {
         validateOpen();
         try {
-            return db.getLongProperty("rocksdb.estimate-num-keys");
+            return db.getLongProperty(data, "rocksdb.estimate-num-keys");
         } catch (RocksDBException e) {
             throw new ProcessorStateException("cannot estimate the size of store " + name, e);
         }
@@ -231,10 +276,70 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
             return;
         }
         try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
-            db.flush(f);
+            db.flush(f, handles);
         } catch (RocksDBException e) {
             throw new ProcessorStateException("flushing store " + name + " failed: " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * Transactional: writes the staged writes and the changelog offsets they reach, atomically and
+     * logged; then does a purge that was asked for while deletions were staged. Otherwise (Kafka
+     * Streams keeps the offsets in its checkpoint file) flushes, as a store that does not manage
+     * offsets must.
+     */
+    @Override
+    public synchronized void commit(java.util.Map<TopicPartition, Long> changelogOffsets) {
+        if (!open) {
+            return;
+        }
+        if (!transactional) {
+            flush();
+            return;
+        }
+        try (WriteBatch batch = new WriteBatch()) {
+            staged.writeTo(batch, data, this::dirty);
+            for (java.util.Map.Entry<TopicPartition, Long> e : changelogOffsets.entrySet()) {
+                if (e.getValue() != null) {
+                    batch.put(offsets, offsetKey(e.getKey()), java.nio.ByteBuffer.allocate(8).putLong(e.getValue()).array());
+                }
+            }
+            db.write(writeOptions, batch);
+        } catch (RocksDBException e) {
+            throw new ProcessorStateException("committing store " + name + " failed: " + e.getMessage(), e);
+        }
+        staged.clear();
+        if (purgeAfterCommit) {
+            purgeAfterCommit = false;
+            purge();
+        }
+    }
+
+    @Override
+    public synchronized Long committedOffset(TopicPartition partition) {
+        if (!transactional || !open) {
+            return null;
+        }
+        try {
+            byte[] v = db.get(offsets, offsetKey(partition));
+            return v == null ? null : java.nio.ByteBuffer.wrap(v).getLong();
+        } catch (RocksDBException e) {
+            throw new ProcessorStateException("reading the committed offset of store " + name + " failed", e);
+        }
+    }
+
+    @Override
+    public boolean managesOffsets() {
+        return transactional;
+    }
+
+    @Override
+    public long approximateNumUncommittedBytes() {
+        return staged.bytes();
+    }
+
+    private static byte[] offsetKey(TopicPartition p) {
+        return (p.topic() + "\u0000" + p.partition()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     /** Whether anything was deleted since the last purge. */
@@ -248,6 +353,9 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
      * the values they hide (no snapshot is ever held). Returns whether there was anything to do.
      */
     public synchronized boolean purge() {
+        if (transactional && staged.hasDeletions()) {
+            purgeAfterCommit = true;               // those deletions reach the files at the commit
+        }
         if (!open || dirtyFrom == null) {
             return false;
         }
@@ -257,7 +365,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         try (CompactRangeOptions o = new CompactRangeOptions()
                 .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForce)
                 .setExclusiveManualCompaction(true)) {
-            db.compactRange(db.getDefaultColumnFamily(), dirtyFrom, end, o);
+            db.compactRange(data, dirtyFrom, end, o);
         } catch (RocksDBException e) {
             throw new ProcessorStateException("purging store " + name + " failed: " + e.getMessage(), e);
         }
@@ -277,8 +385,8 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
      */
     private void rollManifest() {
         try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
-            db.delete(writeOptions, ROLL);
-            db.flush(f);
+            db.delete(data, writeOptions, ROLL);
+            db.flush(f, handles);
         } catch (RocksDBException e) {
             throw new ProcessorStateException("purging store " + name + " failed: " + e.getMessage(), e);
         }
@@ -290,6 +398,9 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
             return;
         }
         try {
+            // What was not committed is dropped (Kafka Streams commits before a clean close).
+            staged.clear();
+            purgeAfterCommit = false;
             // A clean stop flushes the memtable: without this, its deletion markers would stay on disk.
             purge();
             flush();
@@ -302,6 +413,8 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
     }
 
     private void closeNative() {
+        handles.forEach(ColumnFamilyHandle::close);
+        handles.clear();
         if (db != null) {
             db.close();
             db = null;
@@ -309,8 +422,14 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         if (writeOptions != null) {
             writeOptions.close();
         }
-        if (options != null) {
-            options.close();
+        for (AutoCloseable o : new AutoCloseable[] {dbOptions, familyOptions, offsetsFamilyOptions}) {
+            if (o != null) {
+                try {
+                    o.close();
+                } catch (Exception e) {
+                    // native handles: nothing more to do
+                }
+            }
         }
         if (cache != null) {
             cache.close();
@@ -362,11 +481,14 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
 
     private KeyValueIterator<Bytes, byte[]> iterator(Bytes from, Bytes to, boolean reverse, byte[] prefix) {
         validateOpen();
+        KeyValueIterator<Bytes, byte[]> committed;
         if (from != null && to != null && from.compareTo(to) > 0) {
-            return iteratorOver(db.newIterator(), null, null, reverse, null, true);
+            committed = iteratorOver(db.newIterator(data), null, null, reverse, null, true);
+        } else {
+            committed = iteratorOver(db.newIterator(data), from == null ? null : from.get(), to == null ? null : to.get(),
+                    reverse, prefix, false);
         }
-        return iteratorOver(db.newIterator(), from == null ? null : from.get(), to == null ? null : to.get(), reverse,
-                prefix, false);
+        return staged.isEmpty() ? committed : staged.overlay(committed, from, to, reverse, prefix);
     }
 
     private RangeIterator iteratorOver(RocksIterator it, byte[] from, byte[] to, boolean reverse, byte[] prefix,

@@ -18,6 +18,24 @@ import org.apache.kafka.streams.state.KeyValueStore;
 public final class PurgeableStores {
 
     private final Map<TaskId, List<PurgeableStore>> open = new ConcurrentHashMap<>();
+    private final boolean transactional;
+
+    /** Stores that write through (Kafka Streams' checkpoint file keeps their offsets). */
+    public PurgeableStores() {
+        this(false);
+    }
+
+    /**
+     * Transactional stores (staged writes, offsets committed with them) must run in an application
+     * with exactly-once and {@code enable.transactional.statestores=true}; see {@link PurgeableStore}.
+     */
+    public PurgeableStores(boolean transactional) {
+        this.transactional = transactional;
+    }
+
+    boolean transactional() {
+        return transactional;
+    }
 
     /** A supplier of purgeable stores called {@code name}, for {@code Stores.keyValueStoreBuilder}. */
     public KeyValueBytesStoreSupplier supplier(String name) {

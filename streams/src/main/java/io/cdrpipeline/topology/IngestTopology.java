@@ -66,7 +66,7 @@ public final class IngestTopology {
         Supplier<Pseudonymizer> pseudonymizers = () -> new Pseudonymizer(keys, facts);
 
         StreamsBuilder builder = new StreamsBuilder();
-        PurgeableStores local = new PurgeableStores();
+        PurgeableStores local = new PurgeableStores(config.flag("state.transactional"));
         RetentionTopology.addStores(builder, policy, topics, local);
         builder.stream(topics.raw().name(), topics.raw().consumed("cdr-raw-source"))
                 .processValues(() -> new ParseProcessor(parsers, metrics), Named.as("parse-and-normalize"))

@@ -49,7 +49,10 @@ class StartupFailFastTest {
     private static Path config(String bootstrap, String extra) throws IOException {
         Files.createDirectories(WORK);
         Path f = Files.createTempFile(WORK, "c", ".properties");
-        Files.writeString(f, "bootstrap.servers=" + bootstrap + "\nstartup.timeout=3s\nops.port=-1\n"
+        Path keys = WORK.resolve("keys-" + System.nanoTime() + ".properties");
+        Files.writeString(keys, io.cdrpipeline.pseudonymize.KeyRing.random("t", java.time.Instant.EPOCH).toFileText());
+        Files.setPosixFilePermissions(keys, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(f, "pseudonym.key.mode=static\npseudonym.key.file=" + keys + "\nbootstrap.servers=" + bootstrap + "\nstartup.timeout=3s\nops.port=-1\n"
                 + "state.dir=" + WORK.resolve("state") + "\nsource.pbx.region=DE\nsource.pbx.zone=Europe/Berlin\n"
                 + "ingest.http.source=pbx\ningest.http.port=0\ningest.http.credentials=fs:a-long-password\n" + extra);
         return f;
@@ -77,7 +80,7 @@ class StartupFailFastTest {
     @Test
     void shouldRefuseToRunWithoutItsTopicsNamingThemAndTheCommandThatCreatesThem() throws Exception {
         try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, Map.of())) {
-            Outcome o = cli("run", "--config", config(kafka.bootstrapServers(), "pseudonym.key.mode=static\n").toString());
+            Outcome o = cli("run", "--config", config(kafka.bootstrapServers(), "").toString());
             assertThat(o.exit()).isNotZero();
             assertThat(o.err()).contains("cdr.raw").contains("cdr.billing").contains("topics --apply");
         }

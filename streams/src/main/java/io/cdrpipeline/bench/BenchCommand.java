@@ -27,10 +27,19 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-jmh", description = "Only the end-to-end part.")
     boolean skipJmh;
 
+    @Option(names = "--recovery", split = ",", paramLabel = "N", description = "Only the recovery bench: time to ready "
+            + "after kill -9 of run with N retained CDRs in one task, transactional stores or not (e.g. 100000,1000000).")
+    java.util.List<Integer> recovery;
+
     @Override
     public Integer call() throws Exception {
         System.setProperty("KAFKA_LOG_LEVEL", System.getProperty("KAFKA_LOG_LEVEL", "ERROR"));
         System.setProperty("CDR_LOG_LEVEL", System.getProperty("CDR_LOG_LEVEL", "WARN"));
+        if (recovery != null) {
+            System.out.println("### Recovery after kill -9 (run in its own JVM, one partition, static membership)\n\n"
+                    + new RecoveryBench(Files.createTempDirectory("cdr-recovery-")).run(recovery));
+            return 0;
+        }
         StringBuilder out = new StringBuilder("## cdr-pipeline bench\n\n");
         out.append(String.format("Machine: %d cores (%s), %s %s, max heap %d MB%n%n",
                 Runtime.getRuntime().availableProcessors(), cpu(), System.getProperty("java.vm.name"),

@@ -36,10 +36,30 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final String bootstrapServers;
     private final Path dataDir;
 
+    private String securedBootstrapServers;
+
     private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path dataDir) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
         this.dataDir = dataDir;
+    }
+
+    /**
+     * A broker with a second, {@code SASL_SSL} listener for clients (its settings in {@code overrides},
+     * {@code listener.name.sasl_ssl.*}); the plaintext listener stays for the broker's own use.
+     */
+    public static EmbeddedKafka startSecured(Path dataDir, Map<String, String> overrides) {
+        int securedPort = freePort();
+        Map<String, String> all = new java.util.HashMap<>(overrides);
+        all.put("cdr.secured.port", Integer.toString(securedPort));
+        EmbeddedKafka kafka = start(dataDir, 0, all);
+        kafka.securedBootstrapServers = "127.0.0.1:" + securedPort;
+        return kafka;
+    }
+
+    /** The SASL_SSL listener of a broker from {@link #startSecured}. */
+    public String securedBootstrapServers() {
+        return securedBootstrapServers;
     }
 
     /** Starts a broker on {@code port} (0 picks a free one) keeping its logs in {@code dataDir}. */
@@ -72,7 +92,14 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
-        props.putAll(overrides);
+        Map<String, String> rest = new java.util.HashMap<>(overrides);
+        String secured = rest.remove("cdr.secured.port");
+        if (secured != null) {
+            props.put("listeners", props.get("listeners") + ",SASL_SSL://127.0.0.1:" + secured);
+            props.put("advertised.listeners", props.get("advertised.listeners") + ",SASL_SSL://127.0.0.1:" + secured);
+            props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
+        }
+        props.putAll(rest);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             // Only a fresh directory is formatted: a restart keeps its cluster id and its data.
             format(logDir);

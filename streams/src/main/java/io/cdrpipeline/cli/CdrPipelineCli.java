@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
                 + "pseudonymised analytics, and delete personal data on time.",
         subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, ProduceCommand.class,
                 ConsumeCommand.class, TopicsCommand.class, KeysCommand.class, RetentionCommand.class,
-                EraseCommand.class, AccessCommand.class, HoldCommand.class, ReleaseCommand.class, ConfigCommand.class, DescribeCommand.class, IngestCommand.class, io.cdrpipeline.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+                EraseCommand.class, AccessCommand.class, HoldCommand.class, ReleaseCommand.class, ConfigCommand.class, DescribeCommand.class, IngestCommand.class, AclsCommand.class, io.cdrpipeline.bench.BenchCommand.class, CommandLine.HelpCommand.class})
 public final class CdrPipelineCli {
 
     private static volatile boolean verbose;

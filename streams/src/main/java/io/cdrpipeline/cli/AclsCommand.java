@@ -1,0 +1,62 @@
+package io.cdrpipeline.cli;
+
+import io.cdrpipeline.app.AclPlan;
+import io.cdrpipeline.app.ClusterChecks;
+import io.cdrpipeline.config.PipelineConfig;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.acl.AclBinding;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** Prints, or applies, the ACLs each kind of user needs (see {@link AclPlan}). */
+@Command(name = "acls", mixinStandardHelpOptions = true,
+        description = "Print (or --apply) the ACLs of the pipeline, switch producers, billing systems, analysts and ops.")
+final class AclsCommand implements Callable<Integer> {
+
+    @Mixin
+    KafkaOptions kafka;
+
+    @Option(names = "--principal", paramLabel = "ROLE=User:NAME", required = true,
+            description = "Principal of a role: pipeline, producer, billing, analyst, ops (repeat per role).")
+    Map<String, String> principals;
+
+    @Option(names = "--apply", description = "Create the ACLs (needs a principal allowed to alter ACLs).")
+    boolean apply;
+
+    @Override
+    public Integer call() throws Exception {
+        PipelineConfig c = kafka.load();
+        Map<AclPlan.Role, String> byRole = new EnumMap<>(AclPlan.Role.class);
+        principals.forEach((role, principal) -> {
+            AclPlan.Role r;
+            try {
+                r = AclPlan.Role.valueOf(role.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--principal: unknown role '" + role + "'; roles: pipeline, producer, "
+                        + "billing, analyst, ops");
+            }
+            if (!principal.matches("[A-Za-z]+:.+")) {
+                throw new IllegalArgumentException("--principal " + role + ": expected a principal such as User:name");
+            }
+            byRole.put(r, principal);
+        });
+        List<AclBinding> bindings = AclPlan.bindings(c, byRole);
+        bindings.forEach(b -> System.out.println(b.entry().principal() + " " + b.entry().permissionType() + " "
+                + b.entry().operation() + " " + b.pattern().resourceType() + " " + b.pattern().patternType() + " "
+                + b.pattern().name()));
+        if (apply) {
+            ClusterChecks.awaitCluster(c);
+            try (Admin admin = Admin.create(ClusterChecks.adminProps(c))) {
+                admin.createAcls(bindings).all().get();
+            }
+            System.err.println(bindings.size() + " ACL(s) applied");
+        }
+        return 0;
+    }
+}

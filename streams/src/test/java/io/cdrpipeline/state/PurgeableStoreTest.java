@@ -93,6 +93,91 @@ class PurgeableStoreTest {
     }
 
     private static final TaskId TASK = new TaskId(0, 0);
+    private static final org.apache.kafka.common.TopicPartition CHANGELOG =
+            new org.apache.kafka.common.TopicPartition("app-s-changelog", 0);
+
+    @Test
+    void aTransactionalStoreKeepsUncommittedWritesOffTheDiskCommitsThemWithTheirOffsetAndDropsTheRestOnClose()
+            throws Exception {
+        Path state = dir.resolve("transactional");
+        PurgeableStores stores = new PurgeableStores(true);
+        KeyValueStore<Bytes, byte[]> store = stores.supplier("s").get();
+        open(store, state);
+        assertThat(store.managesOffsets()).isTrue();
+        assertThat(store.committedOffset(CHANGELOG)).as("a new store has committed nothing").isNull();
+        store.put(Bytes.wrap(bytes(SECRET + "-1")), bytes("v1"));
+        store.put(Bytes.wrap(bytes("live-key")), bytes("live-value"));
+        assertThat(store.get(Bytes.wrap(bytes(SECRET + "-1")))).as("reads its own writes").isEqualTo(bytes("v1"));
+        assertThat(store.approximateNumUncommittedBytes()).isPositive();
+        store.flush();
+        assertThat(filesContaining(state, SECRET)).as("staged writes never reach RocksDB before the commit").isEmpty();
+        store.commit(java.util.Map.of(CHANGELOG, 41L));
+        assertThat(store.approximateNumUncommittedBytes()).isZero();
+        assertThat(store.committedOffset(CHANGELOG)).isEqualTo(41L);
+        store.flush();
+        assertThat(filesContaining(state, SECRET)).as("committed writes are in the files").isNotEmpty();
+        // Deleted in the transaction: hidden from reads at once, gone from the files after commit and purge.
+        store.delete(Bytes.wrap(bytes(SECRET + "-1")));
+        assertThat(store.get(Bytes.wrap(bytes(SECRET + "-1")))).isNull();
+        assertThat(stores.purge(TASK)).as("nothing committed to purge yet; the purge waits for the commit").isZero();
+        store.commit(java.util.Map.of(CHANGELOG, 42L));
+        assertThat(filesContaining(state, SECRET)).as("purged right after the deletion was committed").isEmpty();
+        // Not committed when the store closes (a dirty close, a crash): dropped.
+        store.put(Bytes.wrap(bytes("uncommitted")), bytes("lost"));
+        store.close();
+        KeyValueStore<Bytes, byte[]> again = stores.supplier("s").get();
+        open(again, state);
+        assertThat(again.committedOffset(CHANGELOG)).isEqualTo(42L);
+        assertThat(again.get(Bytes.wrap(bytes("live-key")))).isEqualTo(bytes("live-value"));
+        assertThat(again.get(Bytes.wrap(bytes("uncommitted")))).isNull();
+        again.close();
+    }
+
+    @Test
+    void aTransactionalStoreOverlaysStagedWritesOnCommittedOnesInEveryIterationOrder() throws Exception {
+        PurgeableStores stores = new PurgeableStores(true);
+        KeyValueStore<Bytes, byte[]> store = stores.supplier("s").get();
+        open(store, dir.resolve("overlay"));
+        for (String k : List.of("a", "b", "c", "d", "pa", "pb")) {
+            store.put(key(k), bytes(k.toUpperCase()));
+        }
+        store.commit(java.util.Map.of(CHANGELOG, 1L));
+        store.delete(key("b"));                     // hides a committed key
+        store.put(key("c"), bytes("C2"));            // replaces one
+        store.put(key("bb"), bytes("BB"));           // adds one between
+        store.put(key("e"), bytes("E"));             // and one after
+        store.delete(key("zz"));                     // deletes what never was
+        store.put(key("pc"), bytes("PC"));
+        assertThat(join(store.all())).isEqualTo("a=A bb=BB c=C2 d=D e=E pa=PA pb=PB pc=PC");
+        assertThat(join(store.reverseAll())).isEqualTo("pc=PC pb=PB pa=PA e=E d=D c=C2 bb=BB a=A");
+        assertThat(join(store.range(key("b"), key("d")))).isEqualTo("bb=BB c=C2 d=D");
+        assertThat(join(store.reverseRange(key("b"), key("d")))).isEqualTo("d=D c=C2 bb=BB");
+        assertThat(join(store.range(key("d"), key("b")))).isEmpty();
+        assertThat(join(store.prefixScan("p", new org.apache.kafka.common.serialization.StringSerializer())))
+                .isEqualTo("pa=PA pb=PB pc=PC");
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext()) {                   // deleting while iterating, as the sweeps do
+                store.delete(it.next().key);
+            }
+        }
+        assertThat(join(store.all())).isEmpty();
+        store.commit(java.util.Map.of(CHANGELOG, 2L));
+        assertThat(join(store.all())).isEmpty();
+        store.close();
+    }
+
+    private static Bytes key(String k) {
+        return Bytes.wrap(bytes(k));
+    }
+
+    private static String join(KeyValueIterator<Bytes, byte[]> it) {
+        List<String> out = new ArrayList<>();
+        try (it) {
+            it.forEachRemaining(kv -> out.add(new String(kv.key.get(), StandardCharsets.UTF_8) + "="
+                    + new String(kv.value, StandardCharsets.UTF_8)));
+        }
+        return String.join(" ", out);
+    }
 
     private static void open(KeyValueStore<Bytes, byte[]> store, Path state) throws Exception {
         Files.createDirectories(state);

@@ -39,7 +39,9 @@ public final class PipelineApp implements AutoCloseable {
     private OpsServer ops;
     private final IngestMetrics metrics;
     private final RetentionMetrics retentionMetrics;
-    private static final int MAX_THREAD_DEATHS_PER_MINUTE = 5;
+    /** A thread that dies this often within {@link #DEATH_WINDOW} meets a fault a new thread cannot fix (a full disk). */
+    private static final int MAX_THREAD_DEATHS = 3;
+    private static final java.time.Duration DEATH_WINDOW = java.time.Duration.ofMinutes(5);
     private final java.util.concurrent.ConcurrentLinkedDeque<Long> deaths = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private volatile boolean closing;
     private volatile String failure = "see the log";
@@ -85,13 +87,13 @@ public final class PipelineApp implements AutoCloseable {
             String chain = Causes.describe(e).replace(System.lineSeparator(), " ");
             long now = System.nanoTime();
             deaths.addLast(now);
-            while (!deaths.isEmpty() && now - deaths.peekFirst() > java.util.concurrent.TimeUnit.MINUTES.toNanos(1)) {
+            while (!deaths.isEmpty() && now - deaths.peekFirst() > DEATH_WINDOW.toNanos()) {
                 deaths.pollFirst();
             }
-            if (deaths.size() > MAX_THREAD_DEATHS_PER_MINUTE) {
+            if (deaths.size() >= MAX_THREAD_DEATHS) {
                 // The same failure again and again (a full disk, a store that cannot open): stop and say why.
                 failure = chain;
-                LOG.error("stream threads died {} times within a minute; stopping: {}", deaths.size(), chain);
+                LOG.error("stream threads died {} times within {}; stopping: {}", deaths.size(), DEATH_WINDOW, chain);
                 return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
             }
             LOG.error("stream thread died; replacing it: {}", chain);

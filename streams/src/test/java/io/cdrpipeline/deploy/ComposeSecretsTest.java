@@ -1,0 +1,63 @@
+package io.cdrpipeline.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.cdrpipeline.config.PipelineConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The compose file as docker-compose resolves it ({@code docker-compose config}; skipped, saying
+ * so, where docker-compose is not installed — {@code .ci/run} installs it): every pipeline instance
+ * gets the master key as a secret private to the image's user (uid 10001, mode 0400), at the path
+ * {@code deploy/pipeline.properties} reads it from, and Docker waits longer than the pipeline's
+ * close timeout before it kills.
+ */
+class ComposeSecretsTest {
+
+    @Test
+    void everyPipelineInstanceGetsThePrivateMasterKeyWhereItsConfigLooks() throws Exception {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        ProcessBuilder pb = new ProcessBuilder("docker-compose", "-f", "docker-compose.yml", "config").directory(root.toFile());
+        Process p;
+        try {
+            p = pb.start();
+        } catch (java.io.IOException e) {
+            Assumptions.abort("docker-compose is not installed (.ci/run installs it): " + e.getMessage());
+            return;
+        }
+        String yaml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        String err = new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("docker-compose config: %s", err).isTrue();
+        JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        PipelineConfig deployed = PipelineConfig.load(root.resolve("deploy/pipeline.properties"), Map.of());
+        Duration close = deployed.duration("close.timeout");
+        int pipelines = 0;
+        for (var it = compose.get("services").fields(); it.hasNext(); ) {
+            var service = it.next();
+            JsonNode command = service.getValue().get("command");
+            if (command == null || !command.get(0).asText().equals("run")) {
+                continue;
+            }
+            pipelines++;
+            JsonNode secret = service.getValue().get("secrets").get(0);
+            assertThat(secret.get("source").asText()).isEqualTo("master_key");
+            assertThat(secret.get("uid").asText()).as("the image's user").isEqualTo("10001");
+            assertThat(secret.get("mode").asInt()).as("mode 0400").isEqualTo(0400);
+            assertThat("/run/secrets/" + secret.get("target").asText()).as(service.getKey() + " reads its key there")
+                    .isEqualTo(deployed.get("pseudonym.master.key.file"));
+            Duration grace = io.cdrpipeline.config.Durations.parse(service.getValue().get("stop_grace_period").asText(), "grace");
+            assertThat(grace).as("%s: stop grace period longer than close.timeout", service.getKey()).isGreaterThan(close);
+        }
+        assertThat(pipelines).isEqualTo(2);
+        assertThat(compose.get("secrets").get("master_key").get("file").asText()).endsWith("deploy/master.key");
+    }
+}

@@ -53,6 +53,8 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private static final String SUBJECT_GENERATION = "subject-index-generation";
     private static final String ERASED = "erased|";
     private static final Duration CATCH_UP = Duration.ofMillis(200);
+    /** Subject-index keys cleared or written per sweep step while it is rebuilt. */
+    private static final int REBUILD_STEP = 50_000;
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder BASE64URL_DECODER = Base64.getUrlDecoder();
     /** A key no entry can have (entry keys are at least 16 bytes long). */
@@ -79,6 +81,15 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private KeyValueStore<String, byte[]> meta;
     private Pseudonymizer pseudonymizer;
     private boolean ready;
+    /**
+     * The subject index is being rebuilt (a new or stale state directory), in bounded steps — one per
+     * sweep, each in its own transaction, so that no transaction outlives its timeout however large the
+     * expiry index; erasure requests wait until it is done. {@link #clearing}: still emptying it first.
+     */
+    private boolean rebuilding;
+    private boolean clearing;
+    private Bytes rebuildCursor;
+    private byte[] rebuildGeneration;
     private boolean behind;
     private final PurgeableStores local;
     private long lastPurge;
@@ -160,8 +171,14 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         ensureReady();
         keepChangelogsRolling(now);
         int budget = policy.sweepMaxRecords();
+        if (rebuilding) {
+            // Its own budget: local writes only (no changelog), a few tens of milliseconds a step.
+            rebuildSubjectsStep(REBUILD_STEP);
+        }
         int used = reindexStep(budget, now);
-        used += erasureStep(budget - used, now);
+        if (!rebuilding) {
+            used += erasureStep(budget - used, now);
+        }
         used += releaseStep(budget - used, now);
         // While a re-index is under way, entries not yet moved still sit in their old window's class:
         // advancing that class's cursor would delete them by a window the policy no longer has.
@@ -172,7 +189,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
                 used += advance(w, DataClass.BILLING, now - w, budget - used, now);
             }
         }
-        behind = used >= budget || reindexing;
+        behind = used >= budget || reindexing || rebuilding;
         byte[] sweptWith = meta.get(ANALYTICS_WINDOW);
         if (!behind && (sweptWith == null || Long.parseLong(new String(sweptWith, StandardCharsets.UTF_8)) != analyticsWindow())) {
             meta.put(ANALYTICS_WINDOW, Long.toString(analyticsWindow()).getBytes(StandardCharsets.UTF_8));
@@ -451,6 +468,27 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         return moved;
     }
 
+    /** Rebuilds the subject index for at most {@code budget} keys and entries (a small index: all of it). */
+    private void rebuildSubjectsStep(int budget) {
+        int left = Math.max(1, budget);
+        while (clearing && left > 0) {
+            int n = subjectIndex.clearStep(left);
+            clearing = n == left;
+            left -= n;
+        }
+        while (!clearing && rebuilding && left > 0) {
+            int max = Math.min(left, 1000);
+            Bytes last = subjectIndex.rebuildStep(index, rebuildCursor, max);
+            if (last == null) {
+                subjectIndex.mark(rebuildGeneration);
+                rebuilding = false;
+            } else {
+                rebuildCursor = last;
+                left -= max;
+            }
+        }
+    }
+
     /**
      * The subject index has no changelog; before the task uses it, make sure it is the one this
      * state belongs to (same generation as the logged meta store), else rebuild it. A new
@@ -465,7 +503,10 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         byte[] next = new byte[16];
         new SecureRandom().nextBytes(next);
         if (logged == null || local == null || !java.util.Arrays.equals(logged, local)) {
-            subjectIndex.rebuild(index, next);
+            rebuilding = true;
+            clearing = local != null || !subjectIndex.isEmpty();   // a new task has nothing to clear
+            rebuildCursor = null;
+            rebuildGeneration = next;
         } else {
             subjectIndex.mark(next);
         }

@@ -99,6 +99,37 @@ public final class SubjectIndex {
         return n;
     }
 
+    public boolean isEmpty() {
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            return !it.hasNext();
+        }
+    }
+
+    /** Deletes at most {@code max} of the index's keys (the generation mark included); returns how many it deleted. */
+    public int clearStep(int max) {
+        List<Bytes> old = new ArrayList<>();
+        try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
+            while (it.hasNext() && old.size() < max) {
+                old.add(it.next().key);
+            }
+        }
+        old.forEach(store::delete);
+        return old.size();
+    }
+
+    /**
+     * Indexes at most {@code max} expiry-index entries after {@code after} (null: from the start);
+     * returns the last one indexed, or null when there were none left.
+     */
+    public Bytes rebuildStep(ExpiryIndex index, Bytes after, int max) {
+        Bytes last = null;
+        for (ExpiryIndex.Entry e : index.range(after, null, max)) {
+            add(e);
+            last = e.key();
+        }
+        return last;
+    }
+
     /** Records a new generation (the index is known to match the logged state). */
     public void mark(byte[] generation) {
         store.put(GENERATION, generation);

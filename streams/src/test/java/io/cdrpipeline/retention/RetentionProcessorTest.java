@@ -324,6 +324,51 @@ class RetentionProcessorTest {
     }
 
     /**
+     * A state directory whose subject index does not match (here: a task that has indexed 60,000 CDRs
+     * and then loses its unlogged subject index, as a new instance would): the index is rebuilt in
+     * bounded steps, one per sweep — never all in one transaction, which a large index would make
+     * outlive the transaction timeout (issue 10: a fencing loop after restore) — and an erasure
+     * request waits until it is complete, then deletes every record of the subject once.
+     */
+    @Test
+    void shouldRebuildAStaleSubjectIndexInBoundedStepsBeforeErasing() {
+        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        RetentionPolicy policy = policy(1, "180d", 10_000);
+        MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
+        RetentionProcessor first = processor(policy, ctx, true);
+        int n = 60_000;
+        for (int i = 1; i <= n; i++) {
+            first.process(new Record<>("pbx1:" + i, billing("pbx1:" + i, NOW.minus(Duration.ofDays(3)).plusMillis(i)),
+                    NOW.toEpochMilli()));
+        }
+        first.sweep(NOW.plusSeconds(1).toEpochMilli());
+        // The unlogged subject index is lost; the expiry index (logged) and the meta store remain.
+        try (var it = subjects.all()) {
+            List<Bytes> keys = new ArrayList<>();
+            it.forEachRemaining(kv -> keys.add(kv.key));
+            keys.forEach(subjects::delete);
+        }
+        String token = new Pseudonymizer(keys, new NumberFacts(10)).accountTokens("acct-7").values().iterator().next();
+        var serde = new io.cdrpipeline.serde.AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
+        erasures.put(token, serde.encode(ErasureRequest.newBuilder().setRequestId("r-1").setSubjectKind(SubjectKind.ACCOUNT)
+                .setKeyEpoch("t").setRequestedAt(NOW).build()));
+        RetentionProcessor second = processor(policy, ctx, true);
+        List<Integer> perStep = new ArrayList<>();
+        List<Long> subjectKeys = new ArrayList<>();
+        for (int step = 0; step < 12; step++) {
+            ctx.resetForwards();
+            second.sweep(NOW.plusSeconds(60 + step).toEpochMilli());
+            perStep.add(billingTombstones(ctx).size());
+            subjectKeys.add(subjects.approximateNumEntries());
+        }
+        assertThat(perStep.get(0)).as("nothing erased while the index is being rebuilt").isZero();
+        assertThat(subjectKeys.get(0)).as("one step rebuilt only part of it").isPositive()
+                .isLessThan(subjectKeys.stream().mapToLong(Long::longValue).max().orElseThrow());
+        assertThat(perStep.stream().mapToInt(Integer::intValue).sum()).as("every record of the subject once").isEqualTo(n);
+    }
+
+    /**
      * Records arriving behind both cursors (issue 14): one is deleted from analytics and billing as it
      * is written; one of a held account loses its analytics record but is parked for billing, and
      * goes (HOLD_RELEASED) when the hold ends, its entry leaving the index.

@@ -24,11 +24,10 @@ final class IngestCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PipelineConfig c = kafka.load();
         IngestSettings settings = IngestSettings.from(c);
-        c.requireSource(settings.defaultSource());
-        if (settings.credentials() != null) {
-            for (String source : settings.credentials().sources()) {
-                c.requireSource(source);
-            }
+        // Every source a credential posts for must be configured (anonymous posts: the default source).
+        for (String source : settings.credentials() == null ? java.util.Set.of(settings.defaultSource())
+                : settings.credentials().sources()) {
+            c.requireSource(source);
         }
         ClusterChecks.requireTopics(c, java.util.List.of(c.get("topic.raw")));
         long kafkaMs = settings.kafkaTimeout().toMillis();

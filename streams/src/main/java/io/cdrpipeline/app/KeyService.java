@@ -1,6 +1,6 @@
 package io.cdrpipeline.app;
 
-import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.AuditKey;import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyEpoch;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.KeyVault;
@@ -59,7 +59,7 @@ public final class KeyService implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final TopicPartition partition;
     private KeyRing ring;
-    private final io.cdrpipeline.retention.AuditKey auditKey;
+    private final io.cdrpipeline.pseudonymize.AuditKey auditKey;
     private final String erasureTopic;
     private final Map<String, Object> clientSettings;
     private static final AvroSerde<ErasureRequest> REQUESTS = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());

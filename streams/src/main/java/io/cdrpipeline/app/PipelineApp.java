@@ -1,6 +1,6 @@
 package io.cdrpipeline.app;
 
-import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.AuditKey;import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ops.Health;
 import io.cdrpipeline.ops.OpsServer;
 import io.cdrpipeline.ops.PipelineMeters;
@@ -56,12 +56,12 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy, NumberCaches caches) {
-        this(config, keys, policy, caches, io.cdrpipeline.retention.AuditKey.of(keys));
+        this(config, keys, policy, caches, io.cdrpipeline.pseudonymize.AuditKey.of(keys));
     }
 
     /** With the audit key of key-store mode (derived from the master key, which outlives every epoch). */
     public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy, NumberCaches caches,
-            io.cdrpipeline.retention.AuditKey auditKey) {
+            io.cdrpipeline.pseudonymize.AuditKey auditKey) {
         this.metrics = new IngestMetrics();
         this.retentionMetrics = new RetentionMetrics();
         Topology topology = IngestTopology.build(config, keys, policy, metrics, retentionMetrics, caches, auditKey);

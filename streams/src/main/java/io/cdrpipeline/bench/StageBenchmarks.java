@@ -4,7 +4,7 @@ import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.demo.SampleCorpus;
 import io.cdrpipeline.demo.TrafficGenerator;
 import io.cdrpipeline.ingest.AsteriskCsvAdapter;
-import io.cdrpipeline.ingest.CdrParser;
+import io.cdrpipeline.normalize.CdrParser;
 import io.cdrpipeline.ingest.FreeSwitchJsonAdapter;
 import io.cdrpipeline.ingest.RejectedCdr;
 import io.cdrpipeline.ingest.SourceSettings;

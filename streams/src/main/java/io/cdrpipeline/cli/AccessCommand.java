@@ -7,7 +7,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyVault;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
-import io.cdrpipeline.retention.AuditKey;
+import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;

@@ -2,7 +2,7 @@ package io.cdrpipeline.cli;
 
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.normalize.ClearNumber;
-import io.cdrpipeline.normalize.DialPlan;
+import io.cdrpipeline.ingest.DialPlan;
 import io.cdrpipeline.normalize.SubjectNumbers;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.schema.NumberType;

@@ -3,7 +3,7 @@ package io.cdrpipeline.config;
 import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.ingest.SourceSettings;
 import io.cdrpipeline.ingest.TemplateColumns;
-import io.cdrpipeline.normalize.DialPlan;
+import io.cdrpipeline.ingest.DialPlan;
 import java.nio.file.Path;
 import java.time.DateTimeException;
 import java.time.Duration;

@@ -1,6 +1,5 @@
 package io.cdrpipeline.ingest;
 
-import io.cdrpipeline.normalize.DialPlan;
 import java.time.ZoneId;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.cdrpipeline.normalize;
 
-import com.github.benmanes.caffeine.cache.Cache;
+import io.cdrpipeline.ingest.DialPlan;import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.google.i18n.phonenumbers.NumberParseException;
 import com.google.i18n.phonenumbers.PhoneNumberUtil;

@@ -2,12 +2,12 @@ package io.cdrpipeline.produce;
 
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ingest.CdrFormat;
-import io.cdrpipeline.ingest.CdrParser;
+import io.cdrpipeline.normalize.CdrParser;
 import io.cdrpipeline.ingest.SourceSettings;
 import io.cdrpipeline.normalize.Normalizer;
 import io.cdrpipeline.normalize.NumberNormalizer;
 import java.util.function.Function;
-import io.cdrpipeline.topology.Topics;
+import io.cdrpipeline.ingest.RawHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -34,7 +34,7 @@ public final class RawProducer implements AutoCloseable {
 
     /** The largest record sent whole; anything longer is cut to this and marked truncated. */
     public static final int MAX_SEND_BYTES = 512 * 1024;
-    public static final String TRUNCATED_HEADER = "cdr.truncated";
+    public static final String TRUNCATED_HEADER = RawHeaders.TRUNCATED;
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
@@ -118,11 +118,11 @@ public final class RawProducer implements AutoCloseable {
             CdrFormat format, String source, String file, long position,
             org.apache.kafka.clients.producer.Callback then) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(Topics.FORMAT_HEADER, format.id().getBytes(StandardCharsets.UTF_8));
-        headers.add(Topics.SOURCE_HEADER, source.getBytes(StandardCharsets.UTF_8));
+        headers.add(RawHeaders.FORMAT, format.id().getBytes(StandardCharsets.UTF_8));
+        headers.add(RawHeaders.SOURCE, source.getBytes(StandardCharsets.UTF_8));
         if (file != null) {
-            headers.add("cdr.file", file.getBytes(StandardCharsets.UTF_8));
-            headers.add("cdr.line", Long.toString(position).getBytes(StandardCharsets.UTF_8));
+            headers.add(RawHeaders.FILE, file.getBytes(StandardCharsets.UTF_8));
+            headers.add(RawHeaders.LINE, Long.toString(position).getBytes(StandardCharsets.UTF_8));
         }
         byte[] payload = value;
         if (value.length > MAX_SEND_BYTES) {

@@ -46,8 +46,8 @@ public final class KeyVault {
     }
 
     /** The audit trail's key in key-store mode: derived from the master key, so it outlives every epoch. */
-    public io.cdrpipeline.retention.AuditKey auditKey() {
-        return io.cdrpipeline.retention.AuditKey.derivedFrom(master.getEncoded());
+    public io.cdrpipeline.pseudonymize.AuditKey auditKey() {
+        return io.cdrpipeline.pseudonymize.AuditKey.derivedFrom(master.getEncoded());
     }
 
     public String wrap(KeyEpoch epoch) {

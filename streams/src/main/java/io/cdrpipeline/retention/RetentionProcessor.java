@@ -1,6 +1,6 @@
 package io.cdrpipeline.retention;
 
-import io.cdrpipeline.pseudonymize.Pseudonymizer;
+import io.cdrpipeline.pseudonymize.AuditKey;import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.state.PurgeableStores;
 import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;

@@ -1,14 +1,14 @@
 package io.cdrpipeline.topology;
 
 import io.cdrpipeline.config.PipelineConfig;
-import io.cdrpipeline.ingest.CdrParser;
+import io.cdrpipeline.normalize.CdrParser;
 import io.cdrpipeline.normalize.Normalizer;
 import io.cdrpipeline.normalize.NumberNormalizer;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.state.PurgeableStores;
-import io.cdrpipeline.retention.AuditKey;
+import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;

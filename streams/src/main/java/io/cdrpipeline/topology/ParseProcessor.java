@@ -1,10 +1,10 @@
 package io.cdrpipeline.topology;
 
-import io.cdrpipeline.ingest.CdrParser;
-import io.cdrpipeline.ingest.ParseOutcome;
+import io.cdrpipeline.normalize.CdrParser;
+import io.cdrpipeline.normalize.ParseOutcome;
 import io.cdrpipeline.ingest.RejectReason;
 import io.cdrpipeline.normalize.RecordIds;
-import io.cdrpipeline.produce.RawProducer;
+import io.cdrpipeline.ingest.RawHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
@@ -51,7 +51,7 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRa
         metrics.recordRead();
         String format = header(record.headers(), Topics.FORMAT_HEADER);
         String source = header(record.headers(), Topics.SOURCE_HEADER);
-        String truncated = header(record.headers(), RawProducer.TRUNCATED_HEADER);
+        String truncated = header(record.headers(), RawHeaders.TRUNCATED);
         ParseOutcome outcome = truncated != null
                 ? ParseOutcome.rejected(RejectReason.OVERSIZED, "record of " + truncated
                         + " bytes was cut by the producer", source == null ? "unknown" : source, format)

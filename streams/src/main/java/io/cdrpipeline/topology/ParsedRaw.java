@@ -1,6 +1,6 @@
 package io.cdrpipeline.topology;
 
-import io.cdrpipeline.ingest.ParseOutcome;
+import io.cdrpipeline.normalize.ParseOutcome;
 
 /**
  * A parse outcome travelling with the bytes it came from, so a rejection can carry them

@@ -1,6 +1,6 @@
 package io.cdrpipeline.topology;
 
-import io.cdrpipeline.ingest.ParseOutcome;
+import io.cdrpipeline.normalize.ParseOutcome;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;

@@ -1,7 +1,7 @@
 package io.cdrpipeline.topology;
 
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
-import io.cdrpipeline.retention.AuditKey;
+import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.GlobalStoreUpdater;
 import io.cdrpipeline.retention.HeldIndex;

@@ -18,9 +18,9 @@ public record Topics(
         String legalHolds) {
 
     /** Header naming the CDR format of a raw record. */
-    public static final String FORMAT_HEADER = "cdr.format";
+    public static final String FORMAT_HEADER = io.cdrpipeline.ingest.RawHeaders.FORMAT;
     /** Header naming the switch a raw record came from. */
-    public static final String SOURCE_HEADER = "cdr.source";
+    public static final String SOURCE_HEADER = io.cdrpipeline.ingest.RawHeaders.SOURCE;
 
     public static Topics from(PipelineConfig config) {
         return new Topics(

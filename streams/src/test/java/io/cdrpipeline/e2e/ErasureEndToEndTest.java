@@ -1,6 +1,6 @@
 package io.cdrpipeline.e2e;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.pseudonymize.AuditKey;import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cdrpipeline.app.PipelineApp;
@@ -10,8 +10,8 @@ import io.cdrpipeline.cli.CdrPipelineCli;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.demo.SampleCorpus;
 import io.cdrpipeline.ingest.CdrFormat;
-import io.cdrpipeline.ingest.CdrParser;
-import io.cdrpipeline.ingest.ParseOutcome;
+import io.cdrpipeline.normalize.CdrParser;
+import io.cdrpipeline.normalize.ParseOutcome;
 import io.cdrpipeline.normalize.ClearNumber;
 import io.cdrpipeline.normalize.Normalizer;
 import io.cdrpipeline.normalize.NumberNormalizer;
@@ -92,7 +92,7 @@ class ErasureEndToEndTest {
                 TopicAdmin.apply(admin, TopicSpecs.all(config, policy));
             }
             KeyRing keys = KeyRing.random("e2e", Instant.EPOCH);
-            auditKey = io.cdrpipeline.retention.AuditKey.of(keys).bytes();
+            auditKey = io.cdrpipeline.pseudonymize.AuditKey.of(keys).bytes();
             Corpus corpus = corpus(config, keys);
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
             try (PipelineApp app = new PipelineApp(config, keys, policy);

@@ -48,7 +48,7 @@ class AsteriskCustomAdapterTest {
 
     @Test
     void shouldFollowAColumnMappingConfiguredForTheSource() throws RejectedCdr {
-        SourceSettings custom = new SourceSettings("pbx-x", null, ZoneId.of("UTC"), io.cdrpipeline.normalize.DialPlan.defaults("FR"),
+        SourceSettings custom = new SourceSettings("pbx-x", null, ZoneId.of("UTC"), io.cdrpipeline.ingest.DialPlan.defaults("FR"),
                 List.of("uniqueid", "start", "end", "src", "dst", "billsec", "duration", "disposition"));
 
         SwitchCdr cdr = adapter.parse("1690325492.9,2024-01-01 10:00:00,2024-01-01 10:00:40,0145678901,101,30,40,ANSWERED", custom);

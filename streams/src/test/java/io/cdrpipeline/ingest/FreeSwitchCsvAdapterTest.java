@@ -62,7 +62,7 @@ class FreeSwitchCsvAdapterTest {
 
     @Test
     void shouldPreferEpochColumnsOfACustomTemplate() throws RejectedCdr {
-        SourceSettings custom = new SourceSettings("fs2", null, ZoneId.of("Europe/London"), io.cdrpipeline.normalize.DialPlan.defaults("GB"),
+        SourceSettings custom = new SourceSettings("fs2", null, ZoneId.of("Europe/London"), io.cdrpipeline.ingest.DialPlan.defaults("GB"),
                 List.of("uuid", "caller_id_number", "destination_number", "start_epoch", "answer_epoch", "end_epoch",
                         "billsec", "hangup_cause", "start_stamp"));
 

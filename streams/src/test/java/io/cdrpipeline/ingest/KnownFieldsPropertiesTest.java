@@ -1,6 +1,7 @@
 package io.cdrpipeline.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.normalize.CdrParser;
+import io.cdrpipeline.normalize.ParseOutcome;import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.normalize.CallRecord;

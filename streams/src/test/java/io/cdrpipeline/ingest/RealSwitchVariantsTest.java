@@ -1,6 +1,7 @@
 package io.cdrpipeline.ingest;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.normalize.CdrParser;
+import io.cdrpipeline.normalize.ParseOutcome;import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdrpipeline.config.ConfigException;

@@ -1,6 +1,6 @@
 package io.cdrpipeline.normalize;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.ingest.DialPlan;import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.schema.NumberType;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.cdrpipeline.normalize;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.ingest.DialPlan;import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdrpipeline.pseudonymize.KeyEpoch;

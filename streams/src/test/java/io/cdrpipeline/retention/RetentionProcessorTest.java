@@ -1,6 +1,6 @@
 package io.cdrpipeline.retention;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.pseudonymize.AuditKey;import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.NumberFacts;

@@ -1,4 +1,4 @@
-package io.cdrpipeline.retention;
+package io.cdrpipeline.pseudonymize;
 
 import io.cdrpipeline.pseudonymize.KeyEpoch;
 import io.cdrpipeline.pseudonymize.KeyRing;

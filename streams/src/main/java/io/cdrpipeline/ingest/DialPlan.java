@@ -1,4 +1,4 @@
-package io.cdrpipeline.normalize;
+package io.cdrpipeline.ingest;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
 import java.util.BitSet;
@@ -59,7 +59,7 @@ public final class DialPlan {
     }
 
     /** A number for cache keys; distinct for every plan built. */
-    int id() {
+    public int id() {
         return id;
     }
 

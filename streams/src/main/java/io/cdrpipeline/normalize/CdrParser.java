@@ -1,6 +1,16 @@
-package io.cdrpipeline.ingest;
+package io.cdrpipeline.normalize;
 
-import io.cdrpipeline.normalize.Normalizer;
+import io.cdrpipeline.ingest.AsteriskCsvAdapter;
+import io.cdrpipeline.ingest.AsteriskCustomAdapter;
+import io.cdrpipeline.ingest.CanonicalJsonAdapter;
+import io.cdrpipeline.ingest.CdrAdapter;
+import io.cdrpipeline.ingest.CdrFormat;
+import io.cdrpipeline.ingest.FreeSwitchCsvAdapter;
+import io.cdrpipeline.ingest.FreeSwitchJsonAdapter;
+import io.cdrpipeline.ingest.RejectReason;
+import io.cdrpipeline.ingest.RejectedCdr;
+import io.cdrpipeline.ingest.SourceSettings;
+import io.cdrpipeline.ingest.SwitchCdr;import io.cdrpipeline.normalize.Normalizer;
 import io.cdrpipeline.normalize.RecordIds;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;

@@ -1,21 +1,65 @@
 package io.cdrpipeline.architecture;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
-/** What each package may import: no cycles between the packages of the production code. */
+/**
+ * What each package may import (the README's "Extending" lists the same layers): no cycles between
+ * packages, and each package depends only on the packages below it.
+ */
 class PackageRulesTest {
 
     private static final JavaClasses PRODUCTION = new ClassFileImporter()
             .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
             .importPackages("io.cdrpipeline");
 
+    /** Package → the packages of ours it may use. */
+    private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
+            Map.entry("schema", Set.of()),
+            Map.entry("serde", Set.of("schema")),
+            Map.entry("state", Set.of()),
+            Map.entry("ingest", Set.of("schema")),
+            Map.entry("config", Set.of("ingest")),
+            Map.entry("normalize", Set.of("ingest", "schema")),
+            Map.entry("pseudonymize", Set.of("config", "schema")),
+            Map.entry("retention", Set.of("config", "pseudonymize", "schema", "serde", "state")),
+            Map.entry("topology", Set.of("config", "ingest", "normalize", "pseudonymize", "retention", "schema", "serde",
+                    "state")),
+            Map.entry("produce", Set.of("config", "ingest", "normalize")),
+            Map.entry("describe", Set.of("config", "retention", "schema")),
+            Map.entry("ops", Set.of("config", "ingest", "retention", "schema", "topology")),
+            Map.entry("app", Set.of("config", "ingest", "ops", "pseudonymize", "retention", "schema", "serde", "topology",
+                    "state", "normalize")),
+            Map.entry("broker", Set.of()));
+
+    private static final List<String> ALL = List.of("schema", "serde", "state", "ingest", "config", "normalize",
+            "pseudonymize", "retention", "topology", "produce", "describe", "ops", "app", "broker", "cli", "demo", "bench");
+
     @Test
     void packagesHaveNoImportCycles() {
         slices().matching("io.cdrpipeline.(*)..").should().beFreeOfCycles().check(PRODUCTION);
+    }
+
+    @Test
+    void eachPackageUsesOnlyThePackagesBelowIt() {
+        MAY_USE.forEach((pkg, allowed) -> {
+            Set<String> forbidden = new TreeSet<>(ALL);
+            forbidden.removeAll(allowed);
+            forbidden.remove(pkg);
+            noClasses().that().resideInAPackage("io.cdrpipeline." + pkg + "..")
+                    .should().dependOnClassesThat().resideInAnyPackage(forbidden.stream()
+                            .map(f -> "io.cdrpipeline." + f + "..").toArray(String[]::new))
+                    .because(pkg + " sits below " + forbidden)
+                    .check(PRODUCTION);
+        });
     }
 }

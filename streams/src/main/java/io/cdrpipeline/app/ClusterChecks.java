@@ -3,7 +3,6 @@ package io.cdrpipeline.app;
 import io.cdrpipeline.config.PipelineConfig;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -34,8 +33,7 @@ public final class ClusterChecks {
     /** Admin client settings for the configured cluster with every timeout bounded by {@code startup.timeout}. */
     public static Map<String, Object> adminProps(PipelineConfig c) {
         int ms = (int) Math.min(Integer.MAX_VALUE, c.duration("startup.timeout").toMillis());
-        Map<String, Object> props = new HashMap<>(c.kafkaClientSettings());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
+        Map<String, Object> props = KafkaClients.admin(c);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(ms, 15_000));
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
         return props;

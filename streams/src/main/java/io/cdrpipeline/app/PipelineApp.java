@@ -107,8 +107,7 @@ public final class PipelineApp implements AutoCloseable {
      * cluster cannot say.
      */
     static java.util.OptionalInt rawPartitions(PipelineConfig config) {
-        java.util.Map<String, Object> props = new java.util.HashMap<>(config.kafkaClientSettings());
-        props.put("bootstrap.servers", config.bootstrapServers());
+        java.util.Map<String, Object> props = KafkaClients.admin(config);
         props.put("request.timeout.ms", "15000");
         props.put("default.api.timeout.ms", "30000");
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {

@@ -24,7 +24,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,10 +108,7 @@ final class AccessCommand implements Callable<Integer> {
     }
 
     static Scan scan(PipelineConfig config, String topic, String subjectInput) {
-        Map<String, Object> props = new HashMap<>(config.kafkaClientSettings());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         Map<String, BillingRecord> found = new LinkedHashMap<>();
         var serde = Topics.billingSerde();
@@ -183,8 +179,8 @@ final class AccessCommand implements Callable<Integer> {
     }
 
     private static AuditKey auditKey(PipelineConfig config) {
-        KeyVault vault = RunCommand.vaultForTools(config);
-        return vault != null ? vault.auditKey() : AuditKey.of(RunCommand.loadKeys(config));
+        KeyVault vault = io.cdrpipeline.app.PipelineKeys.vaultForTools(config);
+        return vault != null ? vault.auditKey() : AuditKey.of(io.cdrpipeline.app.PipelineKeys.loadKeys(config));
     }
 
     /** Standard output for a try-with-resources that must not close it. */

@@ -8,7 +8,6 @@ import io.cdrpipeline.serde.AvroJson;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -48,11 +47,8 @@ final class ConsumeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Duration idle = maxIdle == null ? null : Durations.parse(maxIdle, "--max-idle");
         PipelineConfig config = kafka.load();
-        Map<String, Object> props = new HashMap<>(config.kafkaClientSettings());
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "cdr-pipeline-consume-" + ProcessHandle.current().pid());
         var billing = Topics.billingSerde();
         var analytics = Topics.analyticsSerde();

@@ -1,7 +1,6 @@
 package io.cdrpipeline.cli;
 
 import io.cdrpipeline.config.PipelineConfig;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -16,11 +15,8 @@ final class ControlTopics implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     ControlTopics(PipelineConfig config) {
-        Map<String, Object> props = new HashMap<>(config.kafkaClientSettings());
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "30000");
+        Map<String, Object> props = io.cdrpipeline.app.KafkaClients.producer(config);
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(config.duration("startup.timeout").toMillis()));
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 

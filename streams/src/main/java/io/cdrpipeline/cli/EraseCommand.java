@@ -42,7 +42,7 @@ final class EraseCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig config = kafka.load();
-        KeyRing keys = RunCommand.loadKeysForTools(config);
+        KeyRing keys = io.cdrpipeline.app.PipelineKeys.loadKeysForTools(config);
         Pseudonymizer pseudonymizer = new Pseudonymizer(keys, new NumberFacts(10));
         SubjectOptions.Resolved subject = who.resolve(config);
         String input = subject.input();
@@ -50,7 +50,7 @@ final class EraseCommand implements Callable<Integer> {
         Map<String, String> tokens = pseudonymizer.tokensFor(input);
         // With keys on the key topic, epochs are created later too: seal the subject so that the key
         // service files its token under each new epoch (ErasureRequest.sealedSubject).
-        KeyVault vault = RunCommand.vaultForTools(config);
+        KeyVault vault = io.cdrpipeline.app.PipelineKeys.vaultForTools(config);
         String sealed = vault == null ? null : vault.seal(input, KeyVault.ERASURE_CONTEXT);
         String requestId = UUID.randomUUID().toString();
         AvroSerde<ErasureRequest> serde = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());

@@ -19,10 +19,8 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -35,9 +33,7 @@ import picocli.CommandLine.Mixin;
 final class RetentionCommand {
 
     static Admin admin(PipelineConfig config) {
-        Map<String, Object> props = new HashMap<>(config.kafkaClientSettings());
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        return Admin.create(props);
+        return Admin.create(io.cdrpipeline.app.KafkaClients.admin(config));
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
@@ -140,9 +136,7 @@ final class RetentionCommand {
         @Override
         public Integer call() {
             PipelineConfig config = kafka.load();
-            Map<String, Object> props = new HashMap<>(config.kafkaClientSettings());
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
             Map<DataClass, List<Long>> lateness = new TreeMap<>();
             Map<String, Long> reasons = new TreeMap<>();
             var serde = Topics.auditSerde();

@@ -38,7 +38,7 @@ class KeyModesTest {
         assertThat(stderrOf(() -> assertThat(CdrPipelineCli.execute("run", "--config", typo.toString())).isEqualTo(2)))
                 .contains("pseudonym.key.mode", "statik");
         // The mode given, the static keys are what run would use.
-        assertThat(RunCommand.staticKeysForRun(PipelineConfig.load(config("pseudonym.key.file=" + keys
+        assertThat(io.cdrpipeline.app.PipelineKeys.staticKeysForRun(PipelineConfig.load(config("pseudonym.key.file=" + keys
                 + "\npseudonym.key.mode=static\n"), Map.of())).epochs()).hasSize(1);
     }
 
@@ -69,11 +69,11 @@ class KeyModesTest {
         assertThat(Base64.getDecoder().decode(Files.readString(master).strip())).hasSize(32);
         assertThat(CdrPipelineCli.execute("keys", "--master-key", "--out", master.toString())).as("never overwrites").isEqualTo(2);
         PipelineConfig c = PipelineConfig.load(config("pseudonym.master.key.file=" + master + "\n"), Map.of());
-        assertThat(RunCommand.vaultForTools(c)).isNotNull();
+        assertThat(io.cdrpipeline.app.PipelineKeys.vaultForTools(c)).isNotNull();
         Files.writeString(dir.resolve("bad.key"), "not a key");
         Files.setPosixFilePermissions(dir.resolve("bad.key"), PosixFilePermissions.fromString("rw-------"));
         PipelineConfig bad = PipelineConfig.load(config("pseudonym.master.key.file=" + dir.resolve("bad.key") + "\n"), Map.of());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RunCommand.vaultForTools(bad))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.cdrpipeline.app.PipelineKeys.vaultForTools(bad))
                 .hasMessageContaining("pseudonym.master.key.file").hasMessageNotContaining("not a key");
         // A static key file created by `keys --out` is private from its first byte too.
         Path file = dir.resolve("static.properties");

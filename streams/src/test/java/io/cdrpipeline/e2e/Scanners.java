@@ -32,8 +32,36 @@ final class Scanners {
         if (!Files.exists(dir)) {
             return found;
         }
-        try (var files = Files.walk(dir)) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) {
+        // The broker writes and renames files while we look (checkpoint .tmp files): one that vanishes between
+        // the listing and the read held nothing any more; anything else is an error.
+        List<Path> paths = new ArrayList<>();
+        Files.walkFileTree(dir, new java.nio.file.SimpleFileVisitor<>() {
+            @Override
+            public java.nio.file.FileVisitResult visitFile(Path file, java.nio.file.attribute.BasicFileAttributes attrs) {
+                if (attrs.isRegularFile()) {
+                    paths.add(file);
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult visitFileFailed(Path file, java.io.IOException e) throws java.io.IOException {
+                if (e instanceof java.nio.file.NoSuchFileException) {
+                    return java.nio.file.FileVisitResult.CONTINUE;
+                }
+                throw e;
+            }
+
+            @Override
+            public java.nio.file.FileVisitResult postVisitDirectory(Path d, java.io.IOException e) throws java.io.IOException {
+                if (e != null && !(e instanceof java.nio.file.NoSuchFileException)) {
+                    throw e;
+                }
+                return java.nio.file.FileVisitResult.CONTINUE;
+            }
+        });
+        {
+            for (Path f : paths) {
                 String text;
                 try {
                     text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);

@@ -60,18 +60,16 @@ final class Scanners {
                 return java.nio.file.FileVisitResult.CONTINUE;
             }
         });
-        {
-            for (Path f : paths) {
-                String text;
-                try {
-                    text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
-                } catch (java.nio.file.NoSuchFileException gone) {
-                    continue;   // deleted while we walked
-                }
-                for (String s : secrets) {
-                    if (text.contains(s)) {
-                        found.add(dir.relativize(f) + ": " + (s.matches("[a-z]+") ? s : s.length() + " chars"));
-                    }
+        for (Path f : paths) {
+            String text;
+            try {
+                text = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
+            } catch (java.nio.file.NoSuchFileException gone) {
+                continue;   // deleted while we walked
+            }
+            for (String s : secrets) {
+                if (text.contains(s)) {
+                    found.add(dir.relativize(f) + ": " + (s.matches("[a-z]+") ? s : s.length() + " chars"));
                 }
             }
         }

@@ -59,6 +59,7 @@ public final class HttpIngest implements AutoCloseable {
     private final IngestSettings settings;
     private final SlowClientGuard guard;
     private final AtomicLong failuresSinceLog = new AtomicLong();
+    private final java.util.concurrent.atomic.AtomicInteger waitingForKafka = new java.util.concurrent.atomic.AtomicInteger();
     private volatile long lastFailureLog;
 
     public HttpIngest(IngestSettings settings, RawProducer producer) throws IOException {
@@ -241,11 +242,18 @@ public final class HttpIngest implements AutoCloseable {
         }
     }
 
+    /** Posts whose record Kafka has not yet acknowledged (or refused). */
+    public int waitingForKafka() {
+        return waitingForKafka.get();
+    }
+
     private void store(Request request, Response response, Callback callback) {
         byte[] doc = (byte[]) request.getAttribute(BODY);
+        waitingForKafka.incrementAndGet();
         producer.sendAsync(doc, (CdrFormat) request.getAttribute(FORMAT), (String) request.getAttribute(SOURCE), "http")
                 .orTimeout(settings.kafkaTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((ok, failure) -> {
+                    waitingForKafka.decrementAndGet();
                     if (failure == null) {
                         reply(response, callback, 200, "stored");
                     } else {

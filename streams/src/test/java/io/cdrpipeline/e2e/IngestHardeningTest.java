@@ -221,7 +221,8 @@ class IngestHardeningTest {
                 HttpIngest ingest = new HttpIngest(s, dead)) {
             String url = "http://127.0.0.1:" + ingest.port();
             var first = http.sendAsync(post(url, "", "fs-lon", PASSWORD), HttpResponse.BodyHandlers.ofString());
-            Thread.sleep(300);                            // let the first post take the only slot
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(20))
+                    .until(() -> ingest.waitingForKafka() == 1);   // the first post holds the only slot
             HttpResponse<String> second = http.send(post(url, "", "fs-lon", PASSWORD), HttpResponse.BodyHandlers.ofString());
             assertThat(second.statusCode()).as("queue full").isEqualTo(503);
             assertThat(second.headers().firstValue("Retry-After")).isPresent();

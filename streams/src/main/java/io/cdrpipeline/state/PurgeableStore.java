@@ -76,7 +76,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
 
     private final String name;
     private final PurgeableStores registry;
-    private final Set<RangeIterator> openIterators = new HashSet<>();
+    private final Set<RocksRange> openIterators = new HashSet<>();
     private static final byte[] OFFSETS_FAMILY = "cdr-committed-offsets".getBytes(java.nio.charset.StandardCharsets.UTF_8);
 
     private final boolean transactional;
@@ -407,7 +407,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         } finally {
             open = false;
             registry.closed(taskId, this);
-            new ArrayList<>(openIterators).forEach(RangeIterator::close);
+            new ArrayList<>(openIterators).forEach(RocksRange::close);
             closeNative();
         }
     }
@@ -491,104 +491,14 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         return staged.isEmpty() ? committed : staged.overlay(committed, from, to, reverse, prefix);
     }
 
-    private RangeIterator iteratorOver(RocksIterator it, byte[] from, byte[] to, boolean reverse, byte[] prefix,
+    private RocksRange iteratorOver(RocksIterator it, byte[] from, byte[] to, boolean reverse, byte[] prefix,
             boolean empty) {
-        RangeIterator r = new RangeIterator(it, from, to, reverse, prefix, empty);
+        RocksRange r = new RocksRange(name, it, from, to, reverse, prefix, empty, this::closed);
         openIterators.add(r);
         return r;
     }
 
-    /** Keys from {@code from} to {@code to}, both inclusive (null: unbounded), in byte order or its reverse. */
-    private final class RangeIterator implements KeyValueIterator<Bytes, byte[]> {
-
-        private final RocksIterator it;
-        private final byte[] from;
-        private final byte[] to;
-        private final boolean reverse;
-        private final byte[] prefix;
-        private KeyValue<Bytes, byte[]> next;
-        private boolean closed;
-
-        RangeIterator(RocksIterator it, byte[] from, byte[] to, boolean reverse, byte[] prefix, boolean empty) {
-            this.it = it;
-            this.from = from;
-            this.to = to;
-            this.reverse = reverse;
-            this.prefix = prefix;
-            if (empty) {
-                return;
-            }
-            if (reverse) {
-                if (to == null) {
-                    it.seekToLast();
-                } else {
-                    it.seekForPrev(to);
-                }
-            } else if (from == null) {
-                it.seekToFirst();
-            } else {
-                it.seek(from);
-            }
-            advance();
-        }
-
-        private void advance() {
-            next = null;
-            if (!it.isValid()) {
-                return;
-            }
-            byte[] k = it.key();
-            if (reverse ? from != null && Arrays.compareUnsigned(k, from) < 0
-                    : to != null && Arrays.compareUnsigned(k, to) > 0) {
-                return;
-            }
-            if (prefix != null && (k.length < prefix.length
-                    || !Arrays.equals(k, 0, prefix.length, prefix, 0, prefix.length))) {
-                return;
-            }
-            next = KeyValue.pair(Bytes.wrap(k), it.value());
-        }
-
-        @Override
-        public boolean hasNext() {
-            if (closed) {
-                throw new org.apache.kafka.streams.errors.InvalidStateStoreException("iterator of " + name + " is closed");
-            }
-            return next != null;
-        }
-
-        @Override
-        public KeyValue<Bytes, byte[]> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            KeyValue<Bytes, byte[]> current = next;
-            if (reverse) {
-                it.prev();
-            } else {
-                it.next();
-            }
-            advance();
-            return current;
-        }
-
-        @Override
-        public Bytes peekNextKey() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            return next.key;
-        }
-
-        @Override
-        public void close() {
-            synchronized (PurgeableStore.this) {
-                if (!closed) {
-                    closed = true;
-                    openIterators.remove(this);
-                    it.close();
-                }
-            }
-        }
+    private synchronized void closed(RocksRange r) {
+        openIterators.remove(r);
     }
 }

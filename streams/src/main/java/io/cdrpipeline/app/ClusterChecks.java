@@ -41,32 +41,25 @@ public final class ClusterChecks {
 
     /** Waits at most {@code startup.timeout} for the cluster to answer. */
     public static void awaitCluster(PipelineConfig c) {
-        Duration timeout = c.duration("startup.timeout");
-        Admin admin = Admin.create(adminProps(c));
-        try {
-            admin.describeCluster().clusterId().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            throw unreachable(c, timeout, e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw unreachable(c, timeout, e);
-        } finally {
-            admin.close(Duration.ZERO);
-        }
+        ask(c, admin -> admin.describeCluster().clusterId());
     }
 
     /** Checks the cluster answers and that every topic in {@code topics} exists. */
     public static void requireTopics(PipelineConfig c, Collection<String> topics) {
+        Set<String> missing = new TreeSet<>(topics);
+        missing.removeAll(ask(c, admin -> admin.listTopics().names()));
+        if (!missing.isEmpty()) {
+            throw new ClusterUnavailableException("topic(s) " + String.join(", ", missing) + " do not exist on "
+                    + c.bootstrapServers() + ": create them with: cdr-pipeline topics --apply --config FILE", null);
+        }
+    }
+
+    /** One question to the cluster, answered within {@code startup.timeout} or an error naming the settings. */
+    private static <T> T ask(PipelineConfig c, java.util.function.Function<Admin, org.apache.kafka.common.KafkaFuture<T>> question) {
         Duration timeout = c.duration("startup.timeout");
         Admin admin = Admin.create(adminProps(c));
         try {
-            Set<String> existing = admin.listTopics().names().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            Set<String> missing = new TreeSet<>(topics);
-            missing.removeAll(existing);
-            if (!missing.isEmpty()) {
-                throw new ClusterUnavailableException("topic(s) " + String.join(", ", missing) + " do not exist on "
-                        + c.bootstrapServers() + ": create them with: cdr-pipeline topics --apply --config FILE", null);
-            }
+            return question.apply(admin).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
             throw unreachable(c, timeout, e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
         } catch (InterruptedException e) {

@@ -240,7 +240,7 @@ class IngestHardeningTest {
         Path server = keyPair(dir, "server", "CN=localhost", "SAN=dns:localhost,ip:127.0.0.1");
         Path client = keyPair(dir, "client", "CN=fs-lon", null);
         Path serverTrust = dir.resolve("server-trust.p12");
-        keytool("-importcert", "-noprompt", "-alias", "client", "-file", dir.resolve("client.pem").toString(),
+        Keytool.run("-importcert", "-noprompt", "-alias", "client", "-file", dir.resolve("client.pem").toString(),
                 "-keystore", serverTrust.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
         SSLContext trustingServer = sslContext(dir.resolve("server.pem"), null);
         SSLContext withClientCert = sslContext(dir.resolve("server.pem"), client);
@@ -270,19 +270,10 @@ class IngestHardeningTest {
         if (san != null) {
             args.addAll(List.of("-ext", san));
         }
-        keytool(args.toArray(String[]::new));
-        keytool("-exportcert", "-rfc", "-alias", name, "-file", dir.resolve(name + ".pem").toString(), "-keystore",
+        Keytool.run(args.toArray(String[]::new));
+        Keytool.run("-exportcert", "-rfc", "-alias", name, "-file", dir.resolve(name + ".pem").toString(), "-keystore",
                 ks.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
         return ks;
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("keytool %s: %s", args[0], out).isZero();
     }
 
     private static SSLContext sslContext(Path trustedPem, Path clientKeyStore) throws Exception {

@@ -53,12 +53,12 @@ class SecureClusterTest {
         Files.createDirectories(WORK);
         Path keyStore = WORK.resolve("broker.p12");
         Path trustStore = WORK.resolve("trust.p12");
-        keytool("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
+        Keytool.run("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
                 "-ext", "SAN=dns:localhost,ip:127.0.0.1", "-validity", "2", "-storetype", "PKCS12", "-keystore",
                 keyStore.toString(), "-storepass", "changeit");
-        keytool("-exportcert", "-rfc", "-alias", "broker", "-file", WORK.resolve("broker.pem").toString(), "-keystore",
+        Keytool.run("-exportcert", "-rfc", "-alias", "broker", "-file", WORK.resolve("broker.pem").toString(), "-keystore",
                 keyStore.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
-        keytool("-importcert", "-noprompt", "-alias", "broker", "-file", WORK.resolve("broker.pem").toString(),
+        Keytool.run("-importcert", "-noprompt", "-alias", "broker", "-file", WORK.resolve("broker.pem").toString(),
                 "-keystore", trustStore.toString(), "-storetype", "PKCS12", "-storepass", "changeit");
         String users = USERS.entrySet().stream().map(e -> "user_" + e.getKey() + "=\"" + e.getValue() + "\"")
                 .collect(Collectors.joining(" "));
@@ -209,14 +209,5 @@ class SecureClusterTest {
         Path f = WORK.resolve(user + ".properties");
         Files.writeString(f, sb.toString());
         return f;
-    }
-
-    private static void keytool(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor()).as("keytool %s: %s", args[0], out).isZero();
     }
 }

@@ -50,9 +50,7 @@ public final class EmbeddedKafka implements AutoCloseable {
      */
     public static EmbeddedKafka startSecured(Path dataDir, Map<String, String> overrides) {
         int securedPort = freePort();
-        Map<String, String> all = new java.util.HashMap<>(overrides);
-        all.put("cdr.secured.port", Integer.toString(securedPort));
-        EmbeddedKafka kafka = start(dataDir, 0, all);
+        EmbeddedKafka kafka = start(dataDir, 0, overrides, securedPort);
         kafka.securedBootstrapServers = "127.0.0.1:" + securedPort;
         return kafka;
     }
@@ -64,6 +62,11 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Starts a broker on {@code port} (0 picks a free one) keeping its logs in {@code dataDir}. */
     public static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides) {
+        return start(dataDir, port, overrides, -1);
+    }
+
+    /** {@code securedPort} ≥ 0 adds a SASL_SSL listener there. */
+    private static EmbeddedKafka start(Path dataDir, int port, Map<String, String> overrides, int securedPort) {
         int brokerPort = port == 0 ? freePort() : port;
         int controllerPort = freePort();
         Path logDir = dataDir.toAbsolutePath().resolve("kraft-logs");
@@ -92,14 +95,12 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("share.coordinator.state.topic.replication.factor", "1");
         props.put("share.coordinator.state.topic.min.isr", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
-        Map<String, String> rest = new java.util.HashMap<>(overrides);
-        String secured = rest.remove("cdr.secured.port");
-        if (secured != null) {
-            props.put("listeners", props.get("listeners") + ",SASL_SSL://127.0.0.1:" + secured);
-            props.put("advertised.listeners", props.get("advertised.listeners") + ",SASL_SSL://127.0.0.1:" + secured);
+        if (securedPort >= 0) {
+            props.put("listeners", props.get("listeners") + ",SASL_SSL://127.0.0.1:" + securedPort);
+            props.put("advertised.listeners", props.get("advertised.listeners") + ",SASL_SSL://127.0.0.1:" + securedPort);
             props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + ",SASL_SSL:SASL_SSL");
         }
-        props.putAll(rest);
+        props.putAll(overrides);
         if (!Files.exists(logDir.resolve("meta.properties"))) {
             // Only a fresh directory is formatted: a restart keeps its cluster id and its data.
             format(logDir);

@@ -93,5 +93,8 @@ class StartupFailFastTest {
                         new IOException("No space left on device")));
         assertThat(Causes.describe(full)).contains("Error opening store expiry-index")
                 .contains("java.io.IOException: No space left on device");
+        // A third-party message quoting its input (as a JSON parser does) never carries a number out.
+        assertThat(Causes.describe(new IllegalStateException("bad", new RuntimeException("near \"+49 30 1234567\" and 4930123456"))))
+                .doesNotContain("1234567").doesNotContain("4930123456").contains("######");
     }
 }

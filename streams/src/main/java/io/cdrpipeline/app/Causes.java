@@ -9,20 +9,17 @@ public final class Causes {
     /**
      * Six or more digits in a row (spaces or dashes between them allowed): what a phone number looks
      * like. Third-party messages may quote their input (a JSON parser quotes the document it choked on),
-     * so every message is masked before it reaches a log line or the terminal.
+     * so the causes' messages are masked before they reach a log line or the terminal.
      */
     private static final java.util.regex.Pattern NUMBER_LIKE = java.util.regex.Pattern.compile("\\+?\\d(?:[ -]?\\d){5,}");
 
     /**
      * The message of an error and of every cause under it, one per line ("No space left on device"
      * is usually the last); exception classes are named for causes only, and no stack trace. Runs of
-     * six or more digits are masked ({@code ######}): no message may carry a phone number.
+     * six or more digits in the causes' messages are masked ({@code ######}): no third-party message
+     * carries a phone number out (our own top-level messages never hold one, and keep file paths whole).
      */
     public static String describe(Throwable e) {
-        return NUMBER_LIKE.matcher(chain(e)).replaceAll("######");
-    }
-
-    private static String chain(Throwable e) {
         StringBuilder out = new StringBuilder(e.getMessage() == null ? e.getClass().getName() : e.getMessage());
         java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
         seen.add(e);
@@ -33,7 +30,7 @@ public final class Causes {
                 continue;                        // a wrapper that repeats its cause adds nothing
             }
             out.append(System.lineSeparator()).append("  caused by: ").append(c.getClass().getName())
-                    .append(m == null ? "" : ": " + m);
+                    .append(m == null ? "" : ": " + NUMBER_LIKE.matcher(m).replaceAll("######"));
             last = m;
         }
         return out.toString();

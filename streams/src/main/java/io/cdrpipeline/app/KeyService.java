@@ -1,6 +1,6 @@
 package io.cdrpipeline.app;
 
-import io.cdrpipeline.pseudonymize.AuditKey;import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyEpoch;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.KeyVault;
@@ -8,7 +8,9 @@ import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.schema.ErasureRequest;
 import io.cdrpipeline.serde.AvroSerde;
+import io.cdrpipeline.retention.DeletionEmitter;
 import io.cdrpipeline.retention.KeepAlive;
+import io.cdrpipeline.retention.RetentionRules;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.DataClass;
@@ -16,7 +18,6 @@ import io.cdrpipeline.schema.DeletionReason;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
@@ -25,10 +26,12 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -48,7 +51,6 @@ import org.slf4j.LoggerFactory;
 public final class KeyService implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(KeyService.class);
-    private static final Duration LONGEST_CALL = Duration.ofDays(1);
 
     private final KeyVault vault;
     private final RetentionPolicy policy;
@@ -58,14 +60,14 @@ public final class KeyService implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final TopicPartition partition;
     private KeyRing ring;
-    private final io.cdrpipeline.pseudonymize.AuditKey auditKey;
+    private final DeletionEmitter deletions;
     private final String erasureTopic;
     private final Map<String, Object> clientSettings;
     private static final AvroSerde<ErasureRequest> REQUESTS = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
 
     public KeyService(PipelineConfig config, KeyVault vault, RetentionPolicy policy) {
         this.vault = vault;
-        this.auditKey = vault.auditKey();
+        this.deletions = new DeletionEmitter(vault.auditKey(), policy, null);
         this.policy = policy;
         this.topic = config.get("topic.pseudonym-keys");
         this.auditTopic = config.get("topic.audit");
@@ -124,14 +126,24 @@ public final class KeyService implements AutoCloseable {
         List<String> destroyed = new ArrayList<>();
         List<KeyEpoch> epochs = ring.epochs();
         for (int i = 0; i + 1 < epochs.size(); i++) {
-            Instant closes = epochs.get(i + 1).notBefore().plus(LONGEST_CALL).plus(policy.window(DataClass.ANALYTICS));
-            if (!closes.plus(policy.sweepInterval()).isAfter(now)) {
+            Instant closes = RetentionRules.keyEpochCloses(epochs.get(i + 1).notBefore(), policy.window(DataClass.ANALYTICS));
+            if (RetentionRules.keyEpochDue(closes, policy.sweepInterval(), now)) {
                 String id = epochs.get(i).id();
-                producer.send(new ProducerRecord<>(topic, id, null)).get();
-                producer.send(new ProducerRecord<>(auditTopic, hash(id), Topics.auditSerde().encode(AuditReceipt.newBuilder()
-                        .setKeyHash(hash(id)).setTopic(topic).setDataClass(DataClass.KEY).setCount(1)
-                        .setPolicyVersion(policy.version()).setReason(DeletionReason.KEY_DESTROYED)
-                        .setWindowClose(closes).setEmittedAt(now).build()))).get();
+                List<Future<RecordMetadata>> sent = new ArrayList<>(2);
+                deletions.delete(new DeletionEmitter.Sink() {
+                    @Override
+                    public void tombstone(DataClass kind, String keyTopic, String key, long at) {
+                        sent.add(producer.send(new ProducerRecord<>(keyTopic, key, null)));
+                    }
+
+                    @Override
+                    public void receipt(String keyHash, AuditReceipt receipt, long at) {
+                        sent.add(producer.send(new ProducerRecord<>(auditTopic, keyHash, Topics.auditSerde().encode(receipt))));
+                    }
+                }, DataClass.KEY, topic, id, DeletionReason.KEY_DESTROYED, closes.toEpochMilli(), 0, now.toEpochMilli());
+                for (Future<RecordMetadata> f : sent) {
+                    f.get();
+                }
                 ring.destroy(id);
                 destroyed.add(id);
                 LOG.info("destroyed key epoch {}: its analytics window closed at {}", id, closes);
@@ -199,10 +211,6 @@ public final class KeyService implements AutoCloseable {
             }
         }
         return missing;
-    }
-
-    private String hash(String epochId) {
-        return auditKey.hash(topic, epochId);
     }
 
     @Override

@@ -1,9 +1,11 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.schema.BillingRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Base64;
 import java.util.List;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -35,6 +37,7 @@ public final class ExpiryIndex {
     /** The billing window closed while the account was on legal hold: the held index points here. */
     public static final int PARKED = 4;
     private static final int HEAD = 16;
+    private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
 
     private final KeyValueStore<Bytes, byte[]> store;
 
@@ -48,6 +51,18 @@ public final class ExpiryIndex {
 
         public Entry {
             tokens = List.copyOf(tokens);
+        }
+
+        /**
+         * The entry of a billing record arriving under {@code recordId} at {@code arrival}: its class
+         * is its source's billing window; {@code pseudoId} and {@code tokens} are base64url text.
+         */
+        public static Entry of(BillingRecord b, String recordId, RetentionPolicy policy, long arrival, String pseudoId,
+                List<String> tokens, int flags) {
+            List<byte[]> raw = new ArrayList<>(tokens.size());
+            tokens.forEach(t -> raw.add(BASE64URL.decode(t)));
+            return new Entry(policy.billingWindow(b.getSource()).toMillis(), b.getEndTime().toEpochMilli(), recordId, flags,
+                    arrival, BASE64URL.decode(pseudoId), b.getAccount(), raw);
         }
 
         public boolean has(int flag) {
@@ -129,6 +144,11 @@ public final class ExpiryIndex {
 
     public long approximateSize() {
         return store.approximateNumEntries();
+    }
+
+    /** The key a billing record stored under {@code recordId} has (or would have) here: dedupe asks with it. */
+    public static Bytes keyOf(BillingRecord b, String recordId, RetentionPolicy policy) {
+        return key(policy.billingWindow(b.getSource()).toMillis(), b.getEndTime().toEpochMilli(), recordId);
     }
 
     public static Bytes key(long window, long callEnd, String recordId) {

@@ -39,8 +39,7 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
     @Override
     public void process(FixedKeyRecord<String, BillingRecord> record) {
         BillingRecord b = record.value();
-        Bytes key = ExpiryIndex.key(policy.billingWindow(b.getSource()).toMillis(), b.getEndTime().toEpochMilli(),
-                record.key());
+        Bytes key = ExpiryIndex.keyOf(b, record.key(), policy);
         if (index.contains(key)) {
             metrics.recordDuplicate();
             return;

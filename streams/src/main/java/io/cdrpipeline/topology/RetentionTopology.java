@@ -12,6 +12,7 @@ import io.cdrpipeline.retention.RetentionEvent;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.retention.RetentionProcessor;
+import io.cdrpipeline.retention.SweepState;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
@@ -60,7 +61,7 @@ final class RetentionTopology {
         }
         builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(ExpiryIndex.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
-        builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(RetentionProcessor.META_STORE),
+        builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(SweepState.STORE),
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
     }
 
@@ -70,7 +71,7 @@ final class RetentionTopology {
         unique.process(() -> new RetentionProcessor(policy, pseudonymizers, metrics, topics.billing().name(),
                                 topics.analytics().name(), true, auditKey, local),
                         Named.as("retention"), ExpiryIndex.STORE, SubjectIndex.STORE, HeldIndex.STORE,
-                        RetentionProcessor.META_STORE)
+                        SweepState.STORE)
                 .split(Named.as("deletion-"))
                 .branch((key, e) -> e.isKeepAlive(), Branched.withConsumer(s -> keepRolling(s, topics, repartitionTopic),
                         "keep-alive"))

@@ -89,7 +89,7 @@ class RetentionClockTest {
         assertThat(filesContaining(lab)).as("a retained entry is on disk").isNotEmpty();
         assertThat(filesContaining(office)).as("a deleted entry is not, a step later").isEmpty();
         // Every sweep appended a keep-alive to each logged store's changelog (quiet changelogs still roll).
-        for (String store : List.of(ExpiryIndex.STORE, HeldIndex.STORE, RetentionProcessor.META_STORE)) {
+        for (String store : List.of(ExpiryIndex.STORE, HeldIndex.STORE, SweepState.STORE)) {
             assertThat(driver.createOutputTopic("cdr-pipeline-" + store + "-changelog",
                     new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                     new org.apache.kafka.common.serialization.ByteArrayDeserializer()).readRecordsToList())

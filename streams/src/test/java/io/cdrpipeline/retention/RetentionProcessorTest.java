@@ -42,7 +42,7 @@ class RetentionProcessorTest {
     void stores() {
         index = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(ExpiryIndex.STORE), Serdes.Bytes(), Serdes.ByteArray())
                 .withLoggingDisabled().build();
-        meta = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(RetentionProcessor.META_STORE), Serdes.String(),
+        meta = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SweepState.STORE), Serdes.String(),
                 Serdes.ByteArray()).withLoggingDisabled().build();
         subjects = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(SubjectIndex.STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withLoggingDisabled().build();

@@ -1,0 +1,84 @@
+package io.cdrpipeline.retention;
+
+import io.cdrpipeline.schema.DataClass;
+import java.util.Base64;
+
+/**
+ * One task's retention state — the expiry index, its subject index, the held index, the
+ * holds and erasures it reads, and where the sweeps are — and the one place a
+ * {@link RetentionRules.Plan} is carried out: deletions through the {@link DeletionEmitter},
+ * then the held index, then the entry.
+ */
+public final class RetentionStores {
+
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
+    final ExpiryIndex index;
+    final SubjectIndex subjectIndex;
+    final HeldIndex held;
+    final Subjects subjects;
+    final SweepState state;
+    final RetentionPolicy policy;
+    private final DeletionEmitter emitter;
+    private final DeletionEmitter.Sink sink;
+    private final String billingTopic;
+    private final String analyticsTopic;
+
+    RetentionStores(ExpiryIndex index, SubjectIndex subjectIndex, HeldIndex held, Subjects subjects, SweepState state,
+            RetentionPolicy policy, DeletionEmitter emitter, DeletionEmitter.Sink sink, String billingTopic,
+            String analyticsTopic) {
+        this.index = index;
+        this.subjectIndex = subjectIndex;
+        this.held = held;
+        this.subjects = subjects;
+        this.state = state;
+        this.policy = policy;
+        this.emitter = emitter;
+        this.sink = sink;
+        this.billingTopic = billingTopic;
+        this.analyticsTopic = analyticsTopic;
+    }
+
+    long analyticsWindow() {
+        return policy.window(DataClass.ANALYTICS).toMillis();
+    }
+
+    /** The facts the rules need about {@code e} at {@code now}. */
+    RetentionRules.Facts facts(ExpiryIndex.Entry e, long now) {
+        long analytics = analyticsWindow();
+        return new RetentionRules.Facts(now, analytics, state.sweptAnalyticsWindow(analytics), subjects.held(e.account()),
+                state.passed(DataClass.ANALYTICS, e), state.passed(DataClass.BILLING, e));
+    }
+
+    /** Carries out a plan made at {@code now}. */
+    void apply(RetentionRules.Plan plan, long now) {
+        ExpiryIndex.Entry before = plan.before();
+        ExpiryIndex.Entry after = plan.after();
+        for (RetentionRules.Deletion d : plan.deletions()) {
+            if (d.kind() == DataClass.ANALYTICS) {
+                emitter.delete(sink, d.kind(), analyticsTopic, BASE64URL.encodeToString(after.pseudoId()), d.reason(),
+                        d.deadline(), after.arrival(), now);
+            } else {
+                emitter.delete(sink, d.kind(), billingTopic, after.recordId(), d.reason(), d.deadline(), after.arrival(), now);
+            }
+        }
+        if (plan.unpark()) {
+            held.remove(before.account(), before.key());
+        }
+        if (plan.park()) {
+            held.park(after.account(), after.key());
+        }
+        if (plan.removeBefore()) {
+            index.delete(before.key());
+            subjectIndex.remove(before);
+        }
+        switch (plan.write()) {
+            case ADD -> {
+                index.put(after);
+                subjectIndex.add(after);
+            }
+            case UPDATE -> index.put(after);
+            case NONE -> { }
+        }
+    }
+}

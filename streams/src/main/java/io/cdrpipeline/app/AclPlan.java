@@ -1,5 +1,7 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
+import io.cdrpipeline.catalogue.Role;
 import io.cdrpipeline.config.PipelineConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,25 +22,6 @@ import org.apache.kafka.common.resource.ResourceType;
  * analysts are refused everywhere but the analytics stream).
  */
 public final class AclPlan {
-
-    /** The kinds of users, as the README names them. */
-    public enum Role {
-        PIPELINE("pipeline"),
-        PRODUCER("switch producers (`produce`, `ingest`)"),
-        BILLING("billing systems"),
-        ANALYST("analysts"),
-        OPS("privacy officer / ops");
-
-        private final String label;
-
-        Role(String label) {
-            this.label = label;
-        }
-
-        public String label() {
-            return label;
-        }
-    }
 
     /** One grant: operations on a resource (a name, or every name with that prefix). */
     public record Grant(Role role, ResourceType type, String name, PatternType pattern, List<AclOperation> operations) {
@@ -64,35 +47,40 @@ public final class AclPlan {
     private AclPlan() {
     }
 
+    /** Per role: the topics the catalogue lets it read, then write, then its groups and the rest. */
     public static List<Grant> grants(PipelineConfig c) {
         String app = c.applicationId();
         List<Grant> g = new ArrayList<>();
-        for (String t : List.of("topic.raw", "topic.erasure-requests", "topic.legal-holds", "topic.pseudonym-keys")) {
-            g.add(topic(Role.PIPELINE, c.get(t), AclOperation.READ));
+        for (Role role : Role.values()) {
+            for (OwnedTopic t : OwnedTopic.values()) {
+                if (t.readers().contains(role)) {
+                    g.add(topic(role, c.get(t.setting()), AclOperation.READ));
+                }
+            }
+            for (OwnedTopic t : OwnedTopic.values()) {
+                if (t.writers().contains(role)) {
+                    g.add(topic(role, c.get(t.setting()), AclOperation.WRITE));
+                }
+            }
+            switch (role) {
+                case PIPELINE -> {
+                    g.add(new Grant(role, ResourceType.TOPIC, app + "-", PatternType.PREFIXED, List.of(AclOperation.ALL)));
+                    g.add(new Grant(role, ResourceType.GROUP, app, PatternType.LITERAL, List.of(AclOperation.ALL)));
+                    g.add(new Grant(role, ResourceType.TRANSACTIONAL_ID, app + "-", PatternType.PREFIXED,
+                            List.of(AclOperation.WRITE, AclOperation.DESCRIBE)));
+                    g.add(new Grant(role, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL,
+                            List.of(AclOperation.IDEMPOTENT_WRITE)));
+                }
+                case BILLING, ANALYST, OPS -> {
+                    g.add(new Grant(role, ResourceType.GROUP, CONSUME_GROUP_PREFIX, PatternType.PREFIXED, List.of(AclOperation.READ)));
+                    if (role != Role.OPS) {
+                        g.add(new Grant(role, ResourceType.GROUP, role == Role.BILLING ? "billing-" : "analytics-",
+                                PatternType.PREFIXED, List.of(AclOperation.READ)));
+                    }
+                }
+                case PRODUCER -> { }
+            }
         }
-        for (String t : List.of("topic.billing", "topic.analytics", "topic.rejected", "topic.audit", "topic.pseudonym-keys")) {
-            g.add(topic(Role.PIPELINE, c.get(t), AclOperation.WRITE));
-        }
-        g.add(new Grant(Role.PIPELINE, ResourceType.TOPIC, app + "-", PatternType.PREFIXED, List.of(AclOperation.ALL)));
-        g.add(new Grant(Role.PIPELINE, ResourceType.GROUP, app, PatternType.LITERAL, List.of(AclOperation.ALL)));
-        g.add(new Grant(Role.PIPELINE, ResourceType.TRANSACTIONAL_ID, app + "-", PatternType.PREFIXED,
-                List.of(AclOperation.WRITE, AclOperation.DESCRIBE)));
-        g.add(new Grant(Role.PIPELINE, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL,
-                List.of(AclOperation.IDEMPOTENT_WRITE)));
-        g.add(topic(Role.PRODUCER, c.get("topic.raw"), AclOperation.WRITE));
-        g.add(topic(Role.BILLING, c.get("topic.billing"), AclOperation.READ));
-        g.add(new Grant(Role.BILLING, ResourceType.GROUP, CONSUME_GROUP_PREFIX, PatternType.PREFIXED, List.of(AclOperation.READ)));
-        g.add(new Grant(Role.BILLING, ResourceType.GROUP, "billing-", PatternType.PREFIXED, List.of(AclOperation.READ)));
-        g.add(topic(Role.ANALYST, c.get("topic.analytics"), AclOperation.READ));
-        g.add(new Grant(Role.ANALYST, ResourceType.GROUP, CONSUME_GROUP_PREFIX, PatternType.PREFIXED, List.of(AclOperation.READ)));
-        g.add(new Grant(Role.ANALYST, ResourceType.GROUP, "analytics-", PatternType.PREFIXED, List.of(AclOperation.READ)));
-        g.add(topic(Role.OPS, c.get("topic.erasure-requests"), AclOperation.WRITE));
-        g.add(topic(Role.OPS, c.get("topic.legal-holds"), AclOperation.WRITE));
-        g.add(topic(Role.OPS, c.get("topic.audit"), AclOperation.READ));
-        // `access` reads billing for a subject; `erase` in key-store mode reads the wrapped epochs (useless without the master key).
-        g.add(topic(Role.OPS, c.get("topic.billing"), AclOperation.READ));
-        g.add(topic(Role.OPS, c.get("topic.pseudonym-keys"), AclOperation.READ));
-        g.add(new Grant(Role.OPS, ResourceType.GROUP, CONSUME_GROUP_PREFIX, PatternType.PREFIXED, List.of(AclOperation.READ)));
         return g;
     }
 

@@ -1,5 +1,6 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import java.time.Duration;
 import java.util.Collection;
@@ -79,8 +80,6 @@ public final class ClusterChecks {
 
     /** The topics {@code run} reads or writes (internal ones are created by Kafka Streams). */
     public static List<String> pipelineTopics(PipelineConfig c) {
-        return List.of(c.get("topic.raw"), c.get("topic.billing"), c.get("topic.analytics"), c.get("topic.rejected"),
-                c.get("topic.audit"), c.get("topic.erasure-requests"), c.get("topic.legal-holds"),
-                c.get("topic.pseudonym-keys"));
+        return java.util.Arrays.stream(OwnedTopic.values()).map(t -> c.get(t.setting())).toList();
     }
 }

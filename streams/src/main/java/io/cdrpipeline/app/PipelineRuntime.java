@@ -56,7 +56,7 @@ public final class PipelineRuntime implements AutoCloseable {
         PipelineApp app = keyService != null
                 ? new PipelineApp(c, keys, policy, NumberCaches.of(c), vault.auditKey())
                 : new PipelineApp(c, keys, policy);
-        int opsPort = c.intValue("ops.port", -1, 65_535);
+        int opsPort = c.intValue("ops.port");
         if (opsPort >= 0) {
             opsPort = app.serveOps(c.get("ops.bind"), opsPort, ClusterChecks.adminProps(c), c.duration("startup.timeout"))
                     .port();

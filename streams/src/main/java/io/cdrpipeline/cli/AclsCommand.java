@@ -1,6 +1,7 @@
 package io.cdrpipeline.cli;
 
 import io.cdrpipeline.app.AclPlan;
+import io.cdrpipeline.catalogue.Role;
 import io.cdrpipeline.app.ClusterChecks;
 import io.cdrpipeline.config.PipelineConfig;
 import java.util.EnumMap;
@@ -32,11 +33,11 @@ final class AclsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig c = kafka.load();
-        Map<AclPlan.Role, String> byRole = new EnumMap<>(AclPlan.Role.class);
+        Map<Role, String> byRole = new EnumMap<>(Role.class);
         principals.forEach((role, principal) -> {
-            AclPlan.Role r;
+            Role r;
             try {
-                r = AclPlan.Role.valueOf(role.toUpperCase(Locale.ROOT));
+                r = Role.valueOf(role.toUpperCase(Locale.ROOT));
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("--principal: unknown role '" + role + "'; roles: pipeline, producer, "
                         + "billing, analyst, ops");

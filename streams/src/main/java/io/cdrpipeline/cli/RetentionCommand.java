@@ -1,6 +1,7 @@
 package io.cdrpipeline.cli;
 
 import io.cdrpipeline.app.TopicReader;
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.retention.ErasureBound;
 import io.cdrpipeline.retention.RetentionPolicies;
@@ -88,13 +89,11 @@ final class RetentionCommand {
 
         private static Map<String, ErasureBound.Kind> ownedTopics(PipelineConfig config, Collection<String> existing) {
             Map<String, ErasureBound.Kind> owned = new LinkedHashMap<>();
-            owned.put(config.get("topic.raw"), ErasureBound.Kind.DELETE_BY_AGE);
-            owned.put(config.get("topic.billing"), ErasureBound.Kind.COMPACTED);
-            owned.put(config.get("topic.analytics"), ErasureBound.Kind.COMPACTED);
-            owned.put(config.get("topic.rejected"), ErasureBound.Kind.DELETE_BY_AGE);
-            for (String t : List.of("topic.pseudonym-keys", "topic.legal-holds", "topic.erasure-requests")) {
-                if (existing.contains(config.get(t))) {
-                    owned.put(config.get(t), ErasureBound.Kind.COMPACTED);
+            for (OwnedTopic t : OwnedTopic.values()) {
+                // Control topics (one partition: requests, holds, keys) are checked where they exist.
+                if (t.configuredPartitions() || existing.contains(config.get(t.setting()))) {
+                    owned.put(config.get(t.setting()), t.cleanup() == OwnedTopic.Cleanup.COMPACTED ? ErasureBound.Kind.COMPACTED
+                            : ErasureBound.Kind.DELETE_BY_AGE);
                 }
             }
             String prefix = config.applicationId() + "-";

@@ -7,7 +7,7 @@ import java.util.Set;
 
 /**
  * Settings from the environment, as containers pass them: {@code CDR_} + the key in upper case
- * with dots and dashes as underscores ({@code CDR_DEDUPE_WINDOW}); {@code CDR_KAFKA_*} for the
+ * with dots and dashes as underscores ({@code CDR_STARTUP_TIMEOUT}); {@code CDR_KAFKA_*} for the
  * Kafka client settings ({@code CDR_KAFKA_SECURITY_PROTOCOL}). Sources are configured in the file.
  * A {@code CDR_} variable that names no setting is an error, so a typo never passes silently.
  */

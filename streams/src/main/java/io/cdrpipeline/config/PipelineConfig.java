@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.types.Password;
 
 /**
  * Every setting of the pipeline with its default, read from a properties file. Unknown or
@@ -25,8 +27,8 @@ import java.util.function.Function;
  */
 public final class PipelineConfig {
 
-    /** Key → default value ("" when there is none). The single place where defaults live. */
-    public static final Map<String, String> DEFAULTS = defaults();
+    /** Key → default value ("" when there is none), from the settings' one definition ({@link Settings}). */
+    private static final Map<String, String> DEFAULTS = defaults();
     /** Keys earlier builds took, with what replaced them. */
     private static final Map<String, String> REMOVED = Map.of("dedupe.window",
             "a resend is now dropped for as long as its CDR is retained (the expiry index is the dedupe store); "
@@ -41,6 +43,8 @@ public final class PipelineConfig {
     private static final String KEY_ENV = "CDR_PSEUDONYM_KEYS";
 
     private final Map<String, String> values;
+    /** The settings parsed and checked against their definitions, once. */
+    private final Map<String, Object> typed;
     private final Map<String, String> kafka;
     private final Map<String, SourceSettings> sources;
     private final Map<String, Map<String, String>> sourceProps;
@@ -49,6 +53,7 @@ public final class PipelineConfig {
 
     private PipelineConfig(Map<String, String> values, Map<String, String> kafka, Map<String, Map<String, String>> sources) {
         this.values = values;
+        this.typed = parse(values);
         this.kafka = Map.copyOf(kafka);
         this.sourceProps = Map.copyOf(sources);
         boolean hasDefault = !values.get("default.region").isBlank() && !values.get("default.zone").isBlank();
@@ -60,7 +65,31 @@ public final class PipelineConfig {
         Map<String, SourceSettings> parsed = new HashMap<>();
         sources.forEach((name, props) -> parsed.put(name, source(name, props, "source." + name + ".")));
         this.sources = Map.copyOf(parsed);
-        validate();
+    }
+
+    /** Each setting parsed by its type and checked by its validator; a message naming the key and the value. */
+    private static Map<String, Object> parse(Map<String, String> values) {
+        Map<String, Object> out = new HashMap<>();
+        for (ConfigDef.ConfigKey k : Settings.DEFINITION.configKeys().values()) {
+            String raw = values.get(k.name);
+            Object v;
+            try {
+                v = ConfigDef.parseType(k.name, raw, k.type);
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                throw new ConfigException(k.name + ": '" + raw + "' " + (k.type == ConfigDef.Type.INT ? "is not a whole number"
+                        : k.type == ConfigDef.Type.BOOLEAN ? "must be true or false" : "is not a " + k.type));
+            }
+            if (k.validator != null) {
+                try {
+                    k.validator.ensureValid(k.name, v);
+                } catch (org.apache.kafka.common.config.ConfigException e) {
+                    throw new ConfigException(k.name + ": " + (k.validator instanceof ConfigDef.Range ? v + " is outside "
+                            : "'" + v + "' must be one of ") + k.validator);
+                }
+            }
+            out.put(k.name, v);
+        }
+        return out;
     }
 
     public static PipelineConfig defaultsOnly() {
@@ -170,25 +199,21 @@ public final class PipelineConfig {
         return Durations.parse(get(key), key);
     }
 
-    public int intValue(String key, int min, int max) {
-        String v = get(key);
-        try {
-            int n = Integer.parseInt(v);
-            if (n < min || n > max) {
-                throw new ConfigException(key + ": " + n + " is outside " + min + ".." + max);
-            }
-            return n;
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + ": '" + v + "' is not a whole number");
-        }
+    /** An INT setting, within the bounds of its definition. */
+    public int intValue(String key) {
+        return (Integer) typed(key);
     }
 
+    /** A BOOLEAN setting. */
     public boolean flag(String key) {
-        String v = get(key).toLowerCase(Locale.ROOT);
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new ConfigException(key + ": '" + get(key) + "' must be true or false");
+        return (Boolean) typed(key);
+    }
+
+    private Object typed(String key) {
+        if (!typed.containsKey(key)) {
+            throw new IllegalArgumentException("no such setting " + key);
         }
-        return v.equals("true");
+        return typed.get(key);
     }
 
     /** Kafka client settings passed through ({@code kafka.security.protocol=SASL_SSL} …). */
@@ -238,25 +263,6 @@ public final class PipelineConfig {
         kafka.forEach((k, v) -> all.put("kafka." + k, KafkaClientKeys.secret(k) ? "******" : v));
         sourceProps.forEach((name, props) -> props.forEach((k, v) -> all.put("source." + name + "." + k, v)));
         return all;
-    }
-
-    private void validate() {
-        intValue("topic.partitions", 1, 10_000);
-        intValue("topic.replication.factor", -1, 32);
-        intValue("num.stream.threads", 1, 256);
-        intValue("ingest.max.payload.bytes", 1024, 16 * 1024 * 1024);
-        intValue("numbers.cache.size", 0, 100_000_000);
-        intValue("ops.port", -1, 65_535);
-        intValue("ingest.http.port", 0, 65_535);
-        for (String t : List.of("topic.raw", "topic.billing", "topic.analytics", "topic.rejected", "topic.audit",
-                "topic.erasure-requests", "topic.legal-holds", "topic.pseudonym-keys")) {
-            if (!get(t).matches("[A-Za-z0-9._-]{1,249}")) {
-                throw new ConfigException(t + ": '" + get(t) + "' is not a valid topic name");
-            }
-        }
-        if (!applicationId().matches("[A-Za-z0-9._-]{1,200}")) {
-            throw new ConfigException("application.id: '" + applicationId() + "' is not valid");
-        }
     }
 
     private SourceSettings source(String name, Map<String, String> p, String prefix) {
@@ -397,56 +403,8 @@ public final class PipelineConfig {
 
     private static Map<String, String> defaults() {
         Map<String, String> d = new TreeMap<>();
-        d.put("bootstrap.servers", "");
-        d.put("application.id", "cdr-pipeline");
-        d.put("num.stream.threads", "1");
-        d.put("state.dir", Path.of(System.getProperty("java.io.tmpdir"), "cdr-pipeline-state").toString());
-        d.put("topic.raw", "cdr.raw");
-        d.put("topic.billing", "cdr.billing");
-        d.put("topic.analytics", "cdr.analytics");
-        d.put("topic.rejected", "cdr.rejected");
-        d.put("topic.audit", "cdr.audit");
-        d.put("topic.erasure-requests", "cdr.erasure-requests");
-        d.put("topic.legal-holds", "cdr.legal-holds");
-        d.put("topic.pseudonym-keys", "cdr.pseudonym-keys");
-        d.put("retention.policy.file", "");
-        d.put("topic.partitions", "4");
-        d.put("topic.replication.factor", "-1");
-        d.put("ingest.max.payload.bytes", "262144");
-        d.put("numbers.cache.size", "200000");
-        d.put("default.format", "");
-        d.put("default.region", "");
-        d.put("default.zone", "");
-        d.put("default.extension.max.digits", Integer.toString(DialPlan.DEFAULT_EXTENSION_MAX_DIGITS));
-        d.put("pseudonym.key.file", "");
-        d.put("pseudonym.key.mode", "");
-        d.put("pseudonym.master.key.file", "");
-        d.put("ops.port", "8080");
-        d.put("ingest.http.port", "8081");
-        d.put("ingest.http.source", "freeswitch");
-        d.put("ingest.http.credentials", "");
-        d.put("ingest.http.credentials.file", "");
-        d.put("ingest.http.insecure.unauthenticated", "false");
-        d.put("ingest.http.format", "freeswitch-json");
-        d.put("ingest.http.bind", "0.0.0.0");
-        d.put("ingest.http.header.timeout", "10s");
-        d.put("ingest.http.body.timeout", "30s");
-        d.put("ingest.http.idle.timeout", "30s");
-        d.put("ingest.http.max.in.flight", "64");
-        d.put("ingest.http.max.queued", "256");
-        d.put("ingest.http.queue.wait", "2s");
-        d.put("ingest.http.kafka.timeout", "15s");
-        d.put("ingest.http.max.connections", "1024");
-        d.put("ingest.http.tls.keystore", "");
-        d.put("ingest.http.tls.keystore.password", "");
-        d.put("ingest.http.tls.protocols", "TLSv1.3,TLSv1.2");
-        d.put("ingest.http.tls.client.auth", "none");
-        d.put("ingest.http.tls.truststore", "");
-        d.put("ingest.http.tls.truststore.password", "");
-        d.put("ops.bind", "0.0.0.0");
-        d.put("startup.timeout", "30s");
-        d.put("state.transactional", "true");
-        d.put("close.timeout", "30s");
+        Settings.DEFINITION.configKeys().values().forEach(k -> d.put(k.name,
+                k.defaultValue instanceof Password p ? p.value() : String.valueOf(k.defaultValue)));
         return Map.copyOf(d);
     }
 

@@ -1,6 +1,6 @@
 package io.cdrpipeline.describe;
 
-import io.cdrpipeline.describe.PrivacyMap.Sensitivity;
+import io.cdrpipeline.catalogue.Sensitivity;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;

@@ -1,9 +1,11 @@
 package io.cdrpipeline.describe;
 
+import io.cdrpipeline.catalogue.OwnedStore;
+import io.cdrpipeline.catalogue.OwnedTopic;
+import io.cdrpipeline.catalogue.Sensitivity;
 import io.cdrpipeline.config.Durations;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.retention.RetentionPolicy;
-import io.cdrpipeline.schema.DataClass;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,9 +15,6 @@ import java.util.Map;
  * to turn personal data into another class.
  */
 public final class PrivacyMap {
-
-    /** Privacy classes, strictest first. */
-    public enum Sensitivity { SECRET, PII, PSEUDONYMOUS, ANONYMOUS, AUDIT }
 
     /** A topic's or store's class and its retention in words (null: none known). */
     public record Label(Sensitivity sensitivity, String retention) {
@@ -34,24 +33,26 @@ public final class PrivacyMap {
 
     public PrivacyMap(PipelineConfig config, RetentionPolicy policy) {
         String app = config.applicationId() + "-";
-        topics.put(config.get("topic.raw"), new Label(Sensitivity.PII, window(policy, DataClass.RAW)));
-        topics.put(config.get("topic.billing"), new Label(Sensitivity.PII, window(policy, DataClass.BILLING) + " (tombstones)"));
-        topics.put(config.get("topic.analytics"), new Label(Sensitivity.PSEUDONYMOUS,
-                window(policy, DataClass.ANALYTICS) + " (tombstones)"));
-        topics.put(config.get("topic.rejected"), new Label(Sensitivity.PII, window(policy, DataClass.REJECTED)));
-        topics.put(config.get("topic.audit"), new Label(Sensitivity.AUDIT, window(policy, DataClass.AUDIT)));
-        topics.put(config.get("topic.erasure-requests"), new Label(Sensitivity.PSEUDONYMOUS, "kept: an erased subject stays erased"));
-        topics.put(config.get("topic.legal-holds"), new Label(Sensitivity.PII, "until released"));
+        for (OwnedTopic t : OwnedTopic.values()) {
+            topics.put(config.get(t.setting()), new Label(t.sensitivity(), retention(t, policy)));
+        }
         // describe() names internal topics without the application-id prefix the broker sees.
         for (String repartition : new String[] {"by-identity-repartition", app + "by-identity-repartition"}) {
             topics.put(repartition, new Label(Sensitivity.PII, "purged after each commit"));
         }
-        stores.put("expiry-index", new Label(Sensitivity.PII, "until the record's deletion (also the dedupe store)"));
-        stores.put("subject-index", new Label(Sensitivity.PSEUDONYMOUS, "until the record's deletion (local, derived)"));
-        stores.put("held-index", new Label(Sensitivity.PII, "until the hold is released"));
-        stores.put("retention-meta", new Label(Sensitivity.PII, "sweep cursors (a record id where a step stopped), policy version, request ids"));
-        stores.put("legal-holds", new Label(Sensitivity.PII, "mirrors its topic"));
-        stores.put("erasure-requests", new Label(Sensitivity.PSEUDONYMOUS, "mirrors its topic"));
+        for (OwnedStore s : OwnedStore.values()) {
+            stores.put(s.storeName(), new Label(s.sensitivity(), s.retention()));
+        }
+    }
+
+    private static String retention(OwnedTopic t, RetentionPolicy policy) {
+        return switch (t) {
+            case ERASURE_REQUESTS -> "kept: an erased subject stays erased";
+            case LEGAL_HOLDS -> "until released";
+            case PSEUDONYM_KEYS -> "until the epoch is destroyed";
+            default -> Durations.format(policy.window(t.dataClass()))
+                    + (t.cleanup() == OwnedTopic.Cleanup.COMPACTED ? " (tombstones)" : "");
+        };
     }
 
     /** A map for tests: just these topics. */
@@ -67,7 +68,4 @@ public final class PrivacyMap {
         return stores.get(name);
     }
 
-    private static String window(RetentionPolicy policy, DataClass c) {
-        return Durations.format(policy.window(c));
-    }
 }

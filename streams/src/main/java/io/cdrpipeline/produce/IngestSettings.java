@@ -90,12 +90,12 @@ public record IngestSettings(String bind, int port, int maxBytes, IngestCredenti
                             .filter(s -> !s.isEmpty()).toList(),
                     auth, trust.isBlank() ? null : Path.of(trust), c.get("ingest.http.tls.truststore.password"));
         }
-        return new IngestSettings(c.get("ingest.http.bind"), c.intValue("ingest.http.port", 0, 65_535),
-                c.intValue("ingest.max.payload.bytes", 1024, 16 * 1024 * 1024), creds, source, format,
+        return new IngestSettings(c.get("ingest.http.bind"), c.intValue("ingest.http.port"),
+                c.intValue("ingest.max.payload.bytes"), creds, source, format,
                 positive(c, "ingest.http.header.timeout"), positive(c, "ingest.http.body.timeout"),
-                positive(c, "ingest.http.idle.timeout"), c.intValue("ingest.http.max.in.flight", 1, 10_000),
-                c.intValue("ingest.http.max.queued", 0, 100_000), positive(c, "ingest.http.queue.wait"),
-                positive(c, "ingest.http.kafka.timeout"), c.intValue("ingest.http.max.connections", 1, 1_000_000), tls);
+                positive(c, "ingest.http.idle.timeout"), c.intValue("ingest.http.max.in.flight"),
+                c.intValue("ingest.http.max.queued"), positive(c, "ingest.http.queue.wait"),
+                positive(c, "ingest.http.kafka.timeout"), c.intValue("ingest.http.max.connections"), tls);
     }
 
     private static Duration positive(PipelineConfig c, String key) {

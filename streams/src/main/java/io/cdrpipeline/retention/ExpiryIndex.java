@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.catalogue.OwnedStore;
 import io.cdrpipeline.schema.BillingRecord;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class ExpiryIndex {
 
-    public static final String STORE = "expiry-index";
+    public static final String STORE = OwnedStore.EXPIRY_INDEX.storeName();
     /** The analytics record was deleted (or never written) out of turn: an erasure, a policy change. */
     public static final int ANALYTICS_DONE = 1;
     /** The billing record was deleted out of turn. */

@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.catalogue.OwnedStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -17,7 +18,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class HeldIndex {
 
-    public static final String STORE = "held-index";
+    public static final String STORE = OwnedStore.HELD_INDEX.storeName();
 
     private final KeyValueStore<Bytes, byte[]> store;
 

@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.catalogue.OwnedStore;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -22,7 +23,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class SubjectIndex {
 
-    public static final String STORE = "subject-index";
+    public static final String STORE = OwnedStore.SUBJECT_INDEX.storeName();
     /** The key of the generation mark, the one key that is no record's. */
     public static final Bytes GENERATION = Bytes.wrap(new byte[] {0, 'g', 'e', 'n'});
     private static final byte ENTRY = 1;

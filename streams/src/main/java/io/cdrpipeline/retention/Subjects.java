@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.catalogue.OwnedStore;
 import java.util.Collection;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -14,8 +15,8 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  */
 public final class Subjects {
 
-    public static final String HOLDS_STORE = "legal-holds";
-    public static final String ERASURES_STORE = "erasure-requests";
+    public static final String HOLDS_STORE = OwnedStore.LEGAL_HOLDS.storeName();
+    public static final String ERASURES_STORE = OwnedStore.ERASURE_REQUESTS.storeName();
     private static final StringSerializer STRINGS = new StringSerializer();
 
     private final ReadOnlyKeyValueStore<String, byte[]> holds;

@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.catalogue.OwnedStore;
 import io.cdrpipeline.schema.DataClass;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -18,7 +19,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class SweepState {
 
-    public static final String STORE = "retention-meta";
+    public static final String STORE = OwnedStore.RETENTION_META.storeName();
     private static final String POLICY_VERSION = "policy-version";
     private static final String REINDEX_CURSOR = "reindex-cursor";
     /** The policy version the re-index cursor was scanning for: a cursor of another version is void. */

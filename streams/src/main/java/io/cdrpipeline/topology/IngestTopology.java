@@ -61,7 +61,7 @@ public final class IngestTopology {
         Topics topics = Topics.from(config);
         NumberNormalizer numbers = caches.numbers();
         NumberFacts facts = caches.facts();
-        int maxPayload = config.intValue("ingest.max.payload.bytes", 1024, 16 * 1024 * 1024);
+        int maxPayload = config.intValue("ingest.max.payload.bytes");
         Supplier<CdrParser> parsers = () -> new CdrParser(config.sources(), new Normalizer(numbers), maxPayload);
         Supplier<Pseudonymizer> pseudonymizers = () -> new Pseudonymizer(keys, facts);
 

@@ -12,7 +12,7 @@ import io.cdrpipeline.pseudonymize.NumberFacts;
 public record NumberCaches(NumberNormalizer numbers, NumberFacts facts) {
 
     public static NumberCaches of(PipelineConfig config) {
-        long size = config.intValue("numbers.cache.size", 0, 100_000_000);
+        long size = config.intValue("numbers.cache.size");
         return new NumberCaches(new NumberNormalizer(size), new NumberFacts(size));
     }
 

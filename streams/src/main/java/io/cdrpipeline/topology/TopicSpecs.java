@@ -1,9 +1,10 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.retention.RetentionPolicy;
-import io.cdrpipeline.schema.DataClass;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,25 +23,26 @@ public final class TopicSpecs {
     private TopicSpecs() {
     }
 
+    /**
+     * Every topic of the catalogue, as {@code topics --apply} creates it. Requests, holds and keys are
+     * state to keep (an erased subject stays erased), but a released hold's or a destroyed epoch's
+     * tombstone must compact its data away within the budget too: they are compacted like billing.
+     */
     public static List<NewTopic> all(PipelineConfig config, RetentionPolicy policy) {
-        int partitions = config.intValue("topic.partitions", 1, 10_000);
-        int rf = config.intValue("topic.replication.factor", -1, 32);
+        int partitions = config.intValue("topic.partitions");
+        int rf = config.intValue("topic.replication.factor");
         Optional<Short> replication = rf < 0 ? Optional.empty() : Optional.of((short) rf);
-        return List.of(
-                new NewTopic(config.get("topic.raw"), Optional.of(partitions), replication)
-                        .configs(deleteAfter(policy.window(DataClass.RAW), policy)),
-                new NewTopic(config.get("topic.billing"), Optional.of(partitions), replication).configs(compacted(policy)),
-                new NewTopic(config.get("topic.analytics"), Optional.of(partitions), replication).configs(compacted(policy)),
-                new NewTopic(config.get("topic.rejected"), Optional.of(partitions), replication)
-                        .configs(deleteAfter(policy.window(DataClass.REJECTED), policy)),
-                new NewTopic(config.get("topic.audit"), Optional.of(partitions), replication)
-                        .configs(deleteAfter(policy.window(DataClass.AUDIT), policy)),
-                // Requests and holds are state to keep (an erased subject stays erased), but a released
-                // hold's tombstone must compact the account and reason away within the budget too.
-                new NewTopic(config.get("topic.erasure-requests"), Optional.of(1), replication).configs(compacted(policy)),
-                new NewTopic(config.get("topic.legal-holds"), Optional.of(1), replication).configs(compacted(policy)),
-                // Wrapped keys; a destroyed epoch's tombstone must compact its key away within the budget.
-                new NewTopic(config.get("topic.pseudonym-keys"), Optional.of(1), replication).configs(compacted(policy)));
+        List<NewTopic> out = new ArrayList<>();
+        for (OwnedTopic t : OwnedTopic.values()) {
+            out.add(new NewTopic(config.get(t.setting()), Optional.of(t.configuredPartitions() ? partitions : 1), replication)
+                    .configs(configs(t, policy)));
+        }
+        return out;
+    }
+
+    /** The configs of one catalogue topic under {@code policy}. */
+    public static Map<String, String> configs(OwnedTopic t, RetentionPolicy policy) {
+        return t.cleanup() == OwnedTopic.Cleanup.COMPACTED ? compacted(policy) : deleteAfter(policy.window(t.dataClass()), policy);
     }
 
     /** Configs for a compacted topic holding personal data (also applied to the changelogs of our stores). */

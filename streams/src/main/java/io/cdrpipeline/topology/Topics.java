@@ -1,5 +1,6 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.AuditReceipt;
@@ -7,7 +8,7 @@ import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
 
-/** The pipeline's topics, named by configuration. */
+/** The topics the topology reads and writes, named by configuration, with their serdes (the catalogue: {@link OwnedTopic}). */
 public record Topics(
         Topic<byte[], byte[]> raw,
         Topic<String, BillingRecord> billing,
@@ -24,13 +25,13 @@ public record Topics(
 
     public static Topics from(PipelineConfig config) {
         return new Topics(
-                new Topic<>(config.get("topic.raw"), Serdes.ByteArray(), Serdes.ByteArray()),
-                new Topic<>(config.get("topic.billing"), Serdes.String(), billingSerde()),
-                new Topic<>(config.get("topic.analytics"), Serdes.String(), analyticsSerde()),
-                new Topic<>(config.get("topic.rejected"), Serdes.ByteArray(), Serdes.ByteArray()),
-                new Topic<>(config.get("topic.audit"), Serdes.String(), auditSerde()),
-                config.get("topic.erasure-requests"),
-                config.get("topic.legal-holds"));
+                new Topic<>(config.get(OwnedTopic.RAW.setting()), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(config.get(OwnedTopic.BILLING.setting()), Serdes.String(), billingSerde()),
+                new Topic<>(config.get(OwnedTopic.ANALYTICS.setting()), Serdes.String(), analyticsSerde()),
+                new Topic<>(config.get(OwnedTopic.REJECTED.setting()), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(config.get(OwnedTopic.AUDIT.setting()), Serdes.String(), auditSerde()),
+                config.get(OwnedTopic.ERASURE_REQUESTS.setting()),
+                config.get(OwnedTopic.LEGAL_HOLDS.setting()));
     }
 
     public static AvroSerde<BillingRecord> billingSerde() {

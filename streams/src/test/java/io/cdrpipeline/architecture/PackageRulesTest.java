@@ -25,23 +25,24 @@ class PackageRulesTest {
     /** Package → the packages of ours it may use. */
     private static final Map<String, Set<String>> MAY_USE = Map.ofEntries(
             Map.entry("schema", Set.of()),
+            Map.entry("catalogue", Set.of("schema")),
             Map.entry("serde", Set.of("schema")),
             Map.entry("state", Set.of()),
             Map.entry("ingest", Set.of("schema")),
-            Map.entry("config", Set.of("ingest")),
+            Map.entry("config", Set.of("catalogue", "ingest")),
             Map.entry("normalize", Set.of("ingest", "schema")),
             Map.entry("pseudonymize", Set.of("config", "schema")),
-            Map.entry("retention", Set.of("config", "pseudonymize", "schema", "serde", "state")),
-            Map.entry("topology", Set.of("config", "ingest", "normalize", "pseudonymize", "retention", "schema", "serde",
+            Map.entry("retention", Set.of("catalogue", "config", "pseudonymize", "schema", "serde", "state")),
+            Map.entry("topology", Set.of("catalogue", "config", "ingest", "normalize", "pseudonymize", "retention", "schema", "serde",
                     "state")),
             Map.entry("produce", Set.of("config", "ingest", "normalize")),
-            Map.entry("describe", Set.of("config", "retention", "schema")),
+            Map.entry("describe", Set.of("catalogue", "config", "retention", "schema")),
             Map.entry("ops", Set.of("config", "ingest", "retention", "schema", "topology")),
-            Map.entry("app", Set.of("config", "ingest", "ops", "pseudonymize", "retention", "schema", "serde", "topology",
+            Map.entry("app", Set.of("catalogue", "config", "ingest", "ops", "pseudonymize", "retention", "schema", "serde", "topology",
                     "state", "normalize")),
             Map.entry("broker", Set.of()));
 
-    private static final List<String> ALL = List.of("schema", "serde", "state", "ingest", "config", "normalize",
+    private static final List<String> ALL = List.of("schema", "catalogue", "serde", "state", "ingest", "config", "normalize",
             "pseudonymize", "retention", "topology", "produce", "describe", "ops", "app", "broker", "cli", "demo", "bench");
 
     @Test

@@ -139,14 +139,6 @@ class SecureClusterTest {
         throw new AssertionError("not an authorization refusal: " + t);
     }
 
-    @Test
-    void theReadmeTableIsWhatAclsApplies() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        String table = readme.substring(readme.indexOf("<!-- acl-table:begin -->\n") + "<!-- acl-table:begin -->\n".length(),
-                readme.indexOf("<!-- acl-table:end -->"));
-        assertThat(table).isEqualTo(AclPlan.markdownTable(PipelineConfig.defaultsOnly()));
-    }
-
     /** Records read from the start of partition 0.. of a topic, up to {@code expected} (a refused read throws). */
     private static int readAll(Map<String, String> props, String topic, int expected) {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(toObjects(props), new ByteArrayDeserializer(),

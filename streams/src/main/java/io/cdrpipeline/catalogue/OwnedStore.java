@@ -1,0 +1,34 @@
+package io.cdrpipeline.catalogue;
+
+/** The pipeline's state stores: what each holds, and how long (the privacy map's labels of stores). */
+public enum OwnedStore {
+    EXPIRY_INDEX("expiry-index", Sensitivity.PII, "until the record's deletion (also the dedupe store)"),
+    SUBJECT_INDEX("subject-index", Sensitivity.PSEUDONYMOUS, "until the record's deletion (local, derived)"),
+    HELD_INDEX("held-index", Sensitivity.PII, "until the hold is released"),
+    RETENTION_META("retention-meta", Sensitivity.PII,
+            "sweep cursors (a record id where a step stopped), policy version, request ids"),
+    LEGAL_HOLDS("legal-holds", Sensitivity.PII, "mirrors its topic"),
+    ERASURE_REQUESTS("erasure-requests", Sensitivity.PSEUDONYMOUS, "mirrors its topic");
+
+    private final String storeName;
+    private final Sensitivity sensitivity;
+    private final String retention;
+
+    OwnedStore(String storeName, Sensitivity sensitivity, String retention) {
+        this.storeName = storeName;
+        this.sensitivity = sensitivity;
+        this.retention = retention;
+    }
+
+    public String storeName() {
+        return storeName;
+    }
+
+    public Sensitivity sensitivity() {
+        return sensitivity;
+    }
+
+    public String retention() {
+        return retention;
+    }
+}

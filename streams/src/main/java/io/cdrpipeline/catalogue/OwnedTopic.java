@@ -1,0 +1,154 @@
+package io.cdrpipeline.catalogue;
+
+import io.cdrpipeline.schema.DataClass;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * The catalogue of the topics the pipeline owns — one entry each: the setting that names it and
+ * its default, its contract (key and value), its data class and privacy class, how it is
+ * cleaned up, its partitions, and who may read and write it. The topology's topic names,
+ * {@code topics --apply}, {@code describe}'s labels and lint, {@code retention check}, the ACLs
+ * of {@code acls} and the README's topic table are all derived from here: adding an output topic
+ * is one entry plus the processor that writes it.
+ */
+public enum OwnedTopic {
+    RAW("topic.raw", "cdr.raw", DataClass.RAW, Sensitivity.PII, "PII", Cleanup.DELETE_BY_AGE, true,
+            "the CDR's identity key (4 bytes: murmur2 of `source:switch-id`) from our producers; any key (or none) from "
+                    + "others — those records take the by-identity repartition",
+            "raw CDR bytes; headers `cdr.format`, `cdr.source` (+ `cdr.file`, `cdr.line` from `produce`)",
+            EnumSet.of(Role.PIPELINE), EnumSet.of(Role.PRODUCER)),
+    BILLING("topic.billing", "cdr.billing", DataClass.BILLING, Sensitivity.PII, "PII", Cleanup.COMPACTED, true,
+            "record id (UTF-8)",
+            "`BillingRecord` (Avro single-object encoding); a **null value (tombstone) means: delete the row**",
+            EnumSet.of(Role.BILLING, Role.OPS), EnumSet.of(Role.PIPELINE)),
+    ANALYTICS("topic.analytics", "cdr.analytics", DataClass.ANALYTICS, Sensitivity.PSEUDONYMOUS, "pseudonymous",
+            Cleanup.COMPACTED, true, "pseudonymous record id", "`AnalyticsRecord` (Avro single-object encoding)",
+            EnumSet.of(Role.ANALYST), EnumSet.of(Role.PIPELINE)),
+    REJECTED("topic.rejected", "cdr.rejected", DataClass.REJECTED, Sensitivity.PII, "PII", Cleanup.DELETE_BY_AGE, true,
+            "as in `cdr.raw`",
+            "the original bytes, unchanged; original headers plus `cdr.error.class`, `cdr.error.reason`, `cdr.source`, "
+                    + "`cdr.format`, `cdr.input.topic`, `cdr.input.partition`, `cdr.input.offset`",
+            EnumSet.noneOf(Role.class), EnumSet.of(Role.PIPELINE)),
+    AUDIT("topic.audit", "cdr.audit", DataClass.AUDIT, Sensitivity.AUDIT, "audit (no PII)", Cleanup.DELETE_BY_AGE, true,
+            "hashed record key",
+            "`AuditReceipt` (v2): key hash (HMAC-SHA256 of topic and record key under the **audit key**, 128 bits: derived "
+                    + "from `$CDR_MASTER_KEY` in key-store mode, from the key file's first epoch otherwise — whoever holds "
+                    + "record ids but not the key cannot link receipts to records), topic, data class, count, policy "
+                    + "version, reason (WINDOW_CLOSED, ERASURE_REQUEST, POLICY_CHANGE, KEY_DESTROYED, HOLD_RELEASED), window "
+                    + "close and emission time (both rounded down to the sweep interval, so a receipt does not tell the "
+                    + "call's end), arrived-after-close",
+            EnumSet.of(Role.OPS), EnumSet.of(Role.PIPELINE)),
+    ERASURE_REQUESTS("topic.erasure-requests", "cdr.erasure-requests", null, Sensitivity.PSEUDONYMOUS, "pseudonymous",
+            Cleanup.COMPACTED, false, "subject token",
+            "`ErasureRequest` (request id, subject kind, key epoch, reason, time) — never a clear number",
+            EnumSet.of(Role.PIPELINE), EnumSet.of(Role.OPS)),
+    LEGAL_HOLDS("topic.legal-holds", "cdr.legal-holds", null, Sensitivity.PII, "PII (account)", Cleanup.COMPACTED, false,
+            "`account\\|holdId`", "`LegalHold`; a tombstone releases",
+            EnumSet.of(Role.PIPELINE), EnumSet.of(Role.OPS)),
+    PSEUDONYM_KEYS("topic.pseudonym-keys", "cdr.pseudonym-keys", null, Sensitivity.SECRET, "secret", Cleanup.COMPACTED, false,
+            "key epoch id", "key wrapped with AES-256-GCM under `$CDR_MASTER_KEY`",
+            // `erase` in key-store mode reads the wrapped epochs (useless without the master key).
+            EnumSet.of(Role.PIPELINE, Role.OPS), EnumSet.of(Role.PIPELINE));
+
+    /** How a topic lets go of data: by age ({@code retention.ms} = its window), or by tombstones and compaction. */
+    public enum Cleanup { DELETE_BY_AGE, COMPACTED }
+
+    private final String setting;
+    private final String defaultName;
+    private final DataClass dataClass;
+    private final Sensitivity sensitivity;
+    private final String classWords;
+    private final Cleanup cleanup;
+    private final boolean configuredPartitions;
+    private final String key;
+    private final String value;
+    private final Set<Role> readers;
+    private final Set<Role> writers;
+
+    OwnedTopic(String setting, String defaultName, DataClass dataClass, Sensitivity sensitivity, String classWords,
+            Cleanup cleanup, boolean configuredPartitions, String key, String value, Set<Role> readers, Set<Role> writers) {
+        this.setting = setting;
+        this.defaultName = defaultName;
+        this.dataClass = dataClass;
+        this.sensitivity = sensitivity;
+        this.classWords = classWords;
+        this.cleanup = cleanup;
+        this.configuredPartitions = configuredPartitions;
+        this.key = key;
+        this.value = value;
+        this.readers = readers;
+        this.writers = writers;
+    }
+
+    /** The setting naming the topic ({@code topic.raw} …). */
+    public String setting() {
+        return setting;
+    }
+
+    public String defaultName() {
+        return defaultName;
+    }
+
+    /** The data class whose retention window applies (null: state that is kept until released or destroyed). */
+    public DataClass dataClass() {
+        return dataClass;
+    }
+
+    public Sensitivity sensitivity() {
+        return sensitivity;
+    }
+
+    /** The class in the README's words. */
+    public String classWords() {
+        return classWords;
+    }
+
+    public Cleanup cleanup() {
+        return cleanup;
+    }
+
+    /** Whether {@code topic.partitions} applies; control topics have one partition (read whole by every task). */
+    public boolean configuredPartitions() {
+        return configuredPartitions;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    public String value() {
+        return value;
+    }
+
+    /** Who reads it (the pipeline included where it does). */
+    public Set<Role> readers() {
+        return readers;
+    }
+
+    public Set<Role> writers() {
+        return writers;
+    }
+
+    /** The README's words for its configuration. */
+    public String configWords() {
+        if (cleanup == Cleanup.DELETE_BY_AGE) {
+            return "`cleanup.policy=delete`, `retention.ms` = policy `windows." + dataClass.name().toLowerCase(java.util.Locale.ROOT)
+                    + "`";
+        }
+        return "compacted; `segment.ms`, `max.compaction.lag.ms`, `delete.retention.ms` derived from the policy"
+                + (configuredPartitions ? "" : "; 1 partition")
+                + (readers.equals(EnumSet.of(Role.PIPELINE, Role.OPS)) && sensitivity == Sensitivity.SECRET
+                        ? "; ACL: the pipeline's principal (and ops, for `erase`)" : "");
+    }
+
+    /** The README's topic table. */
+    public static String markdownTable() {
+        StringBuilder out = new StringBuilder("| topic | key | value | class | config |\n|---|---|---|---|---|\n");
+        for (OwnedTopic t : values()) {
+            out.append("| `").append(t.defaultName).append("` | ").append(t.key).append(" | ").append(t.value).append(" | ")
+                    .append(t.classWords).append(" | ").append(t.configWords()).append(" |\n");
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,186 @@
+package io.cdrpipeline.config;
+
+import io.cdrpipeline.catalogue.OwnedTopic;
+import io.cdrpipeline.ingest.DialPlan;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * The one definition of every setting: type, default, bounds and documentation, as Kafka's own
+ * {@link ConfigDef}. {@link PipelineConfig} parses with it (once, at load); the README's
+ * configuration reference is rendered from it ({@link #markdownTable}, checked by a test).
+ * Durations are text checked by {@link Durations}; topic names come from the catalogue.
+ */
+public final class Settings {
+
+    /** Required, but with no default a deployment could share: empty means "not set". */
+    private static final String NONE = "";
+    private static final ConfigDef.Validator DURATION = new ConfigDef.Validator() {
+        @Override
+        public void ensureValid(String name, Object value) {
+            Durations.parse((String) value, name);
+        }
+
+        @Override
+        public String toString() {
+            return "a duration";
+        }
+    };
+    private static final ConfigDef.Validator NAME = (name, value) -> {
+        if (!((String) value).matches("[A-Za-z0-9._-]{1,200}")) {
+            throw new ConfigException(name + ": '" + value + "' is not valid (1-200 of A-Z a-z 0-9 . _ -)");
+        }
+    };
+    private static final ConfigDef.Validator TOPIC = (name, value) -> {
+        if (!((String) value).matches("[A-Za-z0-9._-]{1,249}")) {
+            throw new ConfigException(name + ": '" + value + "' is not a valid topic name");
+        }
+    };
+
+    public static final ConfigDef DEFINITION = define();
+
+    /** Rows of the reference for keys that are patterns, not single settings. */
+    private static final List<String[]> PATTERNS = List.of(
+            new String[] {"source.<name>.format` / `.region` / `.zone` / `.columns", "—",
+                "per-switch settings (region and zone required); `columns` = the `cdr_custom.conf` line or `mod_cdr_csv` "
+                        + "template, pasted, or variable names"},
+            new String[] {"source.<name>.international.prefixes` / `.trunk.prefix` / `.access.codes` / "
+                    + "`.international.without.prefix` / `.extension.max.digits` / `.extension.digits` / `.extension.pattern` / "
+                    + "`.extension.names` / `.pseudo.extensions", "see \"Dialling plans\"", "the switch's dialling plan"},
+            new String[] {"(key handling)", "", "every key — static key, `$CDR_PSEUDONYM_KEYS`, master key — must look random: at "
+                    + "least min(16, n/2) distinct byte values, no repeated pattern (period ≤ n/2), no counting run, not all "
+                    + "printable text; a key file (`pseudonym.key.file`, `pseudonym.master.key.file`) that group or others can "
+                    + "read is refused with the `chmod 600` to run; `keys --out` creates files 0600 from the first byte. In "
+                    + "Docker, mount the master key as a secret owned by the image's user: `chown 10001 deploy/master.key && "
+                    + "chmod 400 deploy/master.key` (the compose file's secret says uid 10001, mode 0400; `ComposeSecretsTest` "
+                    + "checks the wiring with `docker-compose config`)"},
+            new String[] {"kafka.<client setting>", "—",
+                "passed to every Kafka client, e.g. `kafka.security.protocol=SASL_SSL`, `kafka.sasl.jaas.config=…`; Streams' "
+                        + "prefixes (`kafka.producer.`, `kafka.main.consumer.`, `kafka.topic.` …) work; a name Kafka's clients "
+                        + "do not define is refused with the nearest valid one; secrets (Kafka's `PASSWORD` type, and any name "
+                        + "with password, secret, jaas, key, credential, token) are masked in `config --print`"});
+
+    private Settings() {
+    }
+
+    private static ConfigDef define() {
+        ConfigDef d = new ConfigDef()
+                .define("bootstrap.servers", Type.STRING, NONE, Importance.HIGH, "Kafka cluster (required)")
+                .define("application.id", Type.STRING, "cdr-pipeline", NAME, Importance.HIGH,
+                        "Kafka Streams application id (consumer group, internal topic prefix)")
+                .define("num.stream.threads", Type.INT, 1, ConfigDef.Range.between(1, 256), Importance.MEDIUM,
+                        "stream threads per instance")
+                .define("state.dir", Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "cdr-pipeline-state").toString(),
+                        Importance.HIGH, "local state (RocksDB) — put it on persistent storage");
+        for (OwnedTopic t : OwnedTopic.values()) {
+            d.define(t.setting(), Type.STRING, t.defaultName(), TOPIC, Importance.LOW, "topic name");
+        }
+        return d
+                .define("topic.partitions", Type.INT, 4, ConfigDef.Range.between(1, 10_000), Importance.MEDIUM,
+                        "partitions when `topics --apply` creates a topic")
+                .define("topic.replication.factor", Type.INT, -1, ConfigDef.Range.between(-1, 32), Importance.MEDIUM,
+                        "for created and internal topics (-1: the broker's default)")
+                .define("retention.policy.file", Type.STRING, NONE, Importance.HIGH,
+                        "the retention policy (YAML); empty: the defaults in \"Retention and erasure\"")
+                .define("ingest.max.payload.bytes", Type.INT, 262_144, ConfigDef.Range.between(1024, 16 * 1024 * 1024),
+                        Importance.LOW, "larger raw records are rejected as `oversized`")
+                .define("numbers.cache.size", Type.INT, 200_000, ConfigDef.Range.between(0, 100_000_000), Importance.LOW,
+                        "bounded cache of normalised numbers and prefixes")
+                .define("default.format", Type.STRING, NONE, Importance.MEDIUM,
+                        "format when a record has no `cdr.format` header and its source none")
+                .define("default.region", Type.STRING, NONE, Importance.MEDIUM,
+                        "with `default.zone`: every switch not configured by name gets these settings (an explicit default "
+                                + "source); else such a switch's records are rejected (`unknown-source`)")
+                .define("default.zone", Type.STRING, NONE, Importance.MEDIUM, "see `default.region`")
+                .define("default.extension.max.digits", Type.STRING, Integer.toString(DialPlan.DEFAULT_EXTENSION_MAX_DIGITS),
+                        Importance.LOW, "longest digit string treated as an internal extension, for every source")
+                .define("pseudonym.master.key.file", Type.STRING, NONE, Importance.HIGH,
+                        "file holding the master key (else `$CDR_MASTER_KEY`): rotating, shreddable keys on "
+                                + "`cdr.pseudonym-keys` — production")
+                .define("pseudonym.key.file", Type.STRING, NONE, Importance.HIGH,
+                        "static key file (else `$CDR_PSEUDONYM_KEYS`, same text); takes precedence over the master key")
+                .define("pseudonym.key.mode", Type.STRING, NONE, ConfigDef.ValidString.in(NONE, "static"), Importance.HIGH,
+                        "`static` lets `run` use static keys (never rotated nor destroyed: pseudonyms linkable as long as "
+                                + "they exist); without it `run` refuses them")
+                .define("startup.timeout", Type.STRING, "30s", DURATION, Importance.MEDIUM,
+                        "`run`, `produce`, `topics`, `ingest`, `acls` give up on a cluster that does not answer within this, "
+                                + "naming `bootstrap.servers`; producers' `max.block.ms` / `delivery.timeout.ms` follow it")
+                .define("close.timeout", Type.STRING, "30s", DURATION, Importance.MEDIUM,
+                        "SIGTERM: Kafka Streams (and the ingest producer) get this long to commit and close, then the "
+                                + "process exits")
+                .define("state.transactional", Type.BOOLEAN, true, Importance.MEDIUM,
+                        "retention stores commit their writes with their changelog offsets "
+                                + "(`enable.transactional.statestores`): a crash does not wipe them (see \"Recovery\")")
+                .define("ops.port", Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM,
+                        "`/metrics` (Prometheus), `/health/live`, `/health/ready` of `run`; -1 turns it off")
+                .define("ops.bind", Type.STRING, "0.0.0.0", Importance.LOW, "the address `ops.port` listens on")
+                .define("ingest.http.port", Type.INT, 8081, ConfigDef.Range.between(0, 65_535), Importance.MEDIUM,
+                        "where `ingest` (FreeSWITCH `mod_json_cdr` endpoint) listens")
+                .define("ingest.http.bind", Type.STRING, "0.0.0.0", Importance.LOW, "the address `ingest.http.port` listens on")
+                .define("ingest.http.credentials.file", Type.STRING, NONE, Importance.HIGH,
+                        "one credential a line, `user:password:source[:format]` (format default `freeswitch-json`); each "
+                                + "binds its user to one switch; the file must not be readable by group or others")
+                .define("ingest.http.credentials", Type.PASSWORD, NONE, Importance.MEDIUM,
+                        "a single `user:password`, bound to `ingest.http.source` and `ingest.http.format`")
+                .define("ingest.http.source", Type.STRING, "freeswitch", Importance.MEDIUM,
+                        "the source of the single credential (and of anonymous posts); must be a configured source")
+                .define("ingest.http.format", Type.STRING, "freeswitch-json", Importance.MEDIUM,
+                        "the format of the single credential's posts")
+                .define("ingest.http.insecure.unauthenticated", Type.BOOLEAN, false, Importance.MEDIUM,
+                        "`true` accepts posts without credentials, any `?source=`/`?format=` (a lab); without it and "
+                                + "without credentials `ingest` refuses to start")
+                .define("ingest.http.tls.keystore", Type.STRING, NONE, Importance.MEDIUM,
+                        "HTTPS with this PKCS12 key store")
+                .define("ingest.http.tls.keystore.password", Type.PASSWORD, NONE, Importance.MEDIUM, "its password")
+                .define("ingest.http.tls.protocols", Type.STRING, "TLSv1.3,TLSv1.2", Importance.LOW, "TLS protocols offered")
+                .define("ingest.http.tls.client.auth", Type.STRING, "none", ConfigDef.ValidString.in("none", "want", "need"),
+                        Importance.MEDIUM, "`need` (or `want`) asks switches for a certificate signed by a CA in the trust store")
+                .define("ingest.http.tls.truststore", Type.STRING, NONE, Importance.MEDIUM, "PKCS12 trust store for client certificates")
+                .define("ingest.http.tls.truststore.password", Type.PASSWORD, NONE, Importance.MEDIUM, "its password")
+                .define("ingest.http.header.timeout", Type.STRING, "10s", DURATION, Importance.LOW,
+                        "a request's headers must arrive within this (also between keep-alive requests)")
+                .define("ingest.http.body.timeout", Type.STRING, "30s", DURATION, Importance.LOW,
+                        "a request's body must arrive within this, else 408")
+                .define("ingest.http.idle.timeout", Type.STRING, "30s", DURATION, Importance.LOW,
+                        "an idle keep-alive connection closes after this")
+                .define("ingest.http.max.connections", Type.INT, 1024, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
+                        "open connections at most")
+                .define("ingest.http.max.in.flight", Type.INT, 64, ConfigDef.Range.between(1, 10_000), Importance.LOW,
+                        "posts waiting for Kafka at once")
+                .define("ingest.http.max.queued", Type.INT, 256, ConfigDef.Range.between(0, 100_000), Importance.LOW,
+                        "posts queued behind those, for at most `queue.wait` — beyond that 503 with `Retry-After`")
+                .define("ingest.http.queue.wait", Type.STRING, "2s", DURATION, Importance.LOW, "see `max.queued`")
+                .define("ingest.http.kafka.timeout", Type.STRING, "15s", DURATION, Importance.LOW,
+                        "a post is answered 503 (`Retry-After`) when Kafka has not acknowledged it within this; failures "
+                                + "logged at most every 10 s");
+    }
+
+    /** The README's configuration reference: one row per setting, then the key patterns. */
+    public static String markdownTable() {
+        StringBuilder out = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
+        for (ConfigDef.ConfigKey k : DEFINITION.configKeys().values()) {
+            Object value = k.defaultValue instanceof org.apache.kafka.common.config.types.Password p ? p.value() : k.defaultValue;
+            String def = value == null || value.toString().isEmpty() ? "—"
+                    : k.name.equals("state.dir") ? "`<tmpdir>/cdr-pipeline-state`" : "`" + value + "`";
+            String type = k.validator == DURATION ? "duration" : k.type.name().toLowerCase(java.util.Locale.ROOT);
+            String bounds = k.validator instanceof ConfigDef.Range || k.validator instanceof ConfigDef.ValidString
+                    ? " " + k.validator : "";
+            out.append("| `").append(k.name).append("` | ").append(type).append(bounds.replace("|", "\\|")).append(" | ")
+                    .append(def).append(" | ").append(k.documentation).append(" |\n");
+        }
+        for (String[] p : PATTERNS) {
+            String name = p[0].startsWith("(") ? p[0] : "`" + p[0] + "`";
+            out.append("| ").append(name).append(" | | ").append(p[1]).append(" | ").append(p[2]).append(" |\n");
+        }
+        return out.toString();
+    }
+
+    /** Every setting's name. */
+    public static List<String> names() {
+        return new ArrayList<>(DEFINITION.names());
+    }
+}

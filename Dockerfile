@@ -1,10 +1,12 @@
-# The pipeline image: the one runnable jar on a JRE. Build context: the repository root.
+# The pipeline image: the production jar on a JRE (Linux x86-64 or aarch64). Build context: the repository root.
 FROM maven:3.9-eclipse-temurin-17 AS build
 WORKDIR /src
 COPY pom.xml .
 COPY schemas schemas
 COPY streams streams
-RUN mvn -B -q package -DskipTests
+COPY dev/pom.xml dev/pom.xml
+# The production module only: the development broker, demo and bench (dev/) stay out of the image.
+RUN mvn -B -q package -DskipTests -pl streams -am
 
 FROM eclipse-temurin:17-jre
 RUN useradd --system --uid 10001 cdr && mkdir -p /var/lib/cdr-pipeline && chown cdr /var/lib/cdr-pipeline

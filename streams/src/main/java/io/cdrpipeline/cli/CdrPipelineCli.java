@@ -8,9 +8,10 @@ import picocli.CommandLine.Command;
 @Command(name = "cdr-pipeline", mixinStandardHelpOptions = true, version = "cdr-pipeline 0.1.0",
         description = "Privacy-preserving CDR pipeline on Kafka Streams: ingest switch CDRs, split billing from "
                 + "pseudonymised analytics, and delete personal data on time.",
-        subcommands = {DemoCommand.class, BrokerCommand.class, RunCommand.class, ProduceCommand.class,
+        subcommands = {RunCommand.class, ProduceCommand.class,
                 ConsumeCommand.class, TopicsCommand.class, KeysCommand.class, RetentionCommand.class,
-                EraseCommand.class, AccessCommand.class, HoldCommand.class, ReleaseCommand.class, ConfigCommand.class, DescribeCommand.class, IngestCommand.class, AclsCommand.class, io.cdrpipeline.bench.BenchCommand.class, CommandLine.HelpCommand.class})
+                EraseCommand.class, AccessCommand.class, HoldCommand.class, ReleaseCommand.class, ConfigCommand.class, DescribeCommand.class, IngestCommand.class, AclsCommand.class, DevelopmentOnly.Demo.class, DevelopmentOnly.Broker.class,
+                DevelopmentOnly.Bench.class, CommandLine.HelpCommand.class})
 public final class CdrPipelineCli {
 
     private static volatile boolean verbose;
@@ -26,7 +27,16 @@ public final class CdrPipelineCli {
     }
 
     public static int execute(String... args) {
-        CommandLine cli = new CommandLine(new CdrPipelineCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        return execute(commandLine(), args);
+    }
+
+    /** The production command line; the development jar adds {@code demo}, {@code broker} and {@code bench} to it. */
+    public static CommandLine commandLine() {
+        return new CommandLine(new CdrPipelineCli()).setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    /** Runs {@code cli} with our error handling: exit 2 for bad input, 1 for failures, messages without echoed values. */
+    public static int execute(CommandLine cli, String... args) {
         // A bad value is not echoed back: it may be a subject's number or a name typed in the wrong place.
         cli.setParameterExceptionHandler((e, given) -> {
             CommandLine cmd = e.getCommandLine();

@@ -39,11 +39,10 @@ class PackageRulesTest {
             Map.entry("describe", Set.of("catalogue", "config", "retention", "schema")),
             Map.entry("ops", Set.of("config", "ingest", "retention", "schema", "topology")),
             Map.entry("app", Set.of("catalogue", "config", "ingest", "ops", "pseudonymize", "retention", "schema", "serde", "topology",
-                    "state", "normalize")),
-            Map.entry("broker", Set.of()));
+                    "state", "normalize")));
 
     private static final List<String> ALL = List.of("schema", "catalogue", "serde", "state", "ingest", "config", "normalize",
-            "pseudonymize", "retention", "topology", "produce", "describe", "ops", "app", "broker", "cli", "demo", "bench");
+            "pseudonymize", "retention", "topology", "produce", "describe", "ops", "app", "cli");
 
     @Test
     void packagesHaveNoImportCycles() {

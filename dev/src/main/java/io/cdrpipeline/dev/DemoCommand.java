@@ -1,4 +1,4 @@
-package io.cdrpipeline.cli;
+package io.cdrpipeline.dev;
 
 import io.cdrpipeline.demo.Demo;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.cdrpipeline.cli;
+package io.cdrpipeline.dev;
 
 import io.cdrpipeline.broker.EmbeddedKafka;
 import java.nio.file.Path;

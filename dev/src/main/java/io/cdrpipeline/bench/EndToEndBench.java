@@ -4,10 +4,8 @@ import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.broker.EmbeddedKafka;
 import io.cdrpipeline.config.PipelineConfig;
-import io.cdrpipeline.demo.SampleCorpus;
 import io.cdrpipeline.demo.TrafficGenerator;
 import io.cdrpipeline.ingest.CdrFormat;
-import io.cdrpipeline.produce.RawProducer;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionMetrics;
@@ -16,7 +14,6 @@ import io.cdrpipeline.retention.SubjectIndex;
 import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.topology.NumberCaches;
 import io.cdrpipeline.topology.TopicSpecs;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -76,11 +73,11 @@ public final class EndToEndBench {
                 }
             }
             int jsonRecords = Math.max(1000, records / 3);
-            load(bs, "in.warm", CdrFormat.ASTERISK_CSV, new TrafficGenerator(4, 20_000, 1.1, 0, 0)::next, records / 2);
-            load(bs, "in.csv", CdrFormat.ASTERISK_CSV, new TrafficGenerator(5, 20_000, 1.1, 0, 0)::next, records);
-            loadForeign(bs, "in.foreign", new TrafficGenerator(5, 20_000, 1.1, 0, 0)::next, records);
-            load(bs, "in.unique", CdrFormat.ASTERISK_CSV, TrafficGenerator.allUnique(6)::next, records);
-            load(bs, "in.json", CdrFormat.FREESWITCH_JSON, jsonDocs(), jsonRecords);
+            BenchInputs.load(bs, "in.warm", CdrFormat.ASTERISK_CSV, new TrafficGenerator(4, 20_000, 1.1, 0, 0)::next, records / 2);
+            BenchInputs.load(bs, "in.csv", CdrFormat.ASTERISK_CSV, new TrafficGenerator(5, 20_000, 1.1, 0, 0)::next, records);
+            BenchInputs.loadForeign(bs, "in.foreign", new TrafficGenerator(5, 20_000, 1.1, 0, 0)::next, records);
+            BenchInputs.load(bs, "in.unique", CdrFormat.ASTERISK_CSV, TrafficGenerator.allUnique(6)::next, records);
+            BenchInputs.load(bs, "in.json", CdrFormat.FREESWITCH_JSON, BenchInputs.jsonDocs(), jsonRecords);
             // Warm-up: the JIT compiles broker, client and pipeline paths before anything is timed. The
             // process keeps getting faster for minutes (a pass-through timed after the pipelines ran
             // at twice the speed of one timed before them), so both kinds run twice first, and each
@@ -115,43 +112,6 @@ public final class EndToEndBench {
         double ceiling = (before + after) / 2;
         report.append(String.format("| %s | %,d | %,.0f / %,.0f | %,.0f | %.0f %% |%n", input, n, before, after, full,
                 100 * full / ceiling));
-    }
-
-    /** Loads as our producers do: keyed by identity under the bench's source settings. */
-    private static void load(String bs, String topic, CdrFormat format, java.util.function.Supplier<byte[]> gen, int n) {
-        PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", bs, "topic.raw", topic,
-                "default.region", "DE", "default.zone", "UTC"));
-        try (RawProducer p = new RawProducer(config)) {
-            for (int i = 0; i < n; i++) {
-                p.send(gen.get(), format, "bench-" + (i % 8), null, 0);
-            }
-            p.flush();
-        }
-    }
-
-    /** Loads as a producer that is not ours might: keys that are not the identity key. */
-    private static void loadForeign(String bs, String topic, java.util.function.Supplier<byte[]> gen, int n) {
-        try (RawProducer p = new RawProducer(bs, topic, Map.of())) {
-            for (int i = 0; i < n; i++) {
-                p.send(gen.get(), CdrFormat.ASTERISK_CSV, "bench-" + (i % 8), null, 0);
-            }
-            p.flush();
-        }
-    }
-
-    private static java.util.function.Supplier<byte[]> jsonDocs() {
-        String doc = new String(SampleCorpus.files().stream().filter(f -> f.path().contains("a_7f4d")).findFirst()
-                .orElseThrow().bytes(), StandardCharsets.UTF_8);
-        TrafficGenerator numbers = new TrafficGenerator(7, 20_000, 1.1, 0, 0);
-        long[] n = {0};
-        return () -> {
-            n[0]++;
-            String line = new String(numbers.next(), StandardCharsets.UTF_8);
-            String caller = line.split(",")[1].replace("\"", "");
-            return doc.replace("7f4de4bc-6c6e-4b3c-8f0e-2d6e5a1b9c01", "7f4de4bc-6c6e-4b3c-8f0e-" + String.format("%012d", n[0]))
-                    .replace("\"sip_from_user\": \"1001\"", "\"sip_from_user\": \"" + caller + "\"")
-                    .getBytes(StandardCharsets.UTF_8);
-        };
     }
 
     private double passThrough(String bs, String in, String out, int n, String run) throws Exception {

@@ -66,7 +66,7 @@ public final class PipelineApp implements AutoCloseable {
         this.retentionMetrics = new RetentionMetrics();
         Topology topology = IngestTopology.build(config, keys, policy, metrics, retentionMetrics, caches, auditKey);
         Properties props = streamsProperties(config, policy);
-        rawPartitions(config).ifPresent(n -> props.put(IngestTopology.RAW_PARTITIONS, Integer.toString(n)));
+        ClusterChecks.rawPartitions(config).ifPresent(n -> props.put(IngestTopology.RAW_PARTITIONS, Integer.toString(n)));
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((now, before) -> {
             LOG.info("pipeline state {} -> {}", before, now);
@@ -99,30 +99,6 @@ public final class PipelineApp implements AutoCloseable {
             LOG.error("stream thread died; replacing it: {}", chain);
             return StreamThreadExceptionResponse.REPLACE_THREAD;
         });
-    }
-
-    /**
-     * The raw topic's partition count, which tells the topology which records our producers
-     * already placed by identity; empty (every record takes the repartition hop) when the
-     * cluster cannot say.
-     */
-    static java.util.OptionalInt rawPartitions(PipelineConfig config) {
-        java.util.Map<String, Object> props = KafkaClients.admin(config);
-        props.put("request.timeout.ms", "15000");
-        props.put("default.api.timeout.ms", "30000");
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-            String raw = config.get("topic.raw");
-            int n = admin.describeTopics(java.util.List.of(raw)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
-                    .get(raw).partitions().size();
-            return java.util.OptionalInt.of(n);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            LOG.warn("could not read the partition count of {} ({}); every record takes the by-identity repartition",
-                    config.get("topic.raw"), e.getClass().getSimpleName());
-            return java.util.OptionalInt.empty();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return java.util.OptionalInt.empty();
-        }
     }
 
     public static Properties streamsProperties(PipelineConfig config) {

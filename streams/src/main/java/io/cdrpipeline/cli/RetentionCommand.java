@@ -2,6 +2,7 @@ package io.cdrpipeline.cli;
 
 import io.cdrpipeline.app.TopicReader;
 import io.cdrpipeline.catalogue.OwnedTopic;
+import io.cdrpipeline.catalogue.Sensitivity;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.retention.ErasureBound;
 import io.cdrpipeline.retention.RetentionPolicies;
@@ -93,7 +94,7 @@ final class RetentionCommand {
                 // Control topics (one partition: requests, holds, keys) are checked where they exist.
                 if (t.configuredPartitions() || existing.contains(config.get(t.setting()))) {
                     owned.put(config.get(t.setting()), t.cleanup() == OwnedTopic.Cleanup.COMPACTED ? ErasureBound.Kind.COMPACTED
-                            : ErasureBound.Kind.DELETE_BY_AGE);
+                            : t.sensitivity() == Sensitivity.AUDIT ? ErasureBound.Kind.RECEIPTS : ErasureBound.Kind.DELETE_BY_AGE);
                 }
             }
             String prefix = config.applicationId() + "-";

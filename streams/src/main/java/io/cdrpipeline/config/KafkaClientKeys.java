@@ -70,7 +70,7 @@ final class KafkaClientKeys {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
-            int d = PipelineConfig.distance(k, name);
+            int d = io.cdrpipeline.ingest.TemplateColumns.distance(k, name);
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;

@@ -1,23 +1,14 @@
 package io.cdrpipeline.config;
 
-import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.ingest.SourceSettings;
-import io.cdrpipeline.ingest.TemplateColumns;
-import io.cdrpipeline.ingest.DialPlan;
 import java.nio.file.Path;
-import java.time.DateTimeException;
 import java.time.Duration;
-import java.time.ZoneId;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
-import org.apache.kafka.common.config.ConfigDef;
-import org.apache.kafka.common.config.types.Password;
 
 /**
  * Every setting of the pipeline with its default, read from a properties file. Unknown or
@@ -28,15 +19,7 @@ import org.apache.kafka.common.config.types.Password;
 public final class PipelineConfig {
 
     /** Key → default value ("" when there is none), from the settings' one definition ({@link Settings}). */
-    private static final Map<String, String> DEFAULTS = defaults();
-    /** Keys earlier builds took, with what replaced them. */
-    private static final Map<String, String> REMOVED = Map.of("dedupe.window",
-            "a resend is now dropped for as long as its CDR is retained (the expiry index is the dedupe store); "
-                    + "delete the key",
-            "dedupe.repartition",
-            "resends are now dropped whatever the producer: records not keyed by the pipeline's identity key are "
-                    + "re-keyed through the by-identity repartition topic; delete the key");
-
+    private static final Map<String, String> DEFAULTS = Settings.defaults();
     private static final Set<String> SOURCE_KEYS = Set.of("format", "region", "zone", "extension.max.digits", "columns",
             "extension.digits", "extension.pattern", "extension.names", "pseudo.extensions", "international.prefixes",
             "trunk.prefix", "access.codes", "international.without.prefix");
@@ -53,7 +36,7 @@ public final class PipelineConfig {
 
     private PipelineConfig(Map<String, String> values, Map<String, String> kafka, Map<String, Map<String, String>> sources) {
         this.values = values;
-        this.typed = parse(values);
+        this.typed = Settings.parse(values);
         this.kafka = Map.copyOf(kafka);
         this.sourceProps = Map.copyOf(sources);
         boolean hasDefault = !values.get("default.region").isBlank() && !values.get("default.zone").isBlank();
@@ -65,31 +48,6 @@ public final class PipelineConfig {
         Map<String, SourceSettings> parsed = new HashMap<>();
         sources.forEach((name, props) -> parsed.put(name, source(name, props, "source." + name + ".")));
         this.sources = Map.copyOf(parsed);
-    }
-
-    /** Each setting parsed by its type and checked by its validator; a message naming the key and the value. */
-    private static Map<String, Object> parse(Map<String, String> values) {
-        Map<String, Object> out = new HashMap<>();
-        for (ConfigDef.ConfigKey k : Settings.DEFINITION.configKeys().values()) {
-            String raw = values.get(k.name);
-            Object v;
-            try {
-                v = ConfigDef.parseType(k.name, raw, k.type);
-            } catch (org.apache.kafka.common.config.ConfigException e) {
-                throw new ConfigException(k.name + ": '" + raw + "' " + (k.type == ConfigDef.Type.INT ? "is not a whole number"
-                        : k.type == ConfigDef.Type.BOOLEAN ? "must be true or false" : "is not a " + k.type));
-            }
-            if (k.validator != null) {
-                try {
-                    k.validator.ensureValid(k.name, v);
-                } catch (org.apache.kafka.common.config.ConfigException e) {
-                    throw new ConfigException(k.name + ": " + (k.validator instanceof ConfigDef.Range ? v + " is outside "
-                            : "'" + v + "' must be one of ") + k.validator);
-                }
-            }
-            out.put(k.name, v);
-        }
-        return out;
     }
 
     public static PipelineConfig defaultsOnly() {
@@ -116,10 +74,10 @@ public final class PipelineConfig {
                 sources.computeIfAbsent(k.substring("source.".length(), dot), n -> new HashMap<>()).put(sub, v);
             } else if (DEFAULTS.containsKey(k)) {
                 values.put(k, v);
-            } else if (REMOVED.containsKey(k)) {
-                throw new ConfigException("key '" + k + "' was removed: " + REMOVED.get(k));
+            } else if (Settings.REMOVED.containsKey(k)) {
+                throw new ConfigException("key '" + k + "' was removed: " + Settings.REMOVED.get(k));
             } else {
-                throw new ConfigException("unknown key '" + k + "'" + suggestion(k));
+                throw new ConfigException("unknown key '" + k + "'" + Settings.suggestion(k));
             }
         });
         return new PipelineConfig(values, kafka, sources);
@@ -266,146 +224,16 @@ public final class PipelineConfig {
     }
 
     private SourceSettings source(String name, Map<String, String> p, String prefix) {
-        if (!name.matches("[A-Za-z0-9._-]{1,128}")) {
-            throw new ConfigException("source name '" + name + "' must be 1-128 of [A-Za-z0-9._-]");
-        }
         boolean isDefault = prefix.equals("default.");
-        Function<String, String> get = k -> p.containsKey(k) ? p.get(k)
-                : isDefault ? values.get("default." + k) : defaultSource != null ? inherited(k) : null;
-        String region = get.apply("region");
-        String zone = get.apply("zone");
-        if (region == null || region.isBlank() || zone == null || zone.isBlank()) {
-            List<String> missing = new java.util.ArrayList<>();
-            if (region == null || region.isBlank()) {
-                missing.add(prefix + "region (e.g. DE)");
-            }
-            if (zone == null || zone.isBlank()) {
-                missing.add(prefix + "zone (e.g. Europe/Berlin)");
-            }
-            throw new ConfigException("source '" + name + "' needs " + String.join(" and ", missing)
-                    + (isDefault ? "" : ", or default.region and default.zone for every source"));
-        }
-        CdrFormat format = format(get.apply("format"), prefix + "format");
-        DialPlan plan;
-        try {
-            DialPlan.Builder b = DialPlan.builder(region(region, prefix + "region"));
-            String ext = get.apply("extension.max.digits");
-            if (ext != null && !ext.isBlank()) {
-                b.extensionMaxDigits(wholeNumber(ext, prefix + "extension.max.digits"));
-            }
-            if (p.containsKey("extension.digits")) {
-                b.extensionDigits(p.get("extension.digits"));
-            }
-            b.extensionPattern(p.get("extension.pattern"));
-            if (p.containsKey("extension.names")) {
-                b.sipUserNames(bool(p.get("extension.names"), prefix + "extension.names"));
-            }
-            if (p.containsKey("pseudo.extensions")) {
-                b.pseudoExtensions(Set.copyOf(list(p.get("pseudo.extensions"))));
-            }
-            b.internationalPrefixes(list(p.get("international.prefixes")));
-            b.trunkPrefix(p.get("trunk.prefix"));
-            b.accessCodes(list(p.get("access.codes")));
-            if (p.containsKey("international.without.prefix")) {
-                b.internationalWithoutPrefix(bool(p.get("international.without.prefix"), prefix + "international.without.prefix"));
-            }
-            plan = b.build();
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(prefix + "*: " + e.getMessage());
-        }
-        List<String> columns = List.of();
-        if (p.containsKey("columns")) {
-            CdrFormat layoutFormat = format == null ? null : format;
-            if (layoutFormat != CdrFormat.ASTERISK_CUSTOM && layoutFormat != CdrFormat.FREESWITCH_CSV) {
-                throw new ConfigException(prefix + "columns needs " + prefix + "format set to asterisk-custom or freeswitch-csv");
-            }
-            try {
-                columns = TemplateColumns.parse(p.get("columns"), layoutFormat);
-            } catch (IllegalArgumentException e) {
-                throw new ConfigException(prefix + "columns: " + e.getMessage());
-            }
-        }
-        return new SourceSettings(name, format, zone(zone, prefix + "zone"), plan, columns);
+        Function<String, String> fallback = isDefault ? k -> values.get("default." + k)
+                : defaultSource != null ? this::inherited : k -> null;
+        return SourceConfigs.parse(name, p, prefix, fallback);
     }
 
     private String inherited(String key) {
         return key.equals("region") ? defaultSource.region() : key.equals("zone") ? defaultSource.zone().getId()
                 : key.equals("format") ? (defaultSource.defaultFormat() == null ? null : defaultSource.defaultFormat().id())
                 : key.equals("extension.max.digits") ? values.get("default.extension.max.digits") : null;
-    }
-
-    private static List<String> list(String v) {
-        return v == null ? List.of() : Arrays.stream(v.split(",")).map(String::strip).filter(x -> !x.isEmpty()).toList();
-    }
-
-    private static boolean bool(String v, String key) {
-        String b = v.strip().toLowerCase(Locale.ROOT);
-        if (!b.equals("true") && !b.equals("false")) {
-            throw new ConfigException(key + ": '" + v + "' must be true or false");
-        }
-        return b.equals("true");
-    }
-
-    private static int wholeNumber(String v, String key) {
-        try {
-            return Integer.parseInt(v.strip());
-        } catch (NumberFormatException e) {
-            throw new ConfigException(key + ": '" + v + "' is not a whole number");
-        }
-    }
-
-    private static CdrFormat format(String v, String key) {
-        if (v == null || v.isBlank()) {
-            return null;
-        }
-        return CdrFormat.parse(v).orElseThrow(() ->
-                new ConfigException(key + ": unknown format '" + v + "'; known: " + CdrFormat.names()));
-    }
-
-    private static String region(String v, String key) {
-        String r = v.strip().toUpperCase(Locale.ROOT);
-        if (!r.equals("ZZ") && !com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(r)) {
-            throw new ConfigException(key + ": '" + v + "' is not a region libphonenumber knows (ISO 3166 alpha-2, or ZZ)");
-        }
-        return r;
-    }
-
-    private static ZoneId zone(String v, String key) {
-        try {
-            return ZoneId.of(v.strip());
-        } catch (DateTimeException e) {
-            throw new ConfigException(key + ": '" + v + "' is not a time zone (use e.g. UTC or Europe/Berlin)");
-        }
-    }
-
-    private static String suggestion(String key) {
-        return DEFAULTS.keySet().stream()
-                .filter(k -> distance(k, key) <= 3)
-                .findFirst().map(k -> "; did you mean '" + k + "'?").orElse("");
-    }
-
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            int[] cur = new int[b.length() + 1];
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1),
-                        prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
-            }
-            prev = cur;
-        }
-        return prev[b.length()];
-    }
-
-    private static Map<String, String> defaults() {
-        Map<String, String> d = new TreeMap<>();
-        Settings.DEFINITION.configKeys().values().forEach(k -> d.put(k.name,
-                k.defaultValue instanceof Password p ? p.value() : String.valueOf(k.defaultValue)));
-        return Map.copyOf(d);
     }
 
     /** Name of the environment variable that may hold the key ring text instead of a key file. */

@@ -2,8 +2,13 @@ package io.cdrpipeline.config;
 
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.ingest.DialPlan;
+import io.cdrpipeline.ingest.TemplateColumns;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.apache.kafka.common.config.types.Password;
 import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -42,6 +47,14 @@ public final class Settings {
     };
 
     public static final ConfigDef DEFINITION = define();
+    /** Keys earlier builds took, with what replaced them. */
+    static final Map<String, String> REMOVED = Map.of("dedupe.window",
+            "a resend is now dropped for as long as its CDR is retained (the expiry index is the dedupe store); "
+                    + "delete the key",
+            "dedupe.repartition",
+            "resends are now dropped whatever the producer: records not keyed by the pipeline's identity key are "
+                    + "re-keyed through the by-identity repartition topic; delete the key");
+
 
     /** Rows of the reference for keys that are patterns, not single settings. */
     private static final List<String[]> PATTERNS = List.of(
@@ -182,5 +195,44 @@ public final class Settings {
     /** Every setting's name. */
     public static List<String> names() {
         return new ArrayList<>(DEFINITION.names());
+    }
+
+    /** Each setting parsed by its type and checked by its validator; a message naming the key and the value. */
+    static Map<String, Object> parse(Map<String, String> values) {
+        Map<String, Object> out = new HashMap<>();
+        for (ConfigDef.ConfigKey k : DEFINITION.configKeys().values()) {
+            String raw = values.get(k.name);
+            Object v;
+            try {
+                v = ConfigDef.parseType(k.name, raw, k.type);
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                throw new ConfigException(k.name + ": '" + raw + "' " + (k.type == ConfigDef.Type.INT ? "is not a whole number"
+                        : k.type == ConfigDef.Type.BOOLEAN ? "must be true or false" : "is not a " + k.type));
+            }
+            if (k.validator != null) {
+                try {
+                    k.validator.ensureValid(k.name, v);
+                } catch (org.apache.kafka.common.config.ConfigException e) {
+                    throw new ConfigException(k.name + ": " + (k.validator instanceof ConfigDef.Range ? v + " is outside "
+                            : "'" + v + "' must be one of ") + k.validator);
+                }
+            }
+            out.put(k.name, v);
+        }
+        return out;
+    }
+
+    static String suggestion(String key) {
+        return DEFINITION.names().stream()
+                .filter(k -> TemplateColumns.distance(k, key) <= 3)
+                .findFirst().map(k -> "; did you mean '" + k + "'?").orElse("");
+    }
+
+    /** Every setting's default as text ("" when there is none). */
+    static Map<String, String> defaults() {
+        Map<String, String> d = new TreeMap<>();
+        DEFINITION.configKeys().values().forEach(k -> d.put(k.name,
+                k.defaultValue instanceof Password p ? p.value() : String.valueOf(k.defaultValue)));
+        return Map.copyOf(d);
     }
 }

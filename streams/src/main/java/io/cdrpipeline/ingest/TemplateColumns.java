@@ -150,7 +150,9 @@ public final class TemplateColumns {
         return cells;
     }
 
-    static int distance(String a, String b) {
+    /** Levenshtein distance, for "did you mean" suggestions of setting and column names. */
+
+    public static int distance(String a, String b) {
         int[] prev = new int[b.length() + 1];
         for (int j = 0; j <= b.length(); j++) {
             prev[j] = j;

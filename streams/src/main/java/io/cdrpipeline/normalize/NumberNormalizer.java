@@ -1,14 +1,9 @@
 package io.cdrpipeline.normalize;
 
-import io.cdrpipeline.ingest.DialPlan;import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import com.google.i18n.phonenumbers.NumberParseException;
-import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import com.google.i18n.phonenumbers.PhoneNumberUtil.PhoneNumberFormat;
-import com.google.i18n.phonenumbers.PhoneNumberUtil.ValidationResult;
-import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber;
-import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber.CountryCodeSource;
 import com.google.i18n.phonenumbers.ShortNumberInfo;
+import io.cdrpipeline.ingest.DialPlan;
 import io.cdrpipeline.schema.NumberType;
 import java.util.Locale;
 import java.util.Set;
@@ -33,7 +28,6 @@ public final class NumberNormalizer {
     /** The longest party string accepted; a longer one is no party of a call. */
     public static final int MAX_PARTY_LENGTH = 256;
 
-    private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final ShortNumberInfo SHORT = ShortNumberInfo.getInstance();
     private static final Set<String> WITHHELD_MARKERS = Set.of("anonymous", "restricted", "private", "unavailable",
             "unknown", "withheld", "anonymous@anonymous.invalid", "blocked", "anonymous@localhost");
@@ -133,7 +127,7 @@ public final class NumberNormalizer {
         }
         if (compact.startsWith("+")) {
             String digits = compact.substring(1);
-            return DIGITS.matcher(digits).matches() ? international(digits, kept) : null;
+            return DIGITS.matcher(digits).matches() ? DialledNumbers.international(digits, kept) : null;
         }
         if (!DIGITS.matcher(compact).matches()) {
             return name(s, kept, plan);
@@ -148,26 +142,18 @@ public final class NumberNormalizer {
         }
         for (String access : plan.accessCodes()) {
             if (compact.length() > access.length() && compact.startsWith(access)) {
-                ClearNumber n = number(compact.substring(access.length()), kept, plan);
+                ClearNumber n = DialledNumbers.read(compact.substring(access.length()), kept, plan);
                 if (n != null) {
                     return n;
                 }
             }
         }
-        ClearNumber n = number(compact, kept, plan);
+        ClearNumber n = DialledNumbers.read(compact, kept, plan);
         if (n != null) {
             return n;
         }
-        return !region.equals("ZZ") && isShortCode(compact, region)
+        return !region.equals("ZZ") && DialledNumbers.isShortCode(compact, region)
                 ? new ClearNumber(NumberType.SHORT_CODE, compact, kept, null) : null;
-    }
-
-    private static boolean isShortCode(String digits, String region) {
-        try {
-            return SHORT.isValidShortNumberForRegion(UTIL.parse(digits, region), region);
-        } catch (NumberParseException e) {
-            return false;
-        }
     }
 
     private static ClearNumber name(String s, String kept, DialPlan plan) {
@@ -181,112 +167,6 @@ public final class NumberNormalizer {
             return new ClearNumber(NumberType.EXTENSION, s, kept, null);
         }
         return null;
-    }
-
-    /** Digits dialled from the plan's region: international or trunk prefix, else national. */
-    private static ClearNumber number(String digits, String kept, DialPlan plan) {
-        for (String idd : plan.internationalPrefixes()) {
-            if (digits.length() > idd.length() && digits.startsWith(idd)) {
-                return international(digits.substring(idd.length()), kept);
-            }
-        }
-        if (plan.internationalWithoutPrefix()) {
-            ClearNumber n = international(digits, kept);
-            if (n != null) {
-                return n;
-            }
-        }
-        String region = plan.region();
-        if (region.equals("ZZ")) {
-            // No region: only an explicit international form is a number ('00' is ITU's recommended prefix).
-            return digits.startsWith("00") && digits.length() > 2 ? international(digits.substring(2), kept) : null;
-        }
-        if (plan.trunkPrefix() != null) {
-            // The operator's trunk prefix replaces the metadata's: with it the rest is national, without it nothing.
-            return digits.startsWith(plan.trunkPrefix()) && digits.length() > plan.trunkPrefix().length()
-                    ? national(digits.substring(plan.trunkPrefix().length()), region, kept) : null;
-        }
-        try {
-            PhoneNumber pn = UTIL.parseAndKeepRawInput(digits, region);
-            CountryCodeSource how = pn.getCountryCodeSource();
-            if (how == CountryCodeSource.FROM_NUMBER_WITH_IDD) {
-                return possible(pn, kept);
-            }
-            if (!startsWithTrunkPrefix(digits, region) && trunkPrefixRequired(region)) {
-                // Digits with neither prefix are a local number (its area code unknown) or a country code
-                // with no prefix: either reading would be a guess.
-                return null;
-            }
-            if (how == CountryCodeSource.FROM_NUMBER_WITHOUT_PLUS_SIGN && !startsWithTrunkPrefix(digits, region)) {
-                // libphonenumber stripped a leading country code that had no prefix: that is a guess too.
-                return national(digits, region, kept);
-            }
-            return possible(pn, kept);
-        } catch (NumberParseException e) {
-            return null;
-        }
-    }
-
-    /**
-     * Whether a national number must be dialled with the trunk prefix to be one: true where the
-     * region has a trunk prefix, except in the North American plan, where ten digits are the
-     * usual national form and the leading 1 is optional.
-     */
-    private static boolean trunkPrefixRequired(String region) {
-        String ndd = UTIL.getNddPrefixForRegion(region, true);
-        return ndd != null && !ndd.isEmpty() && UTIL.getCountryCodeForRegion(region) != 1;
-    }
-
-    private static boolean startsWithTrunkPrefix(String digits, String region) {
-        String ndd = UTIL.getNddPrefixForRegion(region, true);
-        return ndd != null && !ndd.isEmpty() && digits.startsWith(ndd);
-    }
-
-    /** The digits as the national significant number of the region's country calling code. */
-    private static ClearNumber national(String nsn, String region, String kept) {
-        if (nsn.isEmpty() || nsn.length() > 17) {
-            return null;
-        }
-        PhoneNumber pn = new PhoneNumber().setCountryCode(UTIL.getCountryCodeForRegion(region));
-        if (nsn.charAt(0) == '0') {
-            // Italian-style numbers keep their leading zero inside the national number.
-            int zeros = 0;
-            while (zeros < nsn.length() - 1 && nsn.charAt(zeros) == '0') {
-                zeros++;
-            }
-            pn.setItalianLeadingZero(true).setNumberOfLeadingZeros(zeros);
-        }
-        pn.setNationalNumber(Long.parseLong(nsn));
-        return possible(pn, kept);
-    }
-
-    private static ClearNumber international(String digits, String kept) {
-        if (digits.isEmpty() || digits.length() > 17 || digits.charAt(0) == '0') {
-            return null;
-        }
-        try {
-            return possible(UTIL.parse("+" + digits, "ZZ"), kept);
-        } catch (NumberParseException e) {
-            return null;
-        }
-    }
-
-    private static ClearNumber possible(PhoneNumber pn, String kept) {
-        if (UTIL.isPossibleNumberWithReason(pn) != ValidationResult.IS_POSSIBLE) {
-            return null;
-        }
-        String e164 = UTIL.format(pn, PhoneNumberFormat.E164);
-        try {
-            // What is stored must read back as the same possible number (leading zeros of the national number).
-            PhoneNumber back = UTIL.parse(e164, "ZZ");
-            if (UTIL.isPossibleNumberWithReason(back) != ValidationResult.IS_POSSIBLE
-                    || !UTIL.format(back, PhoneNumberFormat.E164).equals(e164)) {
-                return null;
-            }
-            return new ClearNumber(NumberType.E164, e164, kept, UTIL.isValidNumber(back));
-        } catch (NumberParseException e) {
-            return null;
-        }
     }
 
     private static ClearNumber unknown(String kept) {

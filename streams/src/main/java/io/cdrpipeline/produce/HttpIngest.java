@@ -1,14 +1,8 @@
 package io.cdrpipeline.produce;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdrpipeline.ingest.CdrFormat;
 import java.io.IOException;
-import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
-import java.util.HashMap;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -23,8 +17,8 @@ import org.eclipse.jetty.server.Request;
 import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
-import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.QoSHandler;
+import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
@@ -48,7 +42,6 @@ import org.slf4j.LoggerFactory;
 public final class HttpIngest implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private static final String BODY = "cdr.body";
     private static final String FORMAT = "cdr.format";
     private static final String SOURCE = "cdr.source";
@@ -74,14 +67,14 @@ public final class HttpIngest implements AutoCloseable {
         http.setSendDateHeader(false);
         HttpConnectionFactory h1 = new HttpConnectionFactory(http);
         connector = settings.tls() == null ? new ServerConnector(server, h1)
-                : new ServerConnector(server, new SslConnectionFactory(ssl(settings.tls()), h1.getProtocol()), h1);
+                : new ServerConnector(server, new SslConnectionFactory(IngestGate.ssl(settings.tls()), h1.getProtocol()), h1);
         connector.setHost(settings.bind());
         connector.setPort(settings.port());
         connector.setIdleTimeout(settings.idleTimeout().toMillis());
         connector.addBean(guard);
         server.addConnector(connector);
         server.addBean(new NetworkConnectionLimit(settings.maxConnections(), server));
-        QoSHandler kafkaGate = new Gate(settings);
+        QoSHandler kafkaGate = new IngestGate(settings);
         kafkaGate.setHandler(new Handler.Abstract() {
             @Override
             public boolean handle(Request request, Response response, Callback callback) {
@@ -118,22 +111,6 @@ public final class HttpIngest implements AutoCloseable {
         return connector.getLocalPort();
     }
 
-    private static SslContextFactory.Server ssl(IngestSettings.Tls tls) {
-        SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStorePath(tls.keyStore().toString());
-        ssl.setKeyStoreType("PKCS12");
-        ssl.setKeyStorePassword(tls.keyStorePassword());
-        ssl.setIncludeProtocols(tls.protocols().toArray(String[]::new));
-        ssl.setNeedClientAuth(tls.clientAuth().equals("need"));
-        ssl.setWantClientAuth(tls.clientAuth().equals("want"));
-        if (tls.trustStore() != null) {
-            ssl.setTrustStorePath(tls.trustStore().toString());
-            ssl.setTrustStoreType("PKCS12");
-            ssl.setTrustStorePassword(tls.trustStorePassword());
-        }
-        return ssl;
-    }
-
     /** Authenticates, fixes source and format, and reads the body without a thread, within the body timeout. */
     private final class Reader extends Handler.Wrapper {
 
@@ -150,7 +127,7 @@ public final class HttpIngest implements AutoCloseable {
                 reply(response, done, 405, "POST a CDR");
                 return true;
             }
-            Map<String, String> query = form(request.getHttpURI().getQuery());
+            java.util.Map<String, String> query = PostedDocument.fields(request.getHttpURI().getQuery());
             String source;
             CdrFormat format;
             if (settings.credentials() != null) {
@@ -199,7 +176,7 @@ public final class HttpIngest implements AutoCloseable {
                     reply(response, done, 413, "body exceeds " + settings.maxBytes() + " bytes");
                     return;
                 }
-                byte[] doc = document(body, type);
+                byte[] doc = PostedDocument.extract(body, type);
                 if (doc == null) {
                     reply(response, done, 400, "not a mod_json_cdr post: expected a JSON object or a form field cdr holding one");
                     return;
@@ -216,29 +193,6 @@ public final class HttpIngest implements AutoCloseable {
                 }
             });
             return true;
-        }
-    }
-
-    /** At most maxInFlight posts wait for Kafka; maxQueued more wait up to queueWait; the rest get 503 + Retry-After. */
-    private static final class Gate extends QoSHandler {
-
-        Gate(IngestSettings s) {
-            setMaxRequestCount(s.maxInFlight());
-            setMaxSuspendedRequestCount(s.maxQueued());
-            setMaxSuspend(s.queueWait());
-            setRejectStatusCode(503);
-        }
-
-        @Override
-        protected void reject(Request request, Response response, Callback callback, int status) {
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-            super.reject(request, response, callback, status);
-        }
-
-        @Override
-        protected void expireSuspended(Request request, Response response, Callback callback) {
-            response.getHeaders().put(HttpHeader.RETRY_AFTER, "1");
-            super.expireSuspended(request, response, callback);
         }
     }
 
@@ -276,54 +230,6 @@ public final class HttpIngest implements AutoCloseable {
             LOG.warn("ingest: {} post(s) answered 503: Kafka did not acknowledge within {} ({})", n,
                     settings.kafkaTimeout(), cause.getClass().getName());
         }
-    }
-
-    /** The JSON document inside the body, or null when there is none. */
-    static byte[] document(byte[] body, String contentType) {
-        byte[] candidate = body;
-        if (contentType != null && contentType.toLowerCase(java.util.Locale.ROOT).contains("x-www-form-urlencoded")) {
-            String cdr = form(new String(body, StandardCharsets.US_ASCII)).get("cdr");
-            if (cdr == null) {
-                return null;
-            }
-            String trimmed = cdr.strip();
-            candidate = trimmed.startsWith("{") ? trimmed.getBytes(StandardCharsets.UTF_8) : base64(trimmed);
-        }
-        if (candidate == null) {
-            return null;
-        }
-        try {
-            JsonNode node = JSON.readTree(candidate);
-            return node != null && node.isObject() ? candidate : null;
-        } catch (IOException e) {
-            return null;
-        }
-    }
-
-    private static byte[] base64(String s) {
-        try {
-            return Base64.getDecoder().decode(s);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
-    }
-
-    private static Map<String, String> form(String raw) {
-        Map<String, String> out = new HashMap<>();
-        if (raw == null || raw.isEmpty()) {
-            return out;
-        }
-        for (String pair : raw.split("&")) {
-            int eq = pair.indexOf('=');
-            try {
-                String k = URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8);
-                String v = eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8);
-                out.put(k, v);
-            } catch (IllegalArgumentException e) {
-                // a malformed pair is ignored; a missing cdr field is reported as such
-            }
-        }
-        return out;
     }
 
     private static void reply(Response response, Callback callback, int status, String text) {

@@ -5,16 +5,11 @@ import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.NumberType;
 import io.cdrpipeline.schema.PartyNumber;
 import io.cdrpipeline.schema.PseudonymousParty;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.time.temporal.ChronoUnit;
-import java.util.Base64;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * The only door from billing data to analytics data. Each number becomes a keyed HMAC-SHA256
@@ -27,27 +22,10 @@ import javax.crypto.spec.SecretKeySpec;
  */
 public final class Pseudonymizer {
 
-    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
-    private static final int PSEUDONYM_BYTES = 16;
 
     private final KeyRing keys;
     private final NumberFacts facts;
-    private final Map<String, Mac> macs = new HashMap<>();
-    /** Per epoch, the Mac of subject tokens: under a key derived apart from the pseudonym key. */
-    private final Map<String, Mac> tokenMacs = new HashMap<>();
-    /**
-     * Pseudonyms of repeated inputs (numbers, accounts) per epoch: real traffic repeats numbers,
-     * and one CDR needs each of its numbers' pseudonyms several times. Bounded, per instance, and
-     * emptied with the Macs when a key is destroyed.
-     */
-    private final Map<String, String> recent = new java.util.LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
-    private int ringGeneration;
-    private static final int CACHE_SIZE = 50_000;
+    private final EpochMacs macs = new EpochMacs();
 
     public Pseudonymizer(KeyRing keys, NumberFacts facts) {
         this.keys = keys;
@@ -55,11 +33,11 @@ public final class Pseudonymizer {
     }
 
     public AnalyticsRecord pseudonymize(BillingRecord billing) {
-        forgetDestroyedKeys();
+        macs.forgetIfChanged(keys);
         KeyEpoch epoch = keys.epochFor(billing.getStartTime());
-        Mac mac = macs.computeIfAbsent(epoch.id(), id -> newMac(epoch));
+        Mac mac = macs.pseudonymMac(epoch);
         return AnalyticsRecord.newBuilder()
-                .setPseudoRecordId(pseudonym(mac, "record:" + billing.getRecordId()))
+                .setPseudoRecordId(EpochMacs.pseudonym(mac, "record:" + billing.getRecordId()))
                 .setKeyEpoch(epoch.id())
                 .setCalling(party(epoch, mac, billing.getCalling(), billing.getSource()))
                 .setCalled(party(epoch, mac, billing.getCalled(), billing.getSource()))
@@ -75,9 +53,9 @@ public final class Pseudonymizer {
 
     /** The analytics key of a billing record: what {@link #pseudonymize} would give it. */
     public String pseudoRecordId(BillingRecord billing) {
-        forgetDestroyedKeys();
+        macs.forgetIfChanged(keys);
         KeyEpoch epoch = keys.epochFor(billing.getStartTime());
-        return pseudonym(macs.computeIfAbsent(epoch.id(), id -> newMac(epoch)), "record:" + billing.getRecordId());
+        return EpochMacs.pseudonym(macs.pseudonymMac(epoch), "record:" + billing.getRecordId());
     }
 
     /**
@@ -85,17 +63,17 @@ public final class Pseudonymizer {
      * identities globally, extensions and unrecognised parties per source — as in analytics; short
      * and emergency codes are services, not subjects) and its account. Erasure requests name
      * subjects by these tokens. A token is made from the same input as the party's pseudonym but
-     * under the epoch's token key ({@link #tokenKey}), so a token kept on the erasure-request
+     * under the epoch's token key ({@link EpochMacs#tokenKey}), so a token kept on the erasure-request
      * topic cannot be matched with any analytics pseudonym; it dies with its epoch's key.
      */
     public List<String> subjectTokens(BillingRecord billing) {
-        forgetDestroyedKeys();
+        macs.forgetIfChanged(keys);
         KeyEpoch epoch = keys.epochFor(billing.getStartTime());
-        Mac mac = tokenMacs.computeIfAbsent(epoch.id(), id -> newTokenMac(epoch));
+        Mac mac = macs.tokenMac(epoch);
         List<String> inputs = subjectInputs(billing);
         List<String> tokens = new ArrayList<>(inputs.size());
         for (String input : inputs) {
-            tokens.add(cached(epoch, mac, TOKEN, input));
+            tokens.add(macs.cached(epoch, mac, EpochMacs.TOKEN, input));
         }
         return tokens;
     }
@@ -181,10 +159,10 @@ public final class Pseudonymizer {
     }
 
     private Map<String, String> tokens(String input) {
-        forgetDestroyedKeys();
+        macs.forgetIfChanged(keys);
         Map<String, String> out = new java.util.LinkedHashMap<>();
         for (KeyEpoch e : keys.epochs()) {
-            out.put(e.id(), pseudonym(tokenMacs.computeIfAbsent(e.id(), id -> newTokenMac(e)), input));
+            out.put(e.id(), EpochMacs.pseudonym(macs.tokenMac(e), input));
         }
         return out;
     }
@@ -197,7 +175,7 @@ public final class Pseudonymizer {
         }
         if (number.getType() == NumberType.E164) {
             NumberFacts.Prefix prefix = facts.of(value);
-            return party.setPseudonym(cached(epoch, mac, PSEUDONYM, numberInput(value)))
+            return party.setPseudonym(macs.cached(epoch, mac, EpochMacs.PSEUDONYM, numberInput(value)))
                     .setCountryCode(prefix.countryCode())
                     .setDestinationCode(prefix.destinationCode())
                     .setRegion(prefix.region())
@@ -205,69 +183,8 @@ public final class Pseudonymizer {
         }
         if (number.getType() == NumberType.SIP_IDENTITY) {
             // A SIP identity is global, like a phone number: the same user@host on every switch.
-            return party.setPseudonym(cached(epoch, mac, PSEUDONYM, sipInput(value))).build();
+            return party.setPseudonym(macs.cached(epoch, mac, EpochMacs.PSEUDONYM, sipInput(value))).build();
         }
-        return party.setPseudonym(cached(epoch, mac, PSEUDONYM, localPartyInput(number.getType(), source, value))).build();
-    }
-
-    /** A destroyed key must not live on in a cached Mac: drop them all when the ring changes. */
-    private void forgetDestroyedKeys() {
-        int g = keys.generation();
-        if (g != ringGeneration) {
-            macs.clear();
-            tokenMacs.clear();
-            recent.clear();
-            ringGeneration = g;
-        }
-    }
-
-    private static final char PSEUDONYM = '\u0000';
-    private static final char TOKEN = '\u0001';
-
-    /** {@code kind} says which Mac {@code mac} is: a pseudonym and a token of one input differ. */
-    private String cached(KeyEpoch epoch, Mac mac, char kind, String input) {
-        String key = epoch.id() + kind + input;
-        String p = recent.get(key);
-        if (p == null) {
-            p = pseudonym(mac, input);
-            recent.put(key, p);
-        }
-        return p;
-    }
-
-    private static String pseudonym(Mac mac, String input) {
-        byte[] digest = mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
-        return BASE64URL.encodeToString(java.util.Arrays.copyOf(digest, PSEUDONYM_BYTES));
-    }
-
-    private static Mac newMac(KeyEpoch epoch) {
-        return hmac(epoch.key());
-    }
-
-    private static Mac newTokenMac(KeyEpoch epoch) {
-        return hmac(tokenKey(epoch));
-    }
-
-    /**
-     * The epoch's subject-token key: HKDF-Expand (RFC 5869, one block) of the epoch key with its
-     * own label — independent of the pseudonym key for anyone without the epoch key, destroyed
-     * with it.
-     */
-    static byte[] tokenKey(KeyEpoch epoch) {
-        Mac kdf = hmac(epoch.key());
-        kdf.update(TOKEN_KEY_LABEL);
-        return kdf.doFinal(new byte[] {1});
-    }
-
-    private static final byte[] TOKEN_KEY_LABEL = "cdr-pipeline subject tokens v1".getBytes(StandardCharsets.UTF_8);
-
-    private static Mac hmac(byte[] key) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            return mac;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
-        }
+        return party.setPseudonym(macs.cached(epoch, mac, EpochMacs.PSEUDONYM, localPartyInput(number.getType(), source, value))).build();
     }
 }

@@ -28,7 +28,12 @@ public final class ErasureBound {
     }
 
     /** What a topic holds and so which rule applies. */
-    public enum Kind { COMPACTED, DELETE_BY_AGE, REPARTITION }
+    /**
+     * What a topic holds and so which rule applies. {@code RECEIPTS}: deleted by age and holding no
+     * personal data (the audit topic) — its records must go within the limit after their own window
+     * ({@code retention.ms} no longer than the policy's audit window), not within the limit of arriving.
+     */
+    public enum Kind { COMPACTED, DELETE_BY_AGE, REPARTITION, RECEIPTS }
 
     /** One topic's verdict: its worst case and whether it fits the policy's limit. */
     public record Finding(String topic, Kind kind, Duration worstCase, Duration limit, String why) {
@@ -79,6 +84,18 @@ public final class ErasureBound {
                 worst = sum(retention, segment, check, fileDelete);
                 why = "retention.ms " + retention + " + segment.ms " + segment + " + retention check " + check
                         + " + file.delete.delay.ms " + fileDelete;
+            }
+            case RECEIPTS -> {
+                long window = policy.window(io.cdrpipeline.schema.DataClass.AUDIT).toMillis();
+                long retention = number(configs, "retention.ms", Long.MAX_VALUE);
+                if (!configs.getOrDefault("cleanup.policy", "delete").contains("delete") || retention > window) {
+                    return new Finding(topic, kind, Duration.ofMillis(Long.MAX_VALUE), policy.maxErasureDelay(),
+                            "receipts must go by age within the audit window " + window + ": retention.ms " + retention);
+                }
+                long check = number(broker, "log.retention.check.interval.ms", DEFAULT_RETENTION_CHECK_MS);
+                worst = sum(segment, check, fileDelete);
+                why = "after retention.ms " + retention + " (≤ audit window): segment.ms " + segment + " + retention check "
+                        + check + " + file.delete.delay.ms " + fileDelete;
             }
             default -> {
                 long check = number(broker, "log.retention.check.interval.ms", DEFAULT_RETENTION_CHECK_MS);

@@ -1,43 +1,19 @@
 package io.cdrpipeline.state;
 
 import java.io.File;
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
-import org.apache.kafka.common.serialization.Serializer;
+import java.util.Map;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.errors.ProcessorStateException;
 import org.apache.kafka.streams.processor.BatchingStateRestoreCallback;
 import org.apache.kafka.streams.processor.StateStore;
 import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.processor.TaskId;
-import org.apache.kafka.streams.query.Position;
-import org.apache.kafka.streams.query.PositionBound;
-import org.apache.kafka.streams.query.Query;
-import org.apache.kafka.streams.query.QueryConfig;
-import org.apache.kafka.streams.query.QueryResult;
 import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.common.TopicPartition;
-import org.rocksdb.BlockBasedTableConfig;
-import org.rocksdb.ColumnFamilyDescriptor;
-import org.rocksdb.ColumnFamilyHandle;
-import org.rocksdb.ColumnFamilyOptions;
-import org.rocksdb.DBOptions;
-import org.rocksdb.CompactRangeOptions;
-import org.rocksdb.CompressionType;
-import org.rocksdb.FlushOptions;
-import org.rocksdb.InfoLogLevel;
-import org.rocksdb.LRUCache;
-import org.rocksdb.RocksDB;
-import org.rocksdb.RocksDBException;
-import org.rocksdb.RocksIterator;
-import org.rocksdb.WriteBatch;
-import org.rocksdb.WriteOptions;
 
 /**
  * A persistent key-value store on RocksDB whose deletions can be made to reach the disk.
@@ -65,38 +41,21 @@ import org.rocksdb.WriteOptions;
  * last commit and says which offset that is, so Kafka Streams replays only the changelog written
  * since — instead of wiping the store and restoring the whole changelog, which grows with retention.
  * The WAL holds no more than a purge allows: a purge flushes every column family, which makes the
- * WAL files that held deleted values obsolete, and RocksDB deletes them.
+ * WAL files that held deleted values obsolete, and RocksDB deletes them. The files themselves are
+ * {@link RocksFiles}.
  */
-public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
-
-    static {
-        RocksDB.loadLibrary();
-    }
+public final class PurgeableStore extends BytesStore {
 
     private final String name;
     private final PurgeableStores registry;
-    private final Set<RocksRange> openIterators = new HashSet<>();
-    private static final byte[] OFFSETS_FAMILY = "cdr-committed-offsets".getBytes(java.nio.charset.StandardCharsets.UTF_8);
-
     private final boolean transactional;
     private final StagedWrites staged = new StagedWrites();
-    private DBOptions dbOptions;
-    private ColumnFamilyOptions familyOptions;
-    private ColumnFamilyOptions offsetsFamilyOptions;
-    private ColumnFamilyHandle data;
-    private ColumnFamilyHandle offsets;
-    private final List<ColumnFamilyHandle> handles = new ArrayList<>();
     /** A purge asked for while deletions were still staged: done right after they are committed. */
     private boolean purgeAfterCommit;
-    private LRUCache cache;
-    private WriteOptions writeOptions;
-    private RocksDB db;
+    private RocksFiles files;
     private File dir;
     private TaskId taskId;
     private volatile boolean open;
-    /** The smallest and largest key deleted since the last purge; null when none was. */
-    private byte[] dirtyFrom;
-    private byte[] dirtyTo;
 
     PurgeableStore(String name, PurgeableStores registry) {
         this.name = name;
@@ -115,36 +74,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         if (!dir.isDirectory() && !dir.mkdirs()) {
             throw new ProcessorStateException("cannot create the directory of store " + name + ": " + dir);
         }
-        cache = new LRUCache(16L * 1024 * 1024);
-        BlockBasedTableConfig table = new BlockBasedTableConfig().setBlockCache(cache).setBlockSize(4096);
-        dbOptions = new DBOptions()
-                .setCreateIfMissing(true)
-                .setCreateMissingColumnFamilies(true)
-                // The info log names keys (a manual compaction logs its range): warnings and errors only.
-                .setInfoLogLevel(InfoLogLevel.WARN_LEVEL)
-                .setKeepLogFileNum(2)
-                // The MANIFEST records every table file's first and last key, and keeps the records of deleted
-                // files until it rolls (1 GB by default). Rolling at every change leaves only live files' keys.
-                .setMaxManifestFileSize(1);
-        familyOptions = new ColumnFamilyOptions()
-                .setCompressionType(CompressionType.NO_COMPRESSION)
-                .setBottommostCompressionType(CompressionType.NO_COMPRESSION)
-                .setWriteBufferSize(16L * 1024 * 1024)
-                .setMaxWriteBufferNumber(3)
-                .setTableFormatConfig(table);
-        offsetsFamilyOptions = new ColumnFamilyOptions().setWriteBufferSize(64L * 1024);
-        // Transactional: the WAL makes each commit durable against a process crash (the changelog offset with it).
-        writeOptions = new WriteOptions().setDisableWAL(!transactional);
-        try {
-            db = RocksDB.open(dbOptions, dir.getAbsolutePath(), List.of(
-                    new ColumnFamilyDescriptor(RocksDB.DEFAULT_COLUMN_FAMILY, familyOptions),
-                    new ColumnFamilyDescriptor(OFFSETS_FAMILY, offsetsFamilyOptions)), handles);
-            data = handles.get(0);
-            offsets = handles.get(1);
-        } catch (RocksDBException e) {
-            closeNative();
-            throw new ProcessorStateException("cannot open store " + name + " in " + dir + ": " + e.getMessage(), e);
-        }
+        files = new RocksFiles(name, dir, transactional);
         open = true;
         taskId = context.taskId();
         context.register(root, (BatchingStateRestoreCallback) this::restoreAll);
@@ -152,20 +82,8 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
     }
 
     private void restoreAll(Collection<KeyValue<byte[], byte[]>> records) {
-        try (WriteBatch batch = new WriteBatch()) {
-            // Restored records are committed ones: straight to RocksDB (replaying them again is harmless).
-            for (KeyValue<byte[], byte[]> kv : records) {
-                if (kv.value == null) {
-                    batch.delete(data, kv.key);
-                    dirty(kv.key);
-                } else {
-                    batch.put(data, kv.key, kv.value);
-                }
-            }
-            db.write(writeOptions, batch);
-        } catch (RocksDBException e) {
-            throw new ProcessorStateException("restoring store " + name + " failed: " + e.getMessage(), e);
-        }
+        // Restored records are committed ones: straight to RocksDB (replaying them again is harmless).
+        files.restore(records);
     }
 
     @Override
@@ -179,27 +97,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
             staged.put(key, value);
             return;
         }
-        try {
-            db.put(data, writeOptions, key.get(), value);
-        } catch (RocksDBException e) {
-            throw new ProcessorStateException("put into store " + name + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public synchronized byte[] putIfAbsent(Bytes key, byte[] value) {
-        byte[] existing = get(key);
-        if (existing == null) {
-            put(key, value);
-        }
-        return existing;
-    }
-
-    @Override
-    public synchronized void putAll(List<KeyValue<Bytes, byte[]>> entries) {
-        for (KeyValue<Bytes, byte[]> kv : entries) {
-            put(kv.key, kv.value);
-        }
+        files.put(key.get(), value);
     }
 
     @Override
@@ -210,12 +108,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
             staged.delete(key);
             return old;
         }
-        try {
-            db.delete(data, writeOptions, key.get());
-        } catch (RocksDBException e) {
-            throw new ProcessorStateException("delete from store " + name + " failed: " + e.getMessage(), e);
-        }
-        dirty(key.get());
+        files.delete(key.get());
         return old;
     }
 
@@ -226,47 +119,13 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         if (pending != null) {
             return pending == StagedWrites.DELETED ? null : pending;
         }
-        try {
-            return db.get(data, key.get());
-        } catch (RocksDBException e) {
-            throw new ProcessorStateException("get from store " + name + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public synchronized KeyValueIterator<Bytes, byte[]> range(Bytes from, Bytes to) {
-        return iterator(from, to, false);
-    }
-
-    @Override
-    public synchronized KeyValueIterator<Bytes, byte[]> reverseRange(Bytes from, Bytes to) {
-        return iterator(from, to, true);
-    }
-
-    @Override
-    public synchronized KeyValueIterator<Bytes, byte[]> all() {
-        return iterator(null, null, false);
-    }
-
-    @Override
-    public synchronized KeyValueIterator<Bytes, byte[]> reverseAll() {
-        return iterator(null, null, true);
-    }
-
-    @Override
-    public synchronized <PS extends Serializer<P>, P> KeyValueIterator<Bytes, byte[]> prefixScan(P prefix, PS serializer) {
-        byte[] p = serializer.serialize(null, prefix);
-        return iterator(Bytes.wrap(p), null, false, p);
+        return files.get(key.get());
     }
 
     @Override
     public long approximateNumEntries() {
         validateOpen();
-        try {
-            return db.getLongProperty(data, "rocksdb.estimate-num-keys");
-        } catch (RocksDBException e) {
-            throw new ProcessorStateException("cannot estimate the size of store " + name, e);
-        }
+        return files.estimatedKeys();
     }
 
     @Override
@@ -274,11 +133,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         if (!open) {
             return;
         }
-        try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
-            db.flush(f, handles);
-        } catch (RocksDBException e) {
-            throw new ProcessorStateException("flushing store " + name + " failed: " + e.getMessage(), e);
-        }
+        files.flush();
     }
 
     /**
@@ -288,7 +143,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
      * offsets must.
      */
     @Override
-    public synchronized void commit(java.util.Map<TopicPartition, Long> changelogOffsets) {
+    public synchronized void commit(Map<TopicPartition, Long> changelogOffsets) {
         if (!open) {
             return;
         }
@@ -296,17 +151,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
             flush();
             return;
         }
-        try (WriteBatch batch = new WriteBatch()) {
-            staged.writeTo(batch, data, this::dirty);
-            for (java.util.Map.Entry<TopicPartition, Long> e : changelogOffsets.entrySet()) {
-                if (e.getValue() != null) {
-                    batch.put(offsets, offsetKey(e.getKey()), java.nio.ByteBuffer.allocate(8).putLong(e.getValue()).array());
-                }
-            }
-            db.write(writeOptions, batch);
-        } catch (RocksDBException e) {
-            throw new ProcessorStateException("committing store " + name + " failed: " + e.getMessage(), e);
-        }
+        files.commit(staged, changelogOffsets);
         staged.clear();
         if (purgeAfterCommit) {
             purgeAfterCommit = false;
@@ -319,12 +164,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         if (!transactional || !open) {
             return null;
         }
-        try {
-            byte[] v = db.get(offsets, offsetKey(partition));
-            return v == null ? null : java.nio.ByteBuffer.wrap(v).getLong();
-        } catch (RocksDBException e) {
-            throw new ProcessorStateException("reading the committed offset of store " + name + " failed", e);
-        }
+        return files.committedOffset(partition);
     }
 
     @Override
@@ -337,13 +177,9 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         return staged.bytes();
     }
 
-    private static byte[] offsetKey(TopicPartition p) {
-        return (p.topic() + "\u0000" + p.partition()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
-    }
-
     /** Whether anything was deleted since the last purge. */
     public synchronized boolean dirty() {
-        return dirtyFrom != null;
+        return open && files.dirty();
     }
 
     /**
@@ -355,40 +191,7 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         if (transactional && staged.hasDeletions()) {
             purgeAfterCommit = true;               // those deletions reach the files at the commit
         }
-        if (!open || dirtyFrom == null) {
-            return false;
-        }
-        flush();
-        // CompactRange's end is exclusive in effect for keys equal to it on some levels: go one past.
-        byte[] end = Arrays.copyOf(dirtyTo, dirtyTo.length + 1);
-        try (CompactRangeOptions o = new CompactRangeOptions()
-                .setBottommostLevelCompaction(CompactRangeOptions.BottommostLevelCompaction.kForce)
-                .setExclusiveManualCompaction(true)) {
-            db.compactRange(data, dirtyFrom, end, o);
-        } catch (RocksDBException e) {
-            throw new ProcessorStateException("purging store " + name + " failed: " + e.getMessage(), e);
-        }
-        dirtyFrom = null;
-        dirtyTo = null;
-        rollManifest();
-        return true;
-    }
-
-    /** A key no caller uses: it names nothing. */
-    private static final byte[] ROLL = {0, 0, 'r', 'o', 'l', 'l'};
-
-    /**
-     * A MANIFEST that rolls starts with the state before the change that rolled it — here the
-     * compaction, so the purged files' first and last keys are in it. One more change (a flush
-     * of a reserved key's deletion) rolls it again, starting from the purged state.
-     */
-    private void rollManifest() {
-        try (FlushOptions f = new FlushOptions().setWaitForFlush(true)) {
-            db.delete(data, writeOptions, ROLL);
-            db.flush(f, handles);
-        } catch (RocksDBException e) {
-            throw new ProcessorStateException("purging store " + name + " failed: " + e.getMessage(), e);
-        }
+        return open && files.purge();
     }
 
     @Override
@@ -406,38 +209,8 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         } finally {
             open = false;
             registry.closed(taskId, this);
-            new ArrayList<>(openIterators).forEach(RocksRange::close);
-            closeNative();
+            files.close();
         }
-    }
-
-    private void closeNative() {
-        handles.forEach(ColumnFamilyHandle::close);
-        handles.clear();
-        if (db != null) {
-            db.close();
-            db = null;
-        }
-        if (writeOptions != null) {
-            writeOptions.close();
-        }
-        for (AutoCloseable o : new AutoCloseable[] {dbOptions, familyOptions, offsetsFamilyOptions}) {
-            if (o != null) {
-                try {
-                    o.close();
-                } catch (Exception e) {
-                    // native handles: nothing more to do
-                }
-            }
-        }
-        if (cache != null) {
-            cache.close();
-        }
-    }
-
-    @Override
-    public boolean persistent() {
-        return true;
     }
 
     @Override
@@ -445,59 +218,21 @@ public final class PurgeableStore implements KeyValueStore<Bytes, byte[]> {
         return open;
     }
 
-    @Override
-    public <R> QueryResult<R> query(Query<R> query, PositionBound positionBound, QueryConfig config) {
-        return QueryResult.forUnknownQueryType(query, this);
-    }
-
-    @Override
-    public Position getPosition() {
-        return Position.emptyPosition();
-    }
-
     File directory() {
         return dir;
     }
 
-    private void dirty(byte[] key) {
-        if (dirtyFrom == null || Arrays.compareUnsigned(key, dirtyFrom) < 0) {
-            dirtyFrom = key.clone();
-        }
-        if (dirtyTo == null || Arrays.compareUnsigned(key, dirtyTo) > 0) {
-            dirtyTo = key.clone();
-        }
-    }
-
     private void validateOpen() {
         if (!open) {
-            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("store " + name + " is not open");
+            throw new InvalidStateStoreException("store " + name + " is not open");
         }
     }
 
-    private KeyValueIterator<Bytes, byte[]> iterator(Bytes from, Bytes to, boolean reverse) {
-        return iterator(from, to, reverse, null);
-    }
-
-    private KeyValueIterator<Bytes, byte[]> iterator(Bytes from, Bytes to, boolean reverse, byte[] prefix) {
+    @Override
+    protected synchronized KeyValueIterator<Bytes, byte[]> iterator(Bytes from, Bytes to, boolean reverse, byte[] prefix) {
         validateOpen();
-        KeyValueIterator<Bytes, byte[]> committed;
-        if (from != null && to != null && from.compareTo(to) > 0) {
-            committed = iteratorOver(db.newIterator(data), null, null, reverse, null, true);
-        } else {
-            committed = iteratorOver(db.newIterator(data), from == null ? null : from.get(), to == null ? null : to.get(),
-                    reverse, prefix, false);
-        }
+        KeyValueIterator<Bytes, byte[]> committed = files.range(from == null ? null : from.get(), to == null ? null : to.get(),
+                reverse, prefix);
         return staged.isEmpty() ? committed : staged.overlay(committed, from, to, reverse, prefix);
-    }
-
-    private RocksRange iteratorOver(RocksIterator it, byte[] from, byte[] to, boolean reverse, byte[] prefix,
-            boolean empty) {
-        RocksRange r = new RocksRange(name, it, from, to, reverse, prefix, empty, this::closed);
-        openIterators.add(r);
-        return r;
-    }
-
-    private synchronized void closed(RocksRange r) {
-        openIterators.remove(r);
     }
 }

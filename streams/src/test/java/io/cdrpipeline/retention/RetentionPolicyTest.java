@@ -63,11 +63,9 @@ class RetentionPolicyTest {
         RetentionPolicy policy = RetentionPolicy.defaults();
         PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "x:1"));
         for (NewTopic t : TopicSpecs.all(config, policy)) {
-            if (t.name().equals("cdr.audit")) {
-                continue;   // receipts: no personal data, kept for the audit window
-            }
-            ErasureBound.Kind kind = t.configs().get("cleanup.policy").equals("compact")
-                    ? ErasureBound.Kind.COMPACTED : ErasureBound.Kind.DELETE_BY_AGE;
+            // Receipts hold no personal data: kept for the audit window, then gone within the limit.
+            ErasureBound.Kind kind = t.configs().get("cleanup.policy").equals("compact") ? ErasureBound.Kind.COMPACTED
+                    : t.name().equals("cdr.audit") ? ErasureBound.Kind.RECEIPTS : ErasureBound.Kind.DELETE_BY_AGE;
             ErasureBound.Finding f = ErasureBound.of(t.name(), kind, t.configs(), Map.of(), policy);
             assertThat(f.ok()).as("%s: %s", t.name(), f.why()).isTrue();
         }
@@ -76,6 +74,11 @@ class RetentionPolicyTest {
         assertThat(ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, bad, Map.of(), policy).ok()).isFalse();
         assertThat(ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, Map.of("cleanup.policy", "delete"),
                 Map.of(), policy).ok()).isFalse();
+        // Receipts kept longer than the audit window, or never deleted by age, fail.
+        assertThat(ErasureBound.of("cdr.audit", ErasureBound.Kind.RECEIPTS, Map.of("cleanup.policy", "delete",
+                "retention.ms", Long.toString(policy.window(DataClass.AUDIT).toMillis() + 1)), Map.of(), policy).ok()).isFalse();
+        assertThat(ErasureBound.of("cdr.audit", ErasureBound.Kind.RECEIPTS, Map.of("cleanup.policy", "compact"), Map.of(),
+                policy).ok()).isFalse();
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}={1} on a {2} topic exceeds the budget")

@@ -1,5 +1,6 @@
 package io.cdrpipeline.bench;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.broker.EmbeddedKafka;
 import io.cdrpipeline.config.PipelineConfig;
@@ -90,14 +91,14 @@ final class RecoveryBench {
                 Path conf = Files.writeString(dir.resolve("run.properties"), props.toString());
                 KeyRing keys = KeyRing.random("r", Instant.EPOCH);
                 Process first = start(conf, keys, dir.resolve("run-1.log"));
-                awaitCommitted(admin, config.get("topic.raw"), records, first);
+                awaitCommitted(admin, config.topic(OwnedTopic.RAW), records, first);
                 first.destroyForcibly().waitFor();
                 try (KafkaConsumer<byte[], byte[]> billing = new KafkaConsumer<>(Map.of(
                         ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                         ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                         new ByteArrayDeserializer(), new ByteArrayDeserializer());
                         RawProducer producer = new RawProducer(config)) {
-                    List<TopicPartition> parts = billing.partitionsFor(config.get("topic.billing")).stream()
+                    List<TopicPartition> parts = billing.partitionsFor(config.topic(OwnedTopic.BILLING)).stream()
                             .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                     billing.assign(parts);
                     billing.seekToEnd(parts);

@@ -1,5 +1,6 @@
 package io.cdrpipeline.demo;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
@@ -39,7 +40,7 @@ public final class OutputTally implements AutoCloseable {
         Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String t : List.of(config.get("topic.billing"), config.get("topic.analytics"), config.get("topic.rejected"))) {
+        for (String t : List.of(config.topic(OwnedTopic.BILLING), config.topic(OwnedTopic.ANALYTICS), config.topic(OwnedTopic.REJECTED))) {
             consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(t, p.partition())));
         }
         consumer.assign(partitions);
@@ -60,10 +61,10 @@ public final class OutputTally implements AutoCloseable {
                 if (io.cdrpipeline.retention.KeepAlive.isKeepAlive(key)) {
                     continue;   // a sweep's keep-alive: no CDR
                 }
-                if (r.topic().equals(config.get("topic.billing"))) {
+                if (r.topic().equals(config.topic(OwnedTopic.BILLING))) {
                     billingRecords++;
                     billing.put(key, billingSerde.decode(r.value()));
-                } else if (r.topic().equals(config.get("topic.analytics"))) {
+                } else if (r.topic().equals(config.topic(OwnedTopic.ANALYTICS))) {
                     analyticsRecords++;
                     analytics.put(key, analyticsSerde.decode(r.value()));
                 } else {

@@ -93,13 +93,13 @@ public final class ClusterChecks {
         props.put("request.timeout.ms", "15000");
         props.put("default.api.timeout.ms", "30000");
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
-            String raw = config.get("topic.raw");
+            String raw = config.topic(OwnedTopic.RAW);
             int n = admin.describeTopics(java.util.List.of(raw)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
                     .get(raw).partitions().size();
             return java.util.OptionalInt.of(n);
         } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
             org.slf4j.LoggerFactory.getLogger(ClusterChecks.class).warn("could not read the partition count of {} ({}); every record takes the by-identity repartition",
-                    config.get("topic.raw"), e.getClass().getSimpleName());
+                    config.topic(OwnedTopic.RAW), e.getClass().getSimpleName());
             return java.util.OptionalInt.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

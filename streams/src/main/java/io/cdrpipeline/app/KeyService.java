@@ -1,5 +1,6 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyEpoch;
 import io.cdrpipeline.pseudonymize.KeyRing;
@@ -27,7 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -69,11 +69,10 @@ public final class KeyService implements AutoCloseable {
         this.vault = vault;
         this.deletions = new DeletionEmitter(vault.auditKey(), policy, null);
         this.policy = policy;
-        this.topic = config.get("topic.pseudonym-keys");
-        this.auditTopic = config.get("topic.audit");
-        this.erasureTopic = config.get("topic.erasure-requests");
-        this.clientSettings = new HashMap<>(config.kafkaClientSettings());
-        clientSettings.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        this.topic = config.topic(OwnedTopic.PSEUDONYM_KEYS);
+        this.auditTopic = config.topic(OwnedTopic.AUDIT);
+        this.erasureTopic = config.topic(OwnedTopic.ERASURE_REQUESTS);
+        this.clientSettings = KafkaClients.consumer(config);
         Map<String, Object> c = KafkaClients.consumer(config);
         this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
         Map<String, Object> p = KafkaClients.producer(config);
@@ -165,9 +164,7 @@ public final class KeyService implements AutoCloseable {
             return;
         }
         Map<String, ErasureRequest> sealedByRequest = new java.util.LinkedHashMap<>();
-        Map<String, Object> c = new HashMap<>(clientSettings);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, byte[]> requests = new KafkaConsumer<>(c, new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> requests = new KafkaConsumer<>(clientSettings, new StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             TopicReader.readWhole(requests, erasureTopic, r -> {
                 if (r.value() != null) {

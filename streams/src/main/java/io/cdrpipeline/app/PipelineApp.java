@@ -1,5 +1,6 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.pseudonymize.AuditKey;import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ops.Health;
 import io.cdrpipeline.ops.OpsServer;
@@ -117,7 +118,7 @@ public final class PipelineApp implements AutoCloseable {
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get("num.stream.threads"));
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.get("state.dir"));
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));
-        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.get("topic.rejected"));
+        p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topic(OwnedTopic.REJECTED));
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
         // Internal topics (repartition above all: it carries whole billing records) roll on the

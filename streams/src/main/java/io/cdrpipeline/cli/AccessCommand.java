@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
@@ -80,7 +81,7 @@ final class AccessCommand implements Callable<Integer> {
         SubjectOptions.Resolved subject = who.resolve(config);
         String caseRef = CaseReferences.check(caseReference);
         AuditKey auditKey = auditKey(config);
-        String billingTopic = config.get("topic.billing");
+        String billingTopic = config.topic(OwnedTopic.BILLING);
         long started = System.nanoTime();
         Scan scan = scan(config, billingTopic, subject.input());
         try (OutputStream os = out == null ? unclosable(System.out) : createPrivate(out)) {
@@ -89,8 +90,8 @@ final class AccessCommand implements Callable<Integer> {
         String requestId = UUID.randomUUID().toString();
         Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         try (ControlTopics control = new ControlTopics(config)) {
-            String keyHash = auditKey.hash(config.get("topic.audit"), "access:" + requestId);
-            control.send(config.get("topic.audit"), keyHash, Topics.auditSerde().encode(AuditReceipt.newBuilder()
+            String keyHash = auditKey.hash(config.topic(OwnedTopic.AUDIT), "access:" + requestId);
+            control.send(config.topic(OwnedTopic.AUDIT), keyHash, Topics.auditSerde().encode(AuditReceipt.newBuilder()
                     .setKeyHash(keyHash).setTopic(billingTopic).setDataClass(DataClass.BILLING)
                     .setCount(scan.records().size()).setPolicyVersion(RetentionPolicies.load(config).version())
                     .setReason(DeletionReason.ACCESS_REQUEST).setWindowClose(now).setEmittedAt(now)
@@ -99,7 +100,7 @@ final class AccessCommand implements Callable<Integer> {
         System.err.printf("access request %s: %d billing record(s) of the %s subject%s; read %,d records of %s in %.1f s; "
                         + "receipt on %s%n", requestId, scan.records().size(), subject.kind().toString().toLowerCase(),
                 out == null ? "" : " written to " + out, scan.read(), billingTopic,
-                (System.nanoTime() - started) / 1e9, config.get("topic.audit"));
+                (System.nanoTime() - started) / 1e9, config.topic(OwnedTopic.AUDIT));
         return 0;
     }
 

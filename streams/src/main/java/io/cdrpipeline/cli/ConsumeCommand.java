@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdrpipeline.config.Durations;
@@ -93,9 +94,9 @@ final class ConsumeCommand implements Callable<Integer> {
             if (io.cdrpipeline.retention.KeepAlive.isKeepAlive(r.key())) {
                 o.put("keepAlive", true);   // appended by a sweep so quiet partitions roll; no row to delete
             }
-        } else if (r.topic().equals(config.get("topic.billing"))) {
+        } else if (r.topic().equals(config.topic(OwnedTopic.BILLING))) {
             o.set("value", AvroJson.toJson(billing.decode(v)));
-        } else if (r.topic().equals(config.get("topic.analytics"))) {
+        } else if (r.topic().equals(config.topic(OwnedTopic.ANALYTICS))) {
             o.set("value", AvroJson.toJson(analytics.decode(v)));
         } else {
             o.put("value", new String(v, StandardCharsets.UTF_8));

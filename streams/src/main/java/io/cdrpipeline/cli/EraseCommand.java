@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.KeyVault;
@@ -56,14 +57,14 @@ final class EraseCommand implements Callable<Integer> {
         AvroSerde<ErasureRequest> serde = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
         try (ControlTopics control = new ControlTopics(config)) {
             for (var t : tokens.entrySet()) {
-                control.send(config.get("topic.erasure-requests"), t.getValue(), serde.encode(ErasureRequest.newBuilder()
+                control.send(config.topic(OwnedTopic.ERASURE_REQUESTS), t.getValue(), serde.encode(ErasureRequest.newBuilder()
                         .setRequestId(requestId).setSubjectKind(kind).setKeyEpoch(t.getKey()).setReasonCode(reason)
                         .setCaseReference(CaseReferences.check(caseReference))
                         .setRequestedAt(Instant.now()).setSealedSubject(sealed).build()));
             }
         }
         System.out.printf("erasure request %s filed: %s subject, %d key epoch(s), on %s%n", requestId,
-                kind.toString().toLowerCase(), tokens.size(), config.get("topic.erasure-requests"));
+                kind.toString().toLowerCase(), tokens.size(), config.topic(OwnedTopic.ERASURE_REQUESTS));
         return 0;
     }
 }

@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.schema.LegalHold;
 import io.cdrpipeline.serde.AvroSerde;
@@ -36,7 +37,7 @@ final class HoldCommand implements Callable<Integer> {
         check(account, "--account");
         check(id, "--id");
         try (ControlTopics control = new ControlTopics(config)) {
-            control.send(config.get("topic.legal-holds"), account + "|" + id,
+            control.send(config.topic(OwnedTopic.LEGAL_HOLDS), account + "|" + id,
                     new AvroSerde<>(LegalHold.class, LegalHold.getClassSchema()).encode(LegalHold.newBuilder()
                             .setHoldId(id).setAccount(account).setReasonCode(reason)
                             .setCaseReference(CaseReferences.check(caseReference)).setPlacedAt(Instant.now()).build()));

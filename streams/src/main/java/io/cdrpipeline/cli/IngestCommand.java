@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.app.ClusterChecks;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.produce.HttpIngest;
@@ -29,7 +30,7 @@ final class IngestCommand implements Callable<Integer> {
                 : settings.credentials().sources()) {
             c.requireSource(source);
         }
-        ClusterChecks.requireTopics(c, java.util.List.of(c.get("topic.raw")));
+        ClusterChecks.requireTopics(c, java.util.List.of(c.topic(OwnedTopic.RAW)));
         long kafkaMs = settings.kafkaTimeout().toMillis();
         // A post is answered within the Kafka timeout, whatever the broker does.
         RawProducer producer = new RawProducer(c, Map.of("delivery.timeout.ms", Long.toString(kafkaMs),
@@ -43,7 +44,7 @@ final class IngestCommand implements Callable<Integer> {
             stopped.countDown();
         }, "ingest-shutdown"));
         System.err.println("mod_json_cdr endpoint on " + (settings.tls() == null ? "http" : "https") + "://"
-                + settings.bind() + ":" + ingest.port() + " -> " + c.get("topic.raw")
+                + settings.bind() + ":" + ingest.port() + " -> " + c.topic(OwnedTopic.RAW)
                 + (settings.credentials() == null ? "  (INSECURE: no credentials)" : "  (" + settings.credentials().size()
                 + " credential(s), each bound to its source)"));
         stopped.await();

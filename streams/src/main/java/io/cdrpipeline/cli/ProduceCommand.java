@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.produce.CdrFiles;
@@ -58,7 +59,7 @@ final class ProduceCommand implements Callable<Integer> {
         PipelineConfig config = kafka.load();
         // A switch with no region and zone would be read with guesses: refuse, naming the settings to add.
         config.requireSource(source);
-        io.cdrpipeline.app.ClusterChecks.requireTopics(config, List.of(config.get("topic.raw")));
+        io.cdrpipeline.app.ClusterChecks.requireTopics(config, List.of(config.topic(OwnedTopic.RAW)));
         config = config.withProducerBounds();
         if (follow) {
             return follow(cdrFormat, paths, config);
@@ -84,7 +85,7 @@ final class ProduceCommand implements Callable<Integer> {
             producer.flush();
             double secs = Math.max(1, System.currentTimeMillis() - started) / 1000.0;
             System.out.printf("produced %,d records (%,d bytes) from %d input(s) to %s in %.1f s (%,.0f records/s)%n",
-                    producer.sent(), producer.bytes(), paths.size(), config.get("topic.raw"), secs, producer.sent() / secs);
+                    producer.sent(), producer.bytes(), paths.size(), config.topic(OwnedTopic.RAW), secs, producer.sent() / secs);
         }
         return 0;
     }
@@ -127,7 +128,7 @@ final class ProduceCommand implements Callable<Integer> {
                 }));
             }
             long lastNew = System.currentTimeMillis();
-            System.err.printf("following %d file(s) into %s; Ctrl-C to stop%n", followers.size(), config.get("topic.raw"));
+            System.err.printf("following %d file(s) into %s; Ctrl-C to stop%n", followers.size(), config.topic(OwnedTopic.RAW));
             while (!stop.get()) {
                 int n = 0;
                 for (var f : followers) {
@@ -155,7 +156,7 @@ final class ProduceCommand implements Callable<Integer> {
                 Runtime.getRuntime().removeShutdownHook(hook);
             }
         }
-        System.out.printf("followed: %,d records sent to %s%n", sent, config.get("topic.raw"));
+        System.out.printf("followed: %,d records sent to %s%n", sent, config.topic(OwnedTopic.RAW));
         return 0;
     }
 

@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -26,7 +27,7 @@ final class ReleaseCommand implements Callable<Integer> {
         HoldCommand.check(account, "--account");
         HoldCommand.check(id, "--id");
         try (ControlTopics control = new ControlTopics(config)) {
-            control.send(config.get("topic.legal-holds"), account + "|" + id, null);
+            control.send(config.topic(OwnedTopic.LEGAL_HOLDS), account + "|" + id, null);
         }
         System.out.printf("hold %s on account %s released%n", id, account);
         return 0;

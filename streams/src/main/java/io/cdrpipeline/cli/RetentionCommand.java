@@ -142,7 +142,7 @@ final class RetentionCommand {
             var serde = Topics.auditSerde();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
-                TopicReader.readWhole(consumer, config.get("topic.audit"), r -> {
+                TopicReader.readWhole(consumer, config.topic(OwnedTopic.AUDIT), r -> {
                         AuditReceipt a = serde.decode(r.value());
                         if (a == null) {
                             return;
@@ -172,7 +172,7 @@ final class RetentionCommand {
             Map<String, Boolean> live = new HashMap<>();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
-                TopicReader.readWhole(consumer, config.get("topic.legal-holds"), r ->
+                TopicReader.readWhole(consumer, config.topic(OwnedTopic.LEGAL_HOLDS), r ->
                         live.put(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), r.value() != null));
             }
             return live.values().stream().filter(v -> v).count();

@@ -1,5 +1,6 @@
 package io.cdrpipeline.config;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.ingest.SourceSettings;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -147,6 +148,11 @@ public final class PipelineConfig {
             throw new ConfigException("bootstrap.servers is not set");
         }
         return b;
+    }
+
+    /** The configured name of a catalogue topic. */
+    public String topic(OwnedTopic t) {
+        return values.get(t.setting());
     }
 
     public String applicationId() {

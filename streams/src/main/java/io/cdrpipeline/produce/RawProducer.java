@@ -1,5 +1,6 @@
 package io.cdrpipeline.produce;
 
+import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.normalize.CdrParser;
@@ -51,7 +52,7 @@ public final class RawProducer implements AutoCloseable {
 
     /** As above, with producer settings that override the configured ones (ingest's bounded delivery time). */
     public RawProducer(PipelineConfig config, Map<String, String> overrides) {
-        this(config.bootstrapServers(), config.get("topic.raw"), merged(config.kafkaClientSettings(), overrides),
+        this(config.bootstrapServers(), config.topic(OwnedTopic.RAW), merged(config.kafkaClientSettings(), overrides),
                 config.sources());
     }
 

@@ -25,13 +25,13 @@ public record Topics(
 
     public static Topics from(PipelineConfig config) {
         return new Topics(
-                new Topic<>(config.get(OwnedTopic.RAW.setting()), Serdes.ByteArray(), Serdes.ByteArray()),
-                new Topic<>(config.get(OwnedTopic.BILLING.setting()), Serdes.String(), billingSerde()),
-                new Topic<>(config.get(OwnedTopic.ANALYTICS.setting()), Serdes.String(), analyticsSerde()),
-                new Topic<>(config.get(OwnedTopic.REJECTED.setting()), Serdes.ByteArray(), Serdes.ByteArray()),
-                new Topic<>(config.get(OwnedTopic.AUDIT.setting()), Serdes.String(), auditSerde()),
-                config.get(OwnedTopic.ERASURE_REQUESTS.setting()),
-                config.get(OwnedTopic.LEGAL_HOLDS.setting()));
+                new Topic<>(config.topic(OwnedTopic.RAW), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(config.topic(OwnedTopic.BILLING), Serdes.String(), billingSerde()),
+                new Topic<>(config.topic(OwnedTopic.ANALYTICS), Serdes.String(), analyticsSerde()),
+                new Topic<>(config.topic(OwnedTopic.REJECTED), Serdes.ByteArray(), Serdes.ByteArray()),
+                new Topic<>(config.topic(OwnedTopic.AUDIT), Serdes.String(), auditSerde()),
+                config.topic(OwnedTopic.ERASURE_REQUESTS),
+                config.topic(OwnedTopic.LEGAL_HOLDS));
     }
 
     public static AvroSerde<BillingRecord> billingSerde() {

@@ -35,7 +35,7 @@ class PackageRulesTest {
             Map.entry("retention", Set.of("catalogue", "config", "pseudonymize", "schema", "serde", "state")),
             Map.entry("topology", Set.of("catalogue", "config", "ingest", "normalize", "pseudonymize", "retention", "schema", "serde",
                     "state")),
-            Map.entry("produce", Set.of("config", "ingest", "normalize")),
+            Map.entry("produce", Set.of("catalogue", "config", "ingest", "normalize")),
             Map.entry("describe", Set.of("catalogue", "config", "retention", "schema")),
             Map.entry("ops", Set.of("config", "ingest", "retention", "schema", "topology")),
             Map.entry("app", Set.of("catalogue", "config", "ingest", "ops", "pseudonymize", "retention", "schema", "serde", "topology",

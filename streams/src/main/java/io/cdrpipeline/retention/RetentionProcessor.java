@@ -9,6 +9,7 @@ import io.cdrpipeline.state.PurgeableStores;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -163,7 +164,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         }
         stores.state.keepAlive();
         context.forward(new Record<>(KeepAlive.key(context.taskId().partition(), rawPartitions), RetentionEvent.keepAlive(),
-                now));
+                now, new RecordHeaders().add(KeepAlive.HEADER, new byte[] {1})));
     }
 
     private void ensureReady() {

@@ -61,6 +61,8 @@ class RetentionProcessorTest {
         assertThat(v1.forwarded()).singleElement().satisfies(f -> {
             assertThat(f.record().value().isKeepAlive()).isTrue();
             assertThat(KeepAlive.isKeepAlive(f.record().key())).isTrue();
+            // A header lets consumers that cannot test keys (Kafka Connect's Filter + HasHeaderKey) drop it.
+            assertThat(f.record().headers().lastHeader(KeepAlive.HEADER)).isNotNull();
         });
 
         // The policy shortens billing from 180 to 90 days; the same stores, a new processor.

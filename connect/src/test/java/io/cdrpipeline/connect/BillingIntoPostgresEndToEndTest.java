@@ -1,0 +1,211 @@
+package io.cdrpipeline.connect;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.app.TopicAdmin;
+import io.cdrpipeline.broker.EmbeddedKafka;
+import io.cdrpipeline.cli.CdrPipelineCli;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.demo.SampleCorpus;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.topology.TopicSpecs;
+import io.cdrpipeline.topology.Topics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Billing's own tools, end to end: the pipeline on a real broker writes {@code cdr.billing}; a
+ * Kafka Connect 4.4 worker (standalone, its own JVM) runs Debezium's JDBC sink with our converter
+ * and Kafka's Flatten transform into a throwaway PostgreSQL. Rows are upserted by record key; the
+ * same files sent again change no row; an erasure and a closed billing window delete rows — the
+ * tombstones reach the database. Every assertion is SQL on the table.
+ */
+class BillingIntoPostgresEndToEndTest {
+
+    private static final Path WORK = Path.of("target", "billing-pg-" + System.nanoTime()).toAbsolutePath();
+
+    @Test
+    void billingRowsAreUpsertedByKeyAndDeletedByTheTombstonesOfErasureAndWindowClose() throws Exception {
+        Optional<Path> bin = ThrowawayPostgres.binaries();
+        Assumptions.assumeTrue(bin.isPresent(), "PostgreSQL is not installed (Debian: apt-get install postgresql; .ci/run "
+                + "installs it): the billing-into-PostgreSQL test cannot run here");
+        Files.createDirectories(WORK);
+        try (ThrowawayPostgres pg = ThrowawayPostgres.start(bin.get());
+                EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, Map.of())) {
+            Path keys = WORK.resolve("keys.properties");
+            assertThat(CdrPipelineCli.execute("keys", "--out", keys.toString(), "--epoch", "e1",
+                    "--not-before", "2000-01-01T00:00:00Z")).isZero();
+            Path policyFile = WORK.resolve("policy.yaml");
+            // Billing kept for years — except one switch's, whose window (4 s) has closed when its 2024 calls arrive.
+            Files.writeString(policyFile, "version: 1\nsweep-interval: 1s\nmax-erasure-delay: 12s\n"
+                    + "windows: {raw: 4s, rejected: 4s, billing: 3650d, analytics: 3650d, audit: 1h}\n"
+                    + "billing-overrides:\n  sources: {pbx-paris: 4s}\n");
+            Map<String, String> settings = new HashMap<>(SampleCorpus.sourceSettings());
+            settings.put("bootstrap.servers", kafka.bootstrapServers());
+            settings.put("application.id", "cdr-billing-pg");
+            settings.put("state.dir", WORK.resolve("state").toString());
+            settings.put("retention.policy.file", policyFile.toString());
+            settings.put("pseudonym.key.file", keys.toString());
+            settings.put("pseudonym.key.mode", "static");
+            PipelineConfig config = PipelineConfig.of(settings);
+            Path conf = WORK.resolve("pipeline.properties");
+            Files.writeString(conf, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n")
+                    .collect(Collectors.joining()));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.load(policyFile)));
+            }
+            try (PipelineApp app = new PipelineApp(config, KeyRing.load(keys), RetentionPolicy.load(policyFile));
+                    ConnectWorker connect = ConnectWorker.start(WORK.resolve("connect"), kafka.bootstrapServers(),
+                            sinkConfig(pg.jdbcUrl()));
+                    Connection db = pg.connect()) {
+                app.start();
+                app.awaitRunning(Duration.ofSeconds(60));
+                produceSamples(kafka, conf);
+
+                // Inserted: every billing record still on the topic is a row, under its record id.
+                Map<String, BillingRecord> live = liveBilling(kafka);
+                try {
+                    await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                        live.clear();
+                        live.putAll(liveBilling(kafka));
+                        return !live.isEmpty() && rows(db, "select count(*) from billing") == live.size();
+                    });
+                } catch (org.awaitility.core.ConditionTimeoutException e) {
+                    throw new AssertionError("rows " + rows(db, "select count(*) from billing") + " of " + live.size()
+                            + " billing records; the worker's log: " + connect.log(), e);
+                }
+                assertThat(live.values()).as("the closed window's switch").noneMatch(b -> b.getSource().equals("pbx-paris"));
+                assertThat(rows(db, "select count(*) from billing where source = 'pbx-paris'")).as("deleted: window closed")
+                        .isZero();
+                assertThat(strings(db, "select record_id from billing")).containsExactlyInAnyOrderElementsOf(live.keySet());
+                BillingRecord one = live.values().iterator().next();
+                assertThat(rows(db, "select count(*) from billing where record_id = '" + one.getRecordId() + "' and "
+                        + "calling_type = '" + one.getCalling().getType() + "' and billableseconds = " + one.getBillableSeconds()))
+                        .isEqualTo(1);
+                long inserted = rows(db, "select count(*) from billing");
+                long version = rows(db, "select coalesce(sum(xmin::text::bigint), 0) from billing");
+
+                // Resent: the same files again change nothing — no new record on the topic, no row rewritten.
+                produceSamples(kafka, conf);
+                await().during(Duration.ofSeconds(5)).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofSeconds(1))
+                        .until(() -> rows(db, "select count(*) from billing") == inserted
+                                && rows(db, "select coalesce(sum(xmin::text::bigint), 0) from billing") == version);
+
+                // Erased: a subject's rows leave the table once the pipeline's tombstones reach the sink.
+                String subject = one.getCalling().getType().toString().equals("E164") ? one.getCalling().getNumber()
+                        : live.values().stream().filter(b -> b.getCalling().getType().toString().equals("E164")).findFirst()
+                                .orElseThrow().getCalling().getNumber();
+                long subjects = rows(db, "select count(*) from billing where calling_number = '" + subject
+                        + "' or called_number = '" + subject + "'");
+                assertThat(subjects).isPositive();
+                assertThat(CdrPipelineCli.execute("erase", "--config", conf.toString(), "--subject", subject)).isZero();
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> rows(db,
+                        "select count(*) from billing where calling_number = '" + subject + "' or called_number = '" + subject
+                                + "'") == 0);
+                assertThat(rows(db, "select count(*) from billing")).isEqualTo(inserted - subjects);
+                System.out.printf("billing into PostgreSQL: %d rows inserted, resend changed none, erasure of one subject "
+                        + "deleted %d, the closed window's switch has none%n", inserted, subjects);
+            }
+        }
+    }
+
+    private static Map<String, String> sinkConfig(String jdbcUrl) {
+        Map<String, String> c = new HashMap<>();
+        c.put("name", "billing-postgres");
+        c.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
+        c.put("tasks.max", "1");
+        c.put("topics", "cdr.billing");
+        c.put("connection.url", jdbcUrl);
+        c.put("connection.username", ThrowawayPostgres.USER);
+        c.put("connection.password", "");
+        c.put("insert.mode", "upsert");
+        c.put("delete.enabled", "true");
+        c.put("primary.key.mode", "record_key");
+        c.put("primary.key.fields", "record_id");
+        c.put("schema.evolution", "basic");
+        c.put("collection.name.format", "billing");
+        // The key (the record id, a string) as a one-field struct: the sink's primary key column.
+        // The pipeline's keep-alives (tombstones under a reserved key, to keep quiet partitions rolling) say so in a
+        // header: dropped here, they never reach the database.
+        c.put("transforms", "keepAlive,key,flatten");
+        c.put("transforms.keepAlive.type", "org.apache.kafka.connect.transforms.Filter");
+        c.put("transforms.keepAlive.predicate", "isKeepAlive");
+        c.put("predicates", "isKeepAlive");
+        c.put("predicates.isKeepAlive.type", "org.apache.kafka.connect.transforms.predicates.HasHeaderKey");
+        c.put("predicates.isKeepAlive.name", "cdr.keep-alive");
+        c.put("transforms.key.type", "org.apache.kafka.connect.transforms.HoistField$Key");
+        c.put("transforms.key.field", "record_id");
+        c.put("transforms.flatten.type", "org.apache.kafka.connect.transforms.Flatten$Value");
+        c.put("transforms.flatten.delimiter", "_");
+        return c;
+    }
+
+    private static void produceSamples(EmbeddedKafka kafka, Path conf) throws Exception {
+        for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
+            Path p = WORK.resolve("input").resolve(f.path().replace('/', '_'));
+            Files.createDirectories(p.getParent());
+            Files.write(p, f.bytes());
+            assertThat(CdrPipelineCli.execute("produce", "--bootstrap-server", kafka.bootstrapServers(), "--config",
+                    conf.toString(), "--format", f.format().id(), "--source", f.source(), p.toString())).isZero();
+        }
+    }
+
+    /** The billing topic as a table (read_committed, latest value per key, tombstones and keep-alives removed). */
+    private static Map<String, BillingRecord> liveBilling(EmbeddedKafka kafka) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        Map<String, BillingRecord> table = new HashMap<>();
+        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            io.cdrpipeline.app.TopicReader.readWhole(consumer, "cdr.billing", r -> {
+                if (r.value() == null) {
+                    table.remove(r.key());
+                } else {
+                    table.put(r.key(), Topics.billingSerde().decode(r.value()));
+                }
+            });
+        }
+        return table;
+    }
+
+    private static long rows(Connection db, String sql) {
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            r.next();
+            return r.getLong(1);
+        } catch (java.sql.SQLException e) {
+            return -1;   // the table does not exist yet
+        }
+    }
+
+    private static List<String> strings(Connection db, String sql) throws Exception {
+        List<String> out = new java.util.ArrayList<>();
+        try (Statement s = db.createStatement(); ResultSet r = s.executeQuery(sql)) {
+            while (r.next()) {
+                out.add(r.getString(1));
+            }
+        }
+        return out;
+    }
+}

@@ -130,34 +130,20 @@ class BillingIntoPostgresEndToEndTest {
         }
     }
 
-    private static Map<String, String> sinkConfig(String jdbcUrl) {
+    /** The README's connector configuration, pointed at the throwaway database. */
+    private static Map<String, String> sinkConfig(String jdbcUrl) throws java.io.IOException {
+        String readme = Files.readString(Path.of("..", "README.md"));
+        String block = readme.substring(readme.indexOf("<!-- billing-connector:begin -->"),
+                readme.indexOf("<!-- billing-connector:end -->"));
+        java.util.Properties p = new java.util.Properties();
+        p.load(new java.io.StringReader(block.substring(block.indexOf("```properties\n") + "```properties\n".length(),
+                block.lastIndexOf("```"))));
         Map<String, String> c = new HashMap<>();
-        c.put("name", "billing-postgres");
-        c.put("connector.class", "io.debezium.connector.jdbc.JdbcSinkConnector");
-        c.put("tasks.max", "1");
-        c.put("topics", "cdr.billing");
+        p.stringPropertyNames().forEach(k -> c.put(k, p.getProperty(k)));
+        assertThat(c).containsEntry("delete.enabled", "true").containsEntry("primary.key.mode", "record_key");
         c.put("connection.url", jdbcUrl);
         c.put("connection.username", ThrowawayPostgres.USER);
         c.put("connection.password", "");
-        c.put("insert.mode", "upsert");
-        c.put("delete.enabled", "true");
-        c.put("primary.key.mode", "record_key");
-        c.put("primary.key.fields", "record_id");
-        c.put("schema.evolution", "basic");
-        c.put("collection.name.format", "billing");
-        // The key (the record id, a string) as a one-field struct: the sink's primary key column.
-        // The pipeline's keep-alives (tombstones under a reserved key, to keep quiet partitions rolling) say so in a
-        // header: dropped here, they never reach the database.
-        c.put("transforms", "keepAlive,key,flatten");
-        c.put("transforms.keepAlive.type", "org.apache.kafka.connect.transforms.Filter");
-        c.put("transforms.keepAlive.predicate", "isKeepAlive");
-        c.put("predicates", "isKeepAlive");
-        c.put("predicates.isKeepAlive.type", "org.apache.kafka.connect.transforms.predicates.HasHeaderKey");
-        c.put("predicates.isKeepAlive.name", "cdr.keep-alive");
-        c.put("transforms.key.type", "org.apache.kafka.connect.transforms.HoistField$Key");
-        c.put("transforms.key.field", "record_id");
-        c.put("transforms.flatten.type", "org.apache.kafka.connect.transforms.Flatten$Value");
-        c.put("transforms.flatten.delimiter", "_");
         return c;
     }
 

@@ -7,6 +7,15 @@ import io.cdrpipeline.topology.IngestMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmGcMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmMemoryMetrics;
+import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
+import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
+import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
+import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
 
@@ -23,8 +32,10 @@ public final class PipelineMeters {
             RetentionMetrics retention) {
         FunctionCounter.builder("cdr.records.in", ingest, IngestMetrics::read)
                 .description("raw records read").register(registry);
-        FunctionCounter.builder("cdr.records.out", ingest, IngestMetrics::accepted).tag("topic", "billing")
-                .description("records accepted for billing (before dedupe)").register(registry);
+        FunctionCounter.builder("cdr.records.accepted", ingest, IngestMetrics::accepted)
+                .description("raw records parsed and normalised (before dedupe)").register(registry);
+        FunctionCounter.builder("cdr.records.out", ingest, IngestMetrics::billingWritten).tag("topic", "billing")
+                .description("billing records written (after dedupe)").register(registry);
         FunctionCounter.builder("cdr.records.out", ingest, IngestMetrics::pseudonymized).tag("topic", "analytics")
                 .description("records written to analytics").register(registry);
         for (RejectReason r : RejectReason.values()) {
@@ -45,11 +56,23 @@ public final class PipelineMeters {
             FunctionCounter.builder("cdr.tombstones", retention, m -> m.deleted(c)).tag("class", c.name().toLowerCase())
                     .register(registry);
         }
-        Gauge.builder("cdr.deletion.lateness.max.seconds", retention, m -> m.maxLatenessMs() / 1000.0)
-                .description("worst lateness of a deletion behind its window close").register(registry);
-        Gauge.builder("cdr.sweep.backlog", retention, RetentionMetrics::indexSize)
-                .description("entries in the expiry index at the last sweep").register(registry);
-        Gauge.builder("cdr.erasure.requests.pending", retention, RetentionMetrics::pendingErasures).register(registry);
+        Timer lateness = Timer.builder("cdr.deletion.lateness")
+                .description("how long after its window closed (or its erasure was requested) a record was deleted")
+                .publishPercentiles(0.5, 0.99, 0.999).register(registry);
+        retention.onLateness(ms -> lateness.record(ms, TimeUnit.MILLISECONDS));
+        Gauge.builder("cdr.retention.index.entries", retention, RetentionMetrics::indexEntries)
+                .description("retained CDRs in this instance's expiry indexes (summed over tasks)").register(registry);
+        Gauge.builder("cdr.sweep.tasks.behind", retention, RetentionMetrics::tasksBehind)
+                .description("tasks whose last sweep stopped at its budget with due deletions left").register(registry);
+        Gauge.builder("cdr.erasure.requests.pending", retention, RetentionMetrics::pendingErasures)
+                .description("erasure requests not yet carried out (summed over tasks)").register(registry);
+        new JvmMemoryMetrics().bindTo(registry);
+        new JvmGcMetrics().bindTo(registry);
+        new JvmThreadMetrics().bindTo(registry);
+        new ClassLoaderMetrics().bindTo(registry);
+        new ProcessorMetrics().bindTo(registry);
+        new UptimeMetrics().bindTo(registry);
+        new FileDescriptorMetrics().bindTo(registry);
         KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
         streamsMetrics.bindTo(registry);
         return streamsMetrics;

@@ -51,7 +51,7 @@ final class ErasureStep {
                 pending[0]--;
             }
         });
-        metrics.recordPendingErasures(pending[0]);
+        metrics.recordPendingErasures(stores.task, pending[0]);
         return used[0];
     }
 

@@ -3,18 +3,28 @@ package io.cdrpipeline.retention;
 import io.cdrpipeline.schema.DataClass;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.LongConsumer;
 
-/** Counters of the retention sweeps: tombstones per data class, worst lateness behind window close, backlog. */
+/**
+ * What the retention sweeps did, for all tasks of an instance: tombstones per data class, each
+ * deletion's lateness behind its window close (handed to a listener — the ops layer's Timer), and
+ * per-task figures kept per task and summed, so that one task's sweep does not overwrite another's:
+ * expiry-index entries, pending erasure requests, and whether the task's last sweep stopped at its
+ * budget with due work left (its backlog).
+ */
 public final class RetentionMetrics {
 
     private final Map<DataClass, LongAdder> deleted = new EnumMap<>(DataClass.class);
     private final LongAdder sweeps = new LongAdder();
     private final AtomicLong maxLatenessMs = new AtomicLong();
-    private final AtomicLong lastIndexSize = new AtomicLong();
     private final AtomicLong largestStep = new AtomicLong();
-    private final AtomicLong pendingErasures = new AtomicLong();
+    private final Map<String, Long> indexEntries = new ConcurrentHashMap<>();
+    private final Map<String, Long> pendingErasures = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> behind = new ConcurrentHashMap<>();
+    private volatile LongConsumer lateness = ms -> { };
 
     public RetentionMetrics() {
         for (DataClass c : DataClass.values()) {
@@ -22,31 +32,55 @@ public final class RetentionMetrics {
         }
     }
 
+    /** Where each deletion's lateness (ms) goes, e.g. a Micrometer Timer with percentiles. */
+    public void onLateness(LongConsumer listener) {
+        this.lateness = listener;
+    }
+
     void recordDeleted(DataClass dataClass, long latenessMs) {
         deleted.get(dataClass).increment();
         maxLatenessMs.accumulateAndGet(latenessMs, Math::max);
+        lateness.accept(Math.max(0, latenessMs));
     }
 
-    void recordSweep(int deletedNow, long indexSize) {
+    void recordSweep(String task, int visited, long indexSize, boolean stoppedAtBudget) {
         sweeps.increment();
-        lastIndexSize.set(indexSize);
-        largestStep.accumulateAndGet(deletedNow, Math::max);
+        largestStep.accumulateAndGet(visited, Math::max);
+        indexEntries.put(task, indexSize);
+        behind.put(task, stoppedAtBudget);
+    }
+
+    void recordPendingErasures(String task, long pending) {
+        pendingErasures.put(task, pending);
+    }
+
+    /** A task closed (moved to another instance): its figures are no longer this instance's. */
+    void forget(String task) {
+        indexEntries.remove(task);
+        pendingErasures.remove(task);
+        behind.remove(task);
     }
 
     public long deleted(DataClass dataClass) {
         return deleted.get(dataClass).sum();
     }
 
-    void recordPendingErasures(long pending) {
-        pendingErasures.set(pending);
-    }
-
-    /** Erasure-request tokens not yet carried out, as the last sweep saw them. */
+    /** Erasure-request tokens not yet carried out, summed over this instance's tasks (as their last sweeps saw them). */
     public long pendingErasures() {
-        return pendingErasures.get();
+        return pendingErasures.values().stream().mapToLong(Long::longValue).sum();
     }
 
-    /** The most entries one sweep step deleted. */
+    /** Entries in the expiry indexes of this instance's tasks (one per retained CDR; RocksDB's estimate). */
+    public long indexEntries() {
+        return indexEntries.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Tasks whose last sweep stopped at its budget with due work left: the sweep is behind there. */
+    public long tasksBehind() {
+        return behind.values().stream().filter(b -> b).count();
+    }
+
+    /** The most entries one sweep step visited. */
     public long largestStep() {
         return largestStep.get();
     }
@@ -55,12 +89,8 @@ public final class RetentionMetrics {
         return sweeps.sum();
     }
 
+    /** The worst lateness since start (tests and the bench; the exported figure is the lateness Timer). */
     public long maxLatenessMs() {
         return maxLatenessMs.get();
-    }
-
-    /** Entries left in the expiry index at the last sweep (approximate; RocksDB estimates). */
-    public long indexSize() {
-        return lastIndexSize.get();
     }
 }

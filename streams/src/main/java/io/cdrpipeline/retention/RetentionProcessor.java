@@ -88,7 +88,8 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         };
         this.stores = new RetentionStores(new ExpiryIndex(indexStore), new SubjectIndex(context.getStateStore(SubjectIndex.STORE)),
                 new HeldIndex(heldStore), subjects, new SweepState(context.getStateStore(SweepState.STORE)), policy,
-                new DeletionEmitter(auditKey, policy, metrics), sink, billingTopic, analyticsTopic);
+                new DeletionEmitter(auditKey, policy, metrics), sink, billingTopic, analyticsTopic,
+                context.taskId().toString());
         this.rebuild = new SubjectRebuildStep(stores);
         this.policyChange = new PolicyChangeStep(stores);
         this.erasures = new ErasureStep(stores, metrics);
@@ -143,7 +144,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         if (!behind) {
             stores.state.sweptUnder(stores.analyticsWindow());
         }
-        metrics.recordSweep(used, stores.index.approximateSize());
+        metrics.recordSweep(context.taskId().toString(), used, stores.index.approximateSize(), used >= budget);
         // What the sweeps deleted leaves this task's files once per physical step (see PurgeableStore).
         if (now - lastPurge >= policy.physicalStep().toMillis()) {
             local.purge(context.taskId());
@@ -165,6 +166,13 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         stores.state.keepAlive();
         context.forward(new Record<>(KeepAlive.key(context.taskId().partition(), rawPartitions), RetentionEvent.keepAlive(),
                 now, new RecordHeaders().add(KeepAlive.HEADER, new byte[] {1})));
+    }
+
+    @Override
+    public void close() {
+        if (context != null) {
+            metrics.forget(context.taskId().toString());
+        }
     }
 
     private void ensureReady() {

@@ -19,6 +19,8 @@ public final class RetentionStores {
     final Subjects subjects;
     final SweepState state;
     final RetentionPolicy policy;
+    /** The task these stores belong to (per-task metrics). */
+    final String task;
     private final DeletionEmitter emitter;
     private final DeletionEmitter.Sink sink;
     private final String billingTopic;
@@ -26,7 +28,8 @@ public final class RetentionStores {
 
     RetentionStores(ExpiryIndex index, SubjectIndex subjectIndex, HeldIndex held, Subjects subjects, SweepState state,
             RetentionPolicy policy, DeletionEmitter emitter, DeletionEmitter.Sink sink, String billingTopic,
-            String analyticsTopic) {
+            String analyticsTopic, String task) {
+        this.task = task;
         this.index = index;
         this.subjectIndex = subjectIndex;
         this.held = held;

@@ -49,5 +49,6 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
             metrics.recordSwitchIdReused();
         }
         context.forward(record);
+        metrics.recordBillingWritten();
     }
 }

@@ -15,6 +15,7 @@ public final class IngestMetrics {
     private final LongAdder read = new LongAdder();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
+    private final LongAdder billingWritten = new LongAdder();
     private final LongAdder pseudonymized = new LongAdder();
     private final LongAdder erasedSuppressed = new LongAdder();
     private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
@@ -37,6 +38,11 @@ public final class IngestMetrics {
 
     void recordRejected(RejectReason reason) {
         rejected.get(reason).increment();
+    }
+
+    /** A unique billing record passed dedupe and goes to the billing topic. */
+    void recordBillingWritten() {
+        billingWritten.increment();
     }
 
     void recordDuplicate() {
@@ -98,6 +104,11 @@ public final class IngestMetrics {
 
     public long accepted() {
         return accepted.sum();
+    }
+
+    /** Billing records written (after dedupe: what the billing topic received). */
+    public long billingWritten() {
+        return billingWritten.sum();
     }
 
     public long duplicates() {

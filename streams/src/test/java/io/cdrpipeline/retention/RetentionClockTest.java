@@ -113,7 +113,7 @@ class RetentionClockTest {
         assertThat(metrics.sweeps()).isGreaterThanOrEqualTo(7);
         assertThat(metrics.largestStep()).isEqualTo(2);
         assertThat(metrics.pendingErasures()).isZero();
-        assertThat(metrics.indexSize()).isZero();
+        assertThat(metrics.indexEntries()).isZero();
     }
 
     /** One jump: the sweep runs once at {@code target} and must find by itself everything due by then. */

@@ -13,6 +13,7 @@ import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * Kafka Streams' processing-exception hook for what the adapters did not foresee (a bug, not bad
@@ -36,9 +37,13 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
 
     @Override
     public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
-        LOG.error("unexpected {} in processor {} (task {}, {}-{}@{}); record sent to {}",
-                exception.getClass().getName(), context.processorNodeId(), context.taskId(),
-                context.topic(), context.partition(), context.offset(), deadLetterTopic);
+        try (MDC.MDCCloseable task = MDC.putCloseable("task", String.valueOf(context.taskId()));
+                MDC.MDCCloseable topic = MDC.putCloseable("topic", context.topic());
+                MDC.MDCCloseable partition = MDC.putCloseable("partition", Integer.toString(context.partition()))) {
+            LOG.error("unexpected {} in processor {} (task {}, {}-{}@{}); record sent to {}",
+                    exception.getClass().getName(), context.processorNodeId(), context.taskId(),
+                    context.topic(), context.partition(), context.offset(), deadLetterTopic);
+        }
         if (deadLetterTopic == null) {
             return Response.resume();
         }

@@ -55,4 +55,22 @@ public final class KafkaClients {
         m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
         return m;
     }
+
+    /**
+     * A copy whose producers give up within {@code startup.timeout} when the cluster goes away
+     * (a record waits at most that long for metadata or an acknowledgement) — unless the
+     * {@code kafka.*} settings choose otherwise.
+     */
+    public static PipelineConfig withProducerBounds(PipelineConfig config) {
+        long ms = config.duration("startup.timeout").toMillis();
+        Map<String, String> extra = new java.util.HashMap<>();
+        if (!config.kafkaClientSettings().containsKey("max.block.ms")) {
+            extra.put("kafka.max.block.ms", Long.toString(ms));
+        }
+        if (!config.kafkaClientSettings().containsKey("delivery.timeout.ms")) {
+            extra.put("kafka.delivery.timeout.ms", Long.toString(Math.max(ms, 2_000)));
+            extra.put("kafka.request.timeout.ms", Long.toString(Math.max(1_000, Math.min(30_000, ms / 2))));
+        }
+        return extra.isEmpty() ? config : config.with(extra);
+    }
 }

@@ -116,7 +116,7 @@ public final class PipelineApp implements AutoCloseable {
         // does not wipe them (a restore that grows with retention); see PurgeableStore.
         p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, config.get("state.transactional"));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get("num.stream.threads"));
-        p.put(StreamsConfig.STATE_DIR_CONFIG, config.get("state.dir"));
+        p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
         p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topic(OwnedTopic.REJECTED));
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());

@@ -60,7 +60,7 @@ final class ProduceCommand implements Callable<Integer> {
         // A switch with no region and zone would be read with guesses: refuse, naming the settings to add.
         config.requireSource(source);
         io.cdrpipeline.app.ClusterChecks.requireTopics(config, List.of(config.topic(OwnedTopic.RAW)));
-        config = config.withProducerBounds();
+        config = io.cdrpipeline.app.KafkaClients.withProducerBounds(config);
         if (follow) {
             return follow(cdrFormat, paths, config);
         }

@@ -14,7 +14,7 @@ import java.util.Set;
 final class EnvironmentOverrides {
 
     /** Our environment variables that are not settings. */
-    private static final Set<String> NOT_SETTINGS = Set.of("CDR_PSEUDONYM_KEYS", "CDR_MASTER_KEY", "CDR_LOG_LEVEL");
+    private static final Set<String> NOT_SETTINGS = Set.of("CDR_PSEUDONYM_KEYS", "CDR_MASTER_KEY", "CDR_LOG_LEVEL", "CDR_LOG_FORMAT");
 
     private EnvironmentOverrides() {
     }

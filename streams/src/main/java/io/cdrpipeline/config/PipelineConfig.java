@@ -117,24 +117,6 @@ public final class PipelineConfig {
         return of(all);
     }
 
-    /**
-     * A copy whose producers give up within {@code startup.timeout} when the cluster goes away
-     * (a record waits at most that long for metadata or an acknowledgement) — unless the
-     * {@code kafka.*} settings choose otherwise.
-     */
-    public PipelineConfig withProducerBounds() {
-        long ms = duration("startup.timeout").toMillis();
-        Map<String, String> extra = new HashMap<>();
-        if (!kafka.containsKey("max.block.ms")) {
-            extra.put("kafka.max.block.ms", Long.toString(ms));
-        }
-        if (!kafka.containsKey("delivery.timeout.ms")) {
-            extra.put("kafka.delivery.timeout.ms", Long.toString(Math.max(ms, 2_000)));
-            extra.put("kafka.request.timeout.ms", Long.toString(Math.max(1_000, Math.min(30_000, ms / 2))));
-        }
-        return extra.isEmpty() ? this : with(extra);
-    }
-
     public String get(String key) {
         if (!DEFAULTS.containsKey(key)) {
             throw new IllegalArgumentException("no such setting " + key);
@@ -153,6 +135,17 @@ public final class PipelineConfig {
     /** The configured name of a catalogue topic. */
     public String topic(OwnedTopic t) {
         return values.get(t.setting());
+    }
+
+    /** Where Kafka Streams keeps state: {@code state.dir}, else a directory of this application and instance. */
+    public String stateDir() {
+        String dir = values.get("state.dir");
+        if (!dir.isBlank()) {
+            return dir;
+        }
+        String instance = kafka.getOrDefault("group.instance.id", "default");
+        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "cdr-pipeline-state", applicationId(), instance)
+                .toString();
     }
 
     public String applicationId() {

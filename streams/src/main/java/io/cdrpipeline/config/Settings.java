@@ -3,7 +3,6 @@ package io.cdrpipeline.config;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.ingest.DialPlan;
 import io.cdrpipeline.ingest.TemplateColumns;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -87,8 +86,9 @@ public final class Settings {
                         "Kafka Streams application id (consumer group, internal topic prefix)")
                 .define("num.stream.threads", Type.INT, 1, ConfigDef.Range.between(1, 256), Importance.MEDIUM,
                         "stream threads per instance")
-                .define("state.dir", Type.STRING, Path.of(System.getProperty("java.io.tmpdir"), "cdr-pipeline-state").toString(),
-                        Importance.HIGH, "local state (RocksDB) — put it on persistent storage");
+                .define("state.dir", Type.STRING, NONE, Importance.HIGH, "local state (RocksDB) — put it on persistent "
+                        + "storage; empty: `<tmpdir>/cdr-pipeline-state/<application.id>/<kafka.group.instance.id or "
+                        + "'default'>`, one directory per application and instance");
         for (OwnedTopic t : OwnedTopic.values()) {
             d.define(t.setting(), Type.STRING, t.defaultName(), TOPIC, Importance.LOW, "topic name");
         }
@@ -178,7 +178,7 @@ public final class Settings {
         for (ConfigDef.ConfigKey k : DEFINITION.configKeys().values()) {
             Object value = k.defaultValue instanceof org.apache.kafka.common.config.types.Password p ? p.value() : k.defaultValue;
             String def = value == null || value.toString().isEmpty() ? "—"
-                    : k.name.equals("state.dir") ? "`<tmpdir>/cdr-pipeline-state`" : "`" + value + "`";
+                    : "`" + value + "`";
             String type = k.validator == DURATION ? "duration" : k.type.name().toLowerCase(java.util.Locale.ROOT);
             String bounds = k.validator instanceof ConfigDef.Range || k.validator instanceof ConfigDef.ValidString
                     ? " " + k.validator : "";

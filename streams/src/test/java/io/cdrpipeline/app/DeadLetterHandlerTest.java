@@ -24,6 +24,31 @@ class DeadLetterHandlerTest {
 
     @Test
     void shouldRouteAPoisonRecordToTheRejectedTopicAndKeepProcessing() {
+        ch.qos.logback.classic.Logger root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger("ROOT");
+        java.io.ByteArrayOutputStream json = new java.io.ByteArrayOutputStream();
+        ch.qos.logback.classic.encoder.JsonEncoder encoder = new ch.qos.logback.classic.encoder.JsonEncoder();
+        encoder.setContext(root.getLoggerContext());
+        encoder.start();
+        ch.qos.logback.core.OutputStreamAppender<ch.qos.logback.classic.spi.ILoggingEvent> appender =
+                new ch.qos.logback.core.OutputStreamAppender<>();
+        appender.setContext(root.getLoggerContext());
+        appender.setEncoder(encoder);
+        appender.setOutputStream(json);
+        appender.start();
+        root.addAppender(appender);
+        try {
+            routePoison();
+        } finally {
+            root.detachAppender(appender);
+        }
+        // CDR_LOG_FORMAT=json: one JSON object a line, with the task, topic and partition in the MDC, no number.
+        String line = json.toString(StandardCharsets.UTF_8).lines().filter(l -> l.contains("DeadLetterHandler"))
+                .findFirst().orElseThrow();
+        assertThat(line).startsWith("{").contains("\"level\":\"ERROR\"", "\"task\":\"0_0\"", "\"topic\":\"in\"",
+                "\"partition\":\"0\"").doesNotContain("4930123456");
+    }
+
+    private void routePoison() {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream("in", Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .mapValues(v -> {

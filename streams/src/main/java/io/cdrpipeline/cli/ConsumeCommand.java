@@ -1,33 +1,31 @@
 package io.cdrpipeline.cli;
 
-import io.cdrpipeline.catalogue.OwnedTopic;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.cdrpipeline.config.Durations;
 import io.cdrpipeline.config.PipelineConfig;
-import io.cdrpipeline.serde.AvroJson;
-import io.cdrpipeline.topology.Topics;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Prints a topic as JSON lines, decoding Avro records by fingerprint; tombstones print with a null value. */
+/**
+ * Prints a topic as people read one: JSON lines (Avro decoded by fingerprint, tombstones as null)
+ * or CSV for a spreadsheet, from the end, the beginning or an offset of one partition, up to a
+ * limit, until the topic has been quiet for {@code --max-idle}. The partitions are assigned, not
+ * subscribed (no group join, no commits), and the idle clock starts once they are: a full topic
+ * never ends as "0 records" because joining took longer than the idle time.
+ */
 @Command(name = "consume", mixinStandardHelpOptions = true,
-        description = "Print a topic's records as JSON lines (Avro decoded, tombstones as null), read_committed.")
+        description = "Print a topic's records as JSON lines (Avro decoded, tombstones as null) or CSV, read_committed.")
 final class ConsumeCommand implements Callable<Integer> {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Mixin
     KafkaOptions kafka;
@@ -38,69 +36,80 @@ final class ConsumeCommand implements Callable<Integer> {
     @Option(names = "--from-beginning", description = "Start at the earliest offset (default: only new records).")
     boolean fromBeginning;
 
-    @Option(names = "--max-idle", paramLabel = "DURATION", description = "Stop after this long without a record (e.g. 5s); default: run until Ctrl-C.")
+    @Option(names = "--partition", paramLabel = "P", description = "Only this partition (default: all).")
+    Integer partition;
+
+    @Option(names = "--offset", paramLabel = "OFFSET", description = "Start at this offset (needs --partition).")
+    Long offset;
+
+    @Option(names = "--max-idle", paramLabel = "DURATION",
+            description = "Stop after this long without a record (e.g. 5s), counted from assignment; default: until Ctrl-C.")
     String maxIdle;
 
-    @Option(names = "--max-records", paramLabel = "N", description = "Stop after N records.")
-    long maxRecords = Long.MAX_VALUE;
+    @Option(names = {"--limit", "--max-records"}, paramLabel = "N", description = "Stop after N records.")
+    long limit = Long.MAX_VALUE;
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "jsonl (default) or csv (a header, one column per field).")
+    RecordPrinter.Format format = RecordPrinter.Format.JSONL;
 
     @Override
     public Integer call() throws Exception {
         Duration idle = maxIdle == null ? null : Durations.parse(maxIdle, "--max-idle");
+        if (offset != null && partition == null) {
+            throw new IllegalArgumentException("--offset needs --partition");
+        }
+        if (offset != null && offset < 0 || limit < 0) {
+            throw new IllegalArgumentException("--offset and --limit must not be negative");
+        }
         PipelineConfig config = kafka.load();
         Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
-        props.put(ConsumerConfig.GROUP_ID_CONFIG, "cdr-pipeline-consume-" + ProcessHandle.current().pid());
-        var billing = Topics.billingSerde();
-        var analytics = Topics.analyticsSerde();
+        RecordPrinter printer = new RecordPrinter(config, format, System.out);
         long printed = 0;
-        long lastRecord = System.currentTimeMillis();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            if (consumer.partitionsFor(topic, Duration.ofSeconds(30)).isEmpty()) {
-                throw new IllegalArgumentException("topic " + topic + " does not exist");
+            List<TopicPartition> parts = partitions(consumer);
+            consumer.assign(parts);
+            if (offset != null) {
+                consumer.seek(parts.get(0), offset);
+            } else if (fromBeginning) {
+                consumer.seekToBeginning(parts);
+            } else {
+                consumer.seekToEnd(parts);
             }
-            consumer.subscribe(List.of(topic));
-            while (printed < maxRecords) {
-                ConsumerRecords<byte[], byte[]> records = consumer.poll(Duration.ofMillis(200));
+            parts.forEach(consumer::position);          // resolved now: the idle clock starts from here
+            long lastRecord = System.currentTimeMillis();
+            while (printed < limit) {
+                var records = consumer.poll(Duration.ofMillis(200));
                 if (records.isEmpty() && idle != null && System.currentTimeMillis() - lastRecord >= idle.toMillis()) {
                     break;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     lastRecord = System.currentTimeMillis();
-                    System.out.println(JSON.writeValueAsString(render(r, config, billing, analytics)));
-                    if (++printed >= maxRecords) {
+                    printer.print(r);
+                    if (++printed >= limit) {
                         break;
                     }
                 }
             }
         }
+        System.out.flush();
         System.err.printf("%,d records%n", printed);
         return 0;
     }
 
-    private static ObjectNode render(ConsumerRecord<byte[], byte[]> r, PipelineConfig config,
-            io.cdrpipeline.serde.AvroSerde<?> billing, io.cdrpipeline.serde.AvroSerde<?> analytics) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("topic", r.topic()).put("partition", r.partition()).put("offset", r.offset()).put("timestamp", r.timestamp());
-        o.put("key", r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
-        ObjectNode headers = o.putObject("headers");
-        for (Header h : r.headers()) {
-            headers.put(h.key(), h.value() == null ? null : new String(h.value(), StandardCharsets.UTF_8));
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {
+        List<PartitionInfo> infos = consumer.partitionsFor(topic, Duration.ofSeconds(30));
+        if (infos == null || infos.isEmpty()) {
+            throw new IllegalArgumentException("topic " + topic + " does not exist");
         }
-        byte[] v = r.value();
-        if (v == null) {
-            o.putNull("value");
-            o.put("tombstone", true);
-            if (io.cdrpipeline.retention.KeepAlive.isKeepAlive(r.key())) {
-                o.put("keepAlive", true);   // appended by a sweep so quiet partitions roll; no row to delete
+        if (partition != null) {
+            if (infos.stream().noneMatch(p -> p.partition() == partition)) {
+                throw new IllegalArgumentException("topic " + topic + " has no partition " + partition + " (it has "
+                        + infos.size() + ")");
             }
-        } else if (r.topic().equals(config.topic(OwnedTopic.BILLING))) {
-            o.set("value", AvroJson.toJson(billing.decode(v)));
-        } else if (r.topic().equals(config.topic(OwnedTopic.ANALYTICS))) {
-            o.set("value", AvroJson.toJson(analytics.decode(v)));
-        } else {
-            o.put("value", new String(v, StandardCharsets.UTF_8));
+            return List.of(new TopicPartition(topic, partition));
         }
-        return o;
+        return infos.stream().map(p -> new TopicPartition(topic, p.partition())).sorted(
+                java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
     }
 }

@@ -1,0 +1,131 @@
+package io.cdrpipeline.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.app.TopicAdmin;
+import io.cdrpipeline.broker.EmbeddedKafka;
+import io.cdrpipeline.cli.CdrPipelineCli;
+import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.demo.SampleCorpus;
+import io.cdrpipeline.pseudonymize.KeyRing;
+import io.cdrpipeline.retention.RetentionPolicy;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.Test;
+
+/** {@code consume} as people use it, on a real broker: whole topics, one partition from an offset, binary keys, CSV. */
+class ConsumeCommandEndToEndTest {
+
+    private static final Path WORK = Path.of("target", "consume-" + System.nanoTime()).toAbsolutePath();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
+    @Test
+    void printsWholeTopicsPartitionsFromAnOffsetBinaryKeysAndCsv() throws Exception {
+        Files.createDirectories(WORK);
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, Map.of())) {
+            Path policy = WORK.resolve("policy.yaml");
+            // Kept for years and swept hourly: nothing is deleted or appended while the test reads.
+            Files.writeString(policy, "version: 1\nsweep-interval: 1h\nmax-erasure-delay: 14d\n"
+                    + "windows: {raw: 24h, rejected: 7d, billing: 3650d, analytics: 3650d, audit: 400d}\n");
+            Map<String, String> settings = new HashMap<>(SampleCorpus.sourceSettings());
+            settings.put("bootstrap.servers", kafka.bootstrapServers());
+            settings.put("application.id", "cdr-consume");
+            settings.put("state.dir", WORK.resolve("state").toString());
+            settings.put("retention.policy.file", policy.toString());
+            PipelineConfig config = PipelineConfig.of(settings);
+            Path conf = WORK.resolve("pipeline.properties");
+            Files.writeString(conf, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n")
+                    .collect(Collectors.joining()));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicAdmin.apply(admin, io.cdrpipeline.topology.TopicSpecs.all(config, RetentionPolicy.load(policy)));
+            }
+            try (PipelineApp app = new PipelineApp(config, KeyRing.random("c", Instant.EPOCH), RetentionPolicy.load(policy))) {
+                app.start();
+                app.awaitRunning(Duration.ofSeconds(60));
+                for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
+                    Path p = WORK.resolve(f.path().replace('/', '_'));
+                    Files.write(p, f.bytes());
+                    assertThat(CdrPipelineCli.execute("produce", "--config", conf.toString(), "--format", f.format().id(),
+                            "--source", f.source(), p.toString())).isZero();
+                }
+                Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> app.metrics().read() >= 33
+                        && records(kafka, "cdr.billing") > 0);
+                Awaitility.await().pollDelay(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(30))
+                        .until(() -> records(kafka, "cdr.billing") == app.metrics().billingWritten());
+                long billing = records(kafka, "cdr.billing");
+
+                // The whole topic, with an idle time far shorter than a consumer group's join.
+                List<String> all = consume(conf, "--topic", "cdr.billing", "--from-beginning", "--max-idle", "1s");
+                assertThat(all).hasSize((int) billing);
+                assertThat(JSON.readTree(all.get(0)).get("value").get("recordId").asText()).isNotEmpty();
+
+                // One partition from an offset, a limit.
+                List<String> some = consume(conf, "--topic", "cdr.billing", "--partition", "0", "--offset", "1",
+                        "--limit", "2", "--max-idle", "2s");
+                assertThat(some).hasSize(2);
+                assertThat(some).extracting(l -> JSON.readTree(l).get("partition").asInt() + "@" + JSON.readTree(l).get("offset")
+                        .asLong()).containsExactly("0@1", "0@2");
+
+                // The rejected topic: binary identity keys as base64, the original line as text.
+                List<String> rejected = consume(conf, "--topic", "cdr.rejected", "--from-beginning", "--max-idle", "1s");
+                assertThat(rejected).hasSize((int) records(kafka, "cdr.rejected")).isNotEmpty();
+                assertThat(rejected).anySatisfy(l -> assertThat(JSON.readTree(l).get("keyEncoding").asText()).isEqualTo("base64"));
+                assertThat(rejected).allSatisfy(l -> assertThat(JSON.readTree(l).get("headers").get("cdr.error.class"))
+                        .isNotNull());
+
+                // CSV for a spreadsheet: a header, one row per record, one column per field.
+                List<String> csv = consume(conf, "--topic", "cdr.billing", "--from-beginning", "--max-idle", "1s",
+                        "--format", "csv");
+                assertThat(csv).hasSize((int) billing + 1);
+                assertThat(csv.get(0)).startsWith("topic,partition,offset,timestamp,key,tombstone,value.recordId,value.source")
+                        .contains("value.calling.number", "value.billableSeconds");
+            }
+        }
+    }
+
+    private static List<String> consume(Path conf, String... args) {
+        PrintStream stdout = System.out;
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        String[] all = new String[args.length + 3];
+        all[0] = "consume";
+        all[1] = "--config";
+        all[2] = conf.toString();
+        System.arraycopy(args, 0, all, 3, args.length);
+        try {
+            System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
+            assertThat(CdrPipelineCli.execute(all)).isZero();
+        } finally {
+            System.setOut(stdout);
+        }
+        return buffer.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    /** Every record of a topic (read_committed). */
+    private static long records(EmbeddedKafka kafka, String topic) {
+        Map<String, Object> c = new HashMap<>();
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        long[] n = {0};
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            io.cdrpipeline.app.TopicReader.readWhole(consumer, topic, r -> n[0]++);
+        }
+        return n[0];
+    }
+}

@@ -41,6 +41,8 @@ class ComposeSecretsTest {
         PipelineConfig deployed = PipelineConfig.load(root.resolve("deploy/pipeline.properties"), Map.of());
         Duration close = deployed.duration("close.timeout");
         int pipelines = 0;
+        java.util.Set<String> stateVolumes = new java.util.HashSet<>();
+        java.util.Set<String> instanceIds = new java.util.HashSet<>();
         for (var it = compose.get("services").fields(); it.hasNext(); ) {
             var service = it.next();
             JsonNode command = service.getValue().get("command");
@@ -56,7 +58,34 @@ class ComposeSecretsTest {
                     .isEqualTo(deployed.get("pseudonym.master.key.file"));
             Duration grace = io.cdrpipeline.config.Durations.parse(service.getValue().get("stop_grace_period").asText(), "grace");
             assertThat(grace).as("%s: stop grace period longer than close.timeout", service.getKey()).isGreaterThan(close);
+            // Started once the topics exist; state on a named volume of its own; its own static member id.
+            assertThat(service.getValue().get("depends_on").get("topics").get("condition").asText())
+                    .isEqualTo("service_completed_successfully");
+            String stateVolume = null;
+            for (JsonNode v : service.getValue().get("volumes")) {
+                // Long syntax (type, source, target) or short (source:target[:mode]), as docker-compose renders it.
+                String[] parts = v.isTextual() ? v.asText().split(":") : new String[] {v.get("source").asText(),
+                        v.get("target").asText()};
+                boolean named = v.isTextual() ? !parts[0].startsWith("/") && !parts[0].startsWith(".")
+                        : "volume".equals(v.get("type").asText());
+                if (named && deployed.get("state.dir").startsWith(parts[1])) {
+                    stateVolume = parts[0];
+                }
+            }
+            assertThat(stateVolume).as("%s: state.dir on a named volume", service.getKey()).isNotNull();
+            assertThat(compose.get("volumes").has(stateVolume)).isTrue();
+            assertThat(stateVolumes.add(stateVolume)).as("one state volume per instance").isTrue();
+            assertThat(instanceIds.add(service.getValue().get("environment").get("CDR_KAFKA_GROUP_INSTANCE_ID").asText()))
+                    .isTrue();
         }
+        // The topic job waits for healthy brokers, each with a health check.
+        for (var broker : compose.get("services").get("topics").get("depends_on").properties()) {
+            assertThat(broker.getValue().get("condition").asText()).isEqualTo("service_healthy");
+            assertThat(compose.get("services").get(broker.getKey()).has("healthcheck")).isTrue();
+        }
+        // The file itself declares no obsolete `version:` (docker-compose adds one when it renders).
+        JsonNode source = new ObjectMapper(new YAMLFactory()).readTree(root.resolve("docker-compose.yml").toFile());
+        assertThat(source.has("version")).as("obsolete version key").isFalse();
         assertThat(pipelines).isEqualTo(2);
         assertThat(compose.get("secrets").get("master_key").get("file").asText()).endsWith("deploy/master.key");
     }

@@ -27,6 +27,13 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--skip-jmh", description = "Only the end-to-end part.")
     boolean skipJmh;
 
+    @Option(names = "--quick", description = "About two minutes: the steady ceilings-and-pipeline rounds only, 100,000 CDRs "
+            + "a run (what a developer runs before and after a change).")
+    boolean quick;
+
+    @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds of the steady bench (default ${DEFAULT-VALUE}).")
+    int rounds;
+
     @Option(names = "--recovery", split = ",", paramLabel = "N", description = "Only the recovery bench: time to ready "
             + "after kill -9 of run with N retained CDRs in one task, transactional stores or not (e.g. 100000,1000000).")
     java.util.List<Integer> recovery;
@@ -40,10 +47,19 @@ public final class BenchCommand implements Callable<Integer> {
                     + new RecoveryBench(Files.createTempDirectory("cdr-recovery-")).run(recovery));
             return 0;
         }
+        if (rounds < 1 || records < 1000) {
+            throw new IllegalArgumentException("--rounds must be at least 1 and --records at least 1000");
+        }
         StringBuilder out = new StringBuilder("## cdr-pipeline bench\n\n");
         out.append(String.format("Machine: %d cores (%s), %s %s, max heap %d MB%n%n",
                 Runtime.getRuntime().availableProcessors(), cpu(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20));
+        if (quick) {
+            out.append("### Steady end to end (quick)\n\n")
+                    .append(new SteadyBench(Files.createTempDirectory("cdr-bench-"), 100_000, rounds, 4).run());
+            System.out.println(out);
+            return 0;
+        }
         if (!skipJmh) {
             Options opts = new OptionsBuilder().include(StageBenchmarks.class.getName()).forks(1)
                     .warmupIterations(5).warmupTime(TimeValue.seconds(1))
@@ -59,8 +75,10 @@ public final class BenchCommand implements Callable<Integer> {
             out.append('\n');
         }
         Path work = Files.createTempDirectory("cdr-bench-");
+        out.append("### Steady end to end: the pipeline against three exactly-once ceilings\n\n")
+                .append(new SteadyBench(work.resolve("steady"), records, rounds, 6).run()).append('\n');
         String e2e = new EndToEndBench(work, records).run();
-        out.append("### End to end on the embedded broker (exactly_once_v2, 1 stream thread, 4 partitions)\n\n").append(e2e);
+        out.append("### Other inputs, sweep and index (embedded broker in the same JVM; one pass, not steady)\n\n").append(e2e);
         long heapPeak = ManagementFactory.getMemoryPoolMXBeans().stream().filter(p -> p.getType() == MemoryType.HEAP)
                 .mapToLong(p -> p.getPeakUsage().getUsed()).sum();
         out.append(String.format("%nPeak heap %d MB, peak resident %s (one process: broker, pipeline, producers)%n",

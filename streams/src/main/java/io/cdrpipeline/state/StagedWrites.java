@@ -5,7 +5,8 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.HashMap;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
@@ -25,7 +26,12 @@ final class StagedWrites {
     /** Marks a staged deletion (compared by identity). */
     static final byte[] DELETED = new byte[0];
 
-    private final ConcurrentSkipListMap<Bytes, byte[]> writes = new ConcurrentSkipListMap<>();
+    /**
+     * Unordered: a hash map is several times cheaper per write than a sorted one, and writes happen
+     * per record while ordered reads ({@link #overlay}) happen a few times per sweep step, which sort
+     * the staged writes in their bounds then. Only the owning store touches it, under its lock.
+     */
+    private HashMap<Bytes, byte[]> writes = new HashMap<>();
     private long bytes;
 
     void put(Bytes key, byte[] value) {
@@ -67,7 +73,7 @@ final class StagedWrites {
     }
 
     void clear() {
-        writes.clear();
+        writes = new HashMap<>();   // a fresh map: clearing a large one costs more than letting it go
         bytes = 0;
     }
 
@@ -77,13 +83,15 @@ final class StagedWrites {
      */
     KeyValueIterator<Bytes, byte[]> overlay(KeyValueIterator<Bytes, byte[]> base, Bytes from, Bytes to, boolean reverse,
             byte[] prefix) {
-        NavigableMap<Bytes, byte[]> view = writes;
-        if (from != null && to != null) {
-            view = from.compareTo(to) > 0 ? new ConcurrentSkipListMap<>() : writes.subMap(from, true, to, true);
-        } else if (from != null) {
-            view = writes.tailMap(from, true);
-        } else if (to != null) {
-            view = writes.headMap(to, true);
+        // The staged writes within the bounds, sorted now: a snapshot of this moment's transaction.
+        NavigableMap<Bytes, byte[]> view = new TreeMap<>();
+        if (from == null || to == null || from.compareTo(to) <= 0) {
+            for (Map.Entry<Bytes, byte[]> e : writes.entrySet()) {
+                Bytes k = e.getKey();
+                if ((from == null || k.compareTo(from) >= 0) && (to == null || k.compareTo(to) <= 0)) {
+                    view.put(k, e.getValue());
+                }
+            }
         }
         return new Overlay(base, (reverse ? view.descendingMap() : view).entrySet().iterator(), reverse, prefix);
     }

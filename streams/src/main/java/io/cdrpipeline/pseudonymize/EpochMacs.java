@@ -27,15 +27,12 @@ final class EpochMacs {
     /** Per epoch, the Mac of subject tokens: under a key derived apart from the pseudonym key. */
     private final Map<String, Mac> tokenMacs = new HashMap<>();
     /**
-     * Pseudonyms of repeated inputs (numbers, accounts) per epoch: real traffic repeats numbers,
-     * and one CDR needs each of its numbers' pseudonyms several times. Bounded, per instance.
+     * Pseudonyms of repeated inputs (numbers, accounts), one bounded LRU map per epoch and kind: real
+     * traffic repeats numbers, and one CDR needs each of its numbers' pseudonyms several times. Keyed
+     * by the input itself (no key string built per lookup).
      */
-    private final Map<String, String> recent = new LinkedHashMap<>(1024, 0.75f, true) {
-        @Override
-        protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
-            return size() > CACHE_SIZE;
-        }
-    };
+    private final Map<String, Map<String, String>> recentPseudonyms = new HashMap<>();
+    private final Map<String, Map<String, String>> recentTokens = new HashMap<>();
     private int ringGeneration;
 
     /** A destroyed key must not live on in a cached Mac: drop them all when the ring changes. */
@@ -44,7 +41,8 @@ final class EpochMacs {
         if (g != ringGeneration) {
             macs.clear();
             tokenMacs.clear();
-            recent.clear();
+            recentPseudonyms.clear();
+            recentTokens.clear();
             ringGeneration = g;
         }
     }
@@ -63,13 +61,22 @@ final class EpochMacs {
 
     /** The HMAC of {@code input} under {@code mac} (the epoch's {@code kind} Mac), from the cache when recent. */
     String cached(KeyEpoch epoch, Mac mac, char kind, String input) {
-        String key = epoch.id() + kind + input;
-        String p = recent.get(key);
+        Map<String, String> cache = (kind == TOKEN ? recentTokens : recentPseudonyms).computeIfAbsent(epoch.id(), k -> lru());
+        String p = cache.get(input);
         if (p == null) {
             p = pseudonym(mac, input);
-            recent.put(key, p);
+            cache.put(input, p);
         }
         return p;
+    }
+
+    private static Map<String, String> lru() {
+        return new LinkedHashMap<>(1024, 0.75f, true) {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+                return size() > CACHE_SIZE;
+            }
+        };
     }
 
     /** 128 bits of the HMAC, base64url. */

@@ -73,7 +73,9 @@ final class StagedWrites {
     }
 
     void clear() {
-        writes = new HashMap<>();   // a fresh map: clearing a large one costs more than letting it go
+        // A fresh map, sized for a transaction like this one: clearing a large map costs more than letting it
+        // go, and growing one from 16 entries resizes it again and again.
+        writes = new HashMap<>(Math.max(16, writes.size() * 4 / 3 + 1));
         bytes = 0;
     }
 

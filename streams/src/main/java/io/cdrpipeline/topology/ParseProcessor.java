@@ -64,7 +64,11 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRa
             zoneWarnings.check(outcome.record());
             placed = placed(record.key(), outcome.record());
         }
-        context.forward(record.withValue(new ParsedRaw(outcome, record.value(), placed)));
+        // A rejected record keeps the raw headers (they go to cdr.rejected with it); an accepted one leaves
+        // them here: billing, analytics and the changelogs need none of them (file names, line numbers),
+        // and each header is written again with every output record.
+        FixedKeyRecord<byte[], ParsedRaw> parsed = record.withValue(new ParsedRaw(outcome, record.value(), placed));
+        context.forward(outcome.isRejected() ? parsed : parsed.withHeaders(new org.apache.kafka.common.header.internals.RecordHeaders()));
     }
 
     private boolean placed(byte[] rawKey, io.cdrpipeline.normalize.CallRecord cdr) {

@@ -25,7 +25,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * deletions is done: passing the analytics deadline costs no store write, because the sweep's
  * cursor, not the entry, records it. The value carries only what deletion needs: flags, arrival
  * time (for receipts and lateness), the analytics key (16 raw bytes), the account (legal holds)
- * and the subject tokens (raw bytes; the subject index is rebuilt from them). The record's
+ * and the subject tokens (raw bytes; the subject index is rebuilt from them), packed by
+ * {@link ExpiryEntryCodec}. The record's
  * source is the prefix of its id. It is also the dedupe store: a resend computes the same key.
  */
 public final class ExpiryIndex {
@@ -171,48 +172,14 @@ public final class ExpiryIndex {
     }
 
     static byte[] value(Entry e) {
-        byte[] account = e.account() == null ? null : e.account().getBytes(StandardCharsets.UTF_8);
-        int size = 1 + 8 + 1 + e.pseudoId().length + 4 + (account == null ? 0 : account.length) + 1;
-        for (byte[] t : e.tokens()) {
-            size += 1 + t.length;
-        }
-        ByteBuffer v = ByteBuffer.allocate(size).put((byte) e.flags()).putLong(e.arrival())
-                .put((byte) e.pseudoId().length).put(e.pseudoId());
-        if (account == null) {
-            v.putInt(-1);
-        } else {
-            v.putInt(account.length).put(account);
-        }
-        v.put((byte) e.tokens().size());
-        e.tokens().forEach(t -> v.put((byte) t.length).put(t));
-        return v.array();
+        return ExpiryEntryCodec.encode(e);
     }
 
     static Entry decode(byte[] key, byte[] value) {
         ByteBuffer k = ByteBuffer.wrap(key);
         long window = k.getLong();
         long callEnd = k.getLong();
-        String recordId = new String(key, HEAD, key.length - HEAD, StandardCharsets.UTF_8);
-        ByteBuffer v = ByteBuffer.wrap(value);
-        int flags = v.get();
-        long arrival = v.getLong();
-        byte[] pseudo = new byte[v.get()];
-        v.get(pseudo);
-        int accountLength = v.getInt();
-        String account = null;
-        if (accountLength >= 0) {
-            byte[] a = new byte[accountLength];
-            v.get(a);
-            account = new String(a, StandardCharsets.UTF_8);
-        }
-        int count = v.get();
-        List<byte[]> tokens = new ArrayList<>(count);
-        for (int i = 0; i < count; i++) {
-            byte[] t = new byte[v.get()];
-            v.get(t);
-            tokens.add(t);
-        }
-        return new Entry(window, callEnd, recordId, flags, arrival, pseudo, account, tokens);
+        return ExpiryEntryCodec.decode(window, callEnd, new String(key, HEAD, key.length - HEAD, StandardCharsets.UTF_8), value);
     }
 
     /** Unsigned byte order, the order of the store. */

@@ -10,8 +10,7 @@ import picocli.CommandLine.Command;
                 + "pseudonymised analytics, and delete personal data on time.",
         subcommands = {RunCommand.class, ProduceCommand.class,
                 ConsumeCommand.class, TopicsCommand.class, KeysCommand.class, RetentionCommand.class,
-                EraseCommand.class, AccessCommand.class, HoldCommand.class, ReleaseCommand.class, ConfigCommand.class, DescribeCommand.class, IngestCommand.class, AclsCommand.class, DevelopmentOnly.Demo.class, DevelopmentOnly.Broker.class,
-                DevelopmentOnly.Bench.class, CommandLine.HelpCommand.class})
+                EraseCommand.class, AccessCommand.class, HoldCommand.class, ReleaseCommand.class, ConfigCommand.class, DescribeCommand.class, IngestCommand.class, AclsCommand.class, CommandLine.HelpCommand.class})
 public final class CdrPipelineCli {
 
     private static volatile boolean verbose;
@@ -32,7 +31,9 @@ public final class CdrPipelineCli {
 
     /** The production command line; the development jar adds {@code demo}, {@code broker} and {@code bench} to it. */
     public static CommandLine commandLine() {
-        return new CommandLine(new CdrPipelineCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        CommandLine cli = new CommandLine(new CdrPipelineCli()).setCaseInsensitiveEnumValuesAllowed(true);
+        DevelopmentOnly.NAMES.forEach(name -> cli.addSubcommand(name, new DevelopmentOnly(name)));
+        return cli;
     }
 
     /** Runs {@code cli} with our error handling: exit 2 for bad input, 1 for failures, messages without echoed values. */

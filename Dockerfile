@@ -5,7 +5,9 @@ COPY pom.xml .
 COPY schemas schemas
 COPY streams streams
 COPY dev/pom.xml dev/pom.xml
-# The production module only: the development broker, demo and bench (dev/) stay out of the image.
+COPY connect/pom.xml connect/pom.xml
+# The production module only: the development broker, demo and bench (dev/) and the Connect converter
+# (connect/) stay out of the image; their poms are there because the parent lists them.
 RUN mvn -B -q package -DskipTests -pl streams -am
 
 FROM eclipse-temurin:17-jre

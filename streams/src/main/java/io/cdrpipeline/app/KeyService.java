@@ -73,8 +73,7 @@ public final class KeyService implements AutoCloseable {
         this.auditTopic = config.topic(OwnedTopic.AUDIT);
         this.erasureTopic = config.topic(OwnedTopic.ERASURE_REQUESTS);
         this.clientSettings = KafkaClients.consumer(config);
-        Map<String, Object> c = KafkaClients.consumer(config);
-        this.consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer());
+        this.consumer = new KafkaConsumer<>(clientSettings, new StringDeserializer(), new StringDeserializer());
         Map<String, Object> p = KafkaClients.producer(config);
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ByteArraySerializer());
         this.partition = new TopicPartition(topic, 0);

@@ -79,8 +79,8 @@ final class RecordPrinter {
         putBytes(o, "key", r.key());
         ObjectNode headers = JSON.createObjectNode();
         for (Header h : r.headers()) {
-            headers.put(h.key(), h.value() == null ? null : text(h.value()) != null ? text(h.value())
-                    : Base64.getEncoder().encodeToString(h.value()));
+            String t = h.value() == null ? null : text(h.value());
+            headers.put(h.key(), h.value() == null ? null : t != null ? t : Base64.getEncoder().encodeToString(h.value()));
         }
         byte[] v = r.value();
         o.put("tombstone", v == null);

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 /**
  * What retention does to one retained CDR, decided without Kafka: given its expiry-index entry
@@ -34,12 +35,22 @@ public final class RetentionRules {
     }
 
     /**
-     * The moment's facts about one entry: {@code held}, its account is on legal hold;
+     * The moment's facts about one entry: {@code held()}, its account is on legal hold (looked up when asked);
      * {@code analyticsPassed}/{@code billingPassed}, the cursor of that deletion in its window class
      * has passed it; the analytics window now and the one the cursors last moved under.
      */
-    public record Facts(long now, long analyticsWindow, long previousAnalyticsWindow, boolean held,
+    public record Facts(long now, long analyticsWindow, long previousAnalyticsWindow, BooleanSupplier holdCheck,
             boolean analyticsPassed, boolean billingPassed) {
+
+        public Facts(long now, long analyticsWindow, long previousAnalyticsWindow, boolean held, boolean analyticsPassed,
+                boolean billingPassed) {
+            this(now, analyticsWindow, previousAnalyticsWindow, () -> held, analyticsPassed, billingPassed);
+        }
+
+        /** Asked only where a rule needs it: the hold lookup is a store scan, and most records never need it. */
+        public boolean held() {
+            return holdCheck.getAsBoolean();
+        }
     }
 
     /** One record to delete: its data class, why, and the deadline it was due by. */

@@ -49,7 +49,7 @@ public final class RetentionStores {
     /** The facts the rules need about {@code e} at {@code now}. */
     RetentionRules.Facts facts(ExpiryIndex.Entry e, long now) {
         long analytics = analyticsWindow();
-        return new RetentionRules.Facts(now, analytics, state.sweptAnalyticsWindow(analytics), subjects.held(e.account()),
+        return new RetentionRules.Facts(now, analytics, state.sweptAnalyticsWindow(analytics), () -> subjects.held(e.account()),
                 state.passed(DataClass.ANALYTICS, e), state.passed(DataClass.BILLING, e));
     }
 

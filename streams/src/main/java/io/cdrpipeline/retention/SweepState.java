@@ -32,6 +32,9 @@ public final class SweepState {
 
     private final KeyValueStore<String, byte[]> meta;
     private final Map<DataClass, Map<Long, Bytes>> cursors = new EnumMap<>(DataClass.class);
+    /** The analytics window the cursors last moved under, read from the store once (null: none recorded). */
+    private Long sweptUnder;
+    private boolean sweptUnderRead;
 
     public SweepState(KeyValueStore<String, byte[]> meta) {
         this.meta = meta;
@@ -77,14 +80,19 @@ public final class SweepState {
 
     /** The analytics window the cursors last moved under; {@code otherwise} when none was recorded. */
     public long sweptAnalyticsWindow(long otherwise) {
-        String v = text(ANALYTICS_WINDOW);
-        return v == null ? otherwise : Long.parseLong(v);
+        if (!sweptUnderRead) {
+            String v = text(ANALYTICS_WINDOW);
+            sweptUnder = v == null ? null : Long.valueOf(v);
+            sweptUnderRead = true;
+        }
+        return sweptUnder == null ? otherwise : sweptUnder;
     }
 
     public void sweptUnder(long window) {
-        String v = text(ANALYTICS_WINDOW);
-        if (v == null || Long.parseLong(v) != window) {
+        sweptAnalyticsWindow(window);   // what is stored, read once
+        if (sweptUnder == null || sweptUnder != window) {
             put(ANALYTICS_WINDOW, Long.toString(window));
+            sweptUnder = window;
         }
     }
 

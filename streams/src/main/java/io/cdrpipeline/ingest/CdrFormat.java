@@ -12,6 +12,8 @@ public enum CdrFormat {
     FREESWITCH_JSON("freeswitch-json", "mod_json_cdr"),
     CANONICAL_JSON("canonical-json", "json");
 
+    private static final CdrFormat[] VALUES = values();
+
     private final String id;
     private final String alias;
 
@@ -28,8 +30,19 @@ public enum CdrFormat {
         if (name == null) {
             return Optional.empty();
         }
+        // Once per record: a loop over the few formats, the exact header first, no stream.
+        for (CdrFormat f : VALUES) {
+            if (f.id.equals(name)) {
+                return Optional.of(f);
+            }
+        }
         String n = name.strip().toLowerCase(Locale.ROOT);
-        return Arrays.stream(values()).filter(f -> f.id.equals(n) || f.alias.equals(n)).findFirst();
+        for (CdrFormat f : VALUES) {
+            if (f.id.equals(n) || f.alias.equals(n)) {
+                return Optional.of(f);
+            }
+        }
+        return Optional.empty();
     }
 
     public static String names() {

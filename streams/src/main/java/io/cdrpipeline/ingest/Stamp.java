@@ -119,6 +119,9 @@ public record Stamp(Instant absolute, LocalDateTime local) {
             // In a DST gap: the switch clock cannot show this, but a misconfigured one might.
             return List.of(local.atZone(zone).toInstant());
         }
+        if (offsets.size() == 1) {
+            return List.of(local.toInstant(offsets.get(0)));
+        }
         return offsets.stream().map(local::toInstant).toList();
     }
 

@@ -36,19 +36,21 @@ public final class Pseudonymizer {
         macs.forgetIfChanged(keys);
         KeyEpoch epoch = keys.epochFor(billing.getStartTime());
         Mac mac = macs.pseudonymMac(epoch);
-        return AnalyticsRecord.newBuilder()
-                .setPseudoRecordId(EpochMacs.pseudonym(mac, "record:" + billing.getRecordId()))
-                .setKeyEpoch(epoch.id())
-                .setCalling(party(epoch, mac, billing.getCalling(), billing.getSource()))
-                .setCalled(party(epoch, mac, billing.getCalled(), billing.getSource()))
-                .setStartMinute(billing.getStartTime().truncatedTo(ChronoUnit.MINUTES))
-                .setDurationSeconds(billing.getDurationSeconds())
-                .setBillableSeconds(billing.getBillableSeconds())
-                .setDisposition(billing.getDisposition())
-                .setQ850Cause(billing.getQ850Cause())
-                .setSource(billing.getSource())
-                .setLegRole(billing.getLegRole())
-                .build();
+        // Setters, not the builder: every field is set here from a valid billing record, and the
+        // builder's per-field validation and default copies cost 0.2 µs per CDR (JMH, #13).
+        AnalyticsRecord r = new AnalyticsRecord();
+        r.setPseudoRecordId(EpochMacs.pseudonym(mac, "record:" + billing.getRecordId()));
+        r.setKeyEpoch(epoch.id());
+        r.setCalling(party(epoch, mac, billing.getCalling(), billing.getSource()));
+        r.setCalled(party(epoch, mac, billing.getCalled(), billing.getSource()));
+        r.setStartMinute(billing.getStartTime().truncatedTo(ChronoUnit.MINUTES));
+        r.setDurationSeconds(billing.getDurationSeconds());
+        r.setBillableSeconds(billing.getBillableSeconds());
+        r.setDisposition(billing.getDisposition());
+        r.setQ850Cause(billing.getQ850Cause());
+        r.setSource(billing.getSource());
+        r.setLegRole(billing.getLegRole());
+        return r;
     }
 
     /** The analytics key of a billing record: what {@link #pseudonymize} would give it. */
@@ -168,23 +170,25 @@ public final class Pseudonymizer {
     }
 
     private PseudonymousParty party(KeyEpoch epoch, Mac mac, PartyNumber number, String source) {
-        PseudonymousParty.Builder party = PseudonymousParty.newBuilder().setType(number.getType());
+        PseudonymousParty party = new PseudonymousParty();   // every field null until set
+        party.setType(number.getType());
         String value = number.getNumber();
         if (value == null || number.getType() == NumberType.WITHHELD) {
-            return party.build();
+            return party;
         }
         if (number.getType() == NumberType.E164) {
             NumberFacts.Prefix prefix = facts.of(value);
-            return party.setPseudonym(macs.cached(epoch, mac, EpochMacs.PSEUDONYM, numberInput(value)))
-                    .setCountryCode(prefix.countryCode())
-                    .setDestinationCode(prefix.destinationCode())
-                    .setRegion(prefix.region())
-                    .build();
-        }
-        if (number.getType() == NumberType.SIP_IDENTITY) {
+            party.setPseudonym(macs.cached(epoch, mac, EpochMacs.PSEUDONYM, numberInput(value)));
+            party.setCountryCode(prefix.countryCode());
+            party.setDestinationCode(prefix.destinationCode());
+            party.setRegion(prefix.region());
+        } else if (number.getType() == NumberType.SIP_IDENTITY) {
             // A SIP identity is global, like a phone number: the same user@host on every switch.
-            return party.setPseudonym(macs.cached(epoch, mac, EpochMacs.PSEUDONYM, sipInput(value))).build();
+            party.setPseudonym(macs.cached(epoch, mac, EpochMacs.PSEUDONYM, sipInput(value)));
+        } else {
+            party.setPseudonym(macs.cached(epoch, mac, EpochMacs.PSEUDONYM,
+                    localPartyInput(number.getType(), source, value)));
         }
-        return party.setPseudonym(macs.cached(epoch, mac, EpochMacs.PSEUDONYM, localPartyInput(number.getType(), source, value))).build();
+        return party;
     }
 }

@@ -6,6 +6,9 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Pattern;
 
@@ -24,9 +27,11 @@ public final class DialPlan {
     public static final Set<String> DEFAULT_PSEUDO_EXTENSIONS = Set.of("s", "t", "T", "h", "i", "o", "a", "e",
             "fax", "talk", "voicemail", "vm");
     public static final int DEFAULT_EXTENSION_MAX_DIGITS = 6;
-    private static final AtomicInteger IDS = new AtomicInteger();
+    /** Plans with the same content share an id, so a cache keyed by it stays warm across topologies and restarts. */
+    private static final Map<String, Integer> IDS = new ConcurrentHashMap<>();
+    private static final AtomicInteger NEXT_ID = new AtomicInteger();
 
-    private final int id = IDS.incrementAndGet();
+    private final int id;
     private final String region;
     private final List<String> internationalPrefixes;
     private final String trunkPrefix;
@@ -47,6 +52,7 @@ public final class DialPlan {
         this.sipUserNames = b.sipUserNames;
         this.pseudoExtensions = Set.copyOf(b.pseudoExtensions);
         this.internationalWithoutPrefix = b.internationalWithoutPrefix;
+        this.id = IDS.computeIfAbsent(toString() + ", pseudo=" + new TreeSet<>(pseudoExtensions), k -> NEXT_ID.incrementAndGet());
     }
 
     /** The plan a region's metadata implies: extensions of 1 to 6 digits, SIP user names, pseudo-extensions. */
@@ -58,7 +64,7 @@ public final class DialPlan {
         return new Builder(region);
     }
 
-    /** A number for cache keys; distinct for every plan built. */
+    /** A number for cache keys: equal for plans that read every party alike, distinct otherwise. */
     public int id() {
         return id;
     }

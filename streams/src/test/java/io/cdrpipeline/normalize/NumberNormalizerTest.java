@@ -153,4 +153,22 @@ class NumberNormalizerTest {
     void shouldNeverShowTheNumberInToString() {
         assertThat(numbers.normalize("03012345678", DialPlan.defaults("DE")).toString()).doesNotContain("12345678");
     }
+
+    @Test
+    void shouldShareCachedReadingsBetweenEqualPlansOnlyWhoseEveryRuleAgrees() {
+        // The cache is keyed by plan id: equal plans built apart (a restart, a second topology)
+        // share entries; plans differing in any rule must not, or one would read the other's number.
+        DialPlan outsideLine = DialPlan.builder("DE").accessCodes(List.of("0")).build();
+        DialPlan direct = DialPlan.builder("DE").build();
+        assertThat(DialPlan.builder("DE").accessCodes(List.of("0")).build().id()).isEqualTo(outsideLine.id());
+        assertThat(direct.id()).isNotEqualTo(outsideLine.id());
+        assertThat(DialPlan.builder("DE").pseudoExtensions(Set.of("s")).build().id()).isNotEqualTo(direct.id());
+
+        ClearNumber viaAccessCode = numbers.normalize("003012345678", outsideLine);
+        ClearNumber athens = numbers.normalize("00302101234567", direct);
+        assertThat(viaAccessCode.value()).as("0 for the outside line, then 030 Berlin").isEqualTo("+493012345678");
+        assertThat(numbers.normalize("003012345678", direct)).as("read under its own plan, not from the other's entry")
+                .isNotEqualTo(viaAccessCode);
+        assertThat(athens.value()).as("00 is the international prefix without the access code").isEqualTo("+302101234567");
+    }
 }

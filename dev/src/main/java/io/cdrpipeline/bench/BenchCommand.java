@@ -31,6 +31,10 @@ public final class BenchCommand implements Callable<Integer> {
             + "a run (what a developer runs before and after a change).")
     boolean quick;
 
+    @Option(names = "--sweep", description = "Only the sweep: --records CDRs through the pipeline, then all of them "
+            + "deleted by a policy change (embedded broker, one pass).")
+    boolean sweep;
+
     @Option(names = "--rounds", defaultValue = "3", description = "Measured rounds of the steady bench (default ${DEFAULT-VALUE}).")
     int rounds;
 
@@ -54,6 +58,10 @@ public final class BenchCommand implements Callable<Integer> {
         out.append(String.format("Machine: %d cores (%s), %s %s, max heap %d MB%n%n",
                 Runtime.getRuntime().availableProcessors(), cpu(), System.getProperty("java.vm.name"),
                 System.getProperty("java.version"), Runtime.getRuntime().maxMemory() >> 20));
+        if (sweep) {
+            System.out.println(new EndToEndBench(Files.createTempDirectory("cdr-bench-"), records).sweepOnly());
+            return 0;
+        }
         if (quick) {
             out.append("### Steady end to end (quick)\n\n")
                     .append(new SteadyBench(Files.createTempDirectory("cdr-bench-"), 100_000, rounds, 4).run());

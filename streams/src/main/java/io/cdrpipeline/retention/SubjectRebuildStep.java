@@ -36,7 +36,11 @@ final class SubjectRebuildStep {
         byte[] local = stores.subjectIndex.generation();
         byte[] next = new byte[16];
         new SecureRandom().nextBytes(next);
-        if (logged == null || local == null || !Arrays.equals(logged, local)) {
+        if (local == null && stores.subjectIndex.isEmpty() && stores.index.range(null, null, 1).isEmpty()) {
+            // A task with nothing indexed yet: nothing to rebuild, and marked now, so that a restart
+            // before its first sweep does not take its then-full index for a stale one.
+            stores.subjectIndex.mark(next);
+        } else if (logged == null || local == null || !Arrays.equals(logged, local)) {
             rebuilding = true;
             clearing = local != null || !stores.subjectIndex.isEmpty();   // a new task has nothing to clear
             cursor = null;

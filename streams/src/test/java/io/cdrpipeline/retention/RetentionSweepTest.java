@@ -53,6 +53,17 @@ class RetentionSweepTest {
     }
 
     @Test
+    void shouldMarkANewTasksSubjectIndexAtOnceSoThatARestartBeforeItsFirstSweepRebuildsNothing() {
+        open(policy(1, "10m", "5m"));
+        ingest("1001", start.minusSeconds(60));                 // no wall-clock time passes: no sweep yet
+
+        byte[] local = driver.<Bytes, byte[]>getKeyValueStore(SubjectIndex.STORE).get(SubjectIndex.GENERATION);
+        byte[] logged = new SweepState(driver.<String, byte[]>getKeyValueStore(SweepState.STORE)).subjectGeneration();
+        assertThat(local).as("the subject index's generation mark").isNotNull();
+        assertThat(local).isEqualTo(logged);
+    }
+
+    @Test
     void shouldEmitTombstonesWhenEachWindowClosesAndNotBefore() {
         open(policy(1, "10m", "5m"));
         String id = ingest("1001", start.minusSeconds(60));   // call ended a minute ago

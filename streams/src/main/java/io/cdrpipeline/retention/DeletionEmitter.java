@@ -42,11 +42,18 @@ public final class DeletionEmitter {
             long arrival, long now) {
         String hash = auditKey.hash(topic, key);
         sink.tombstone(kind, topic, key, now);
-        sink.receipt(hash, AuditReceipt.newBuilder()
-                .setKeyHash(hash).setTopic(topic).setDataClass(kind).setCount(1)
-                .setPolicyVersion(policy.version()).setReason(reason)
-                .setWindowClose(Instant.ofEpochMilli(coarse(deadline))).setEmittedAt(Instant.ofEpochMilli(coarse(now)))
-                .setArrivedAfterClose(arrival > deadline).build(), now);
+        // Every field set here (caseReference stays null): setters, without the builder's per-field checks.
+        AuditReceipt receipt = new AuditReceipt();
+        receipt.setKeyHash(hash);
+        receipt.setTopic(topic);
+        receipt.setDataClass(kind);
+        receipt.setCount(1);
+        receipt.setPolicyVersion(policy.version());
+        receipt.setReason(reason);
+        receipt.setWindowClose(Instant.ofEpochMilli(coarse(deadline)));
+        receipt.setEmittedAt(Instant.ofEpochMilli(coarse(now)));
+        receipt.setArrivedAfterClose(arrival > deadline);
+        sink.receipt(hash, receipt, now);
         if (metrics != null) {
             metrics.recordDeleted(kind, now - Math.max(deadline, arrival));
         }

@@ -99,7 +99,7 @@ public final class ExpiryIndex {
     }
 
     public void delete(Bytes key) {
-        store.delete(key);
+        store.put(key, null);   // put(null), not delete(): nothing reads the old value back (#13)
     }
 
     /** The entry under this key, or null. */

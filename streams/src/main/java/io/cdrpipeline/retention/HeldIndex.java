@@ -35,7 +35,7 @@ public final class HeldIndex {
     }
 
     public void remove(String account, Bytes indexKey) {
-        store.delete(key(account, indexKey));
+        store.put(key(account, indexKey), null);
     }
 
     /**

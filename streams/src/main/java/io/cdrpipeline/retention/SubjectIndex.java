@@ -47,12 +47,12 @@ public final class SubjectIndex {
 
     public void remove(ExpiryIndex.Entry e) {
         for (byte[] token : e.tokens()) {
-            store.delete(key(token, e.recordId()));
+            store.put(key(token, e.recordId()), null);   // a deletion that does not read the old value back
         }
     }
 
     public void delete(Bytes subjectKey) {
-        store.delete(subjectKey);
+        store.put(subjectKey, null);
     }
 
     public List<Hit> records(byte[] token, int max) {

@@ -90,7 +90,7 @@ public final class PurgeableStore extends BytesStore {
     public synchronized void put(Bytes key, byte[] value) {
         validateOpen();
         if (value == null) {
-            delete(key);
+            remove(key);   // a deletion that, unlike delete(), does not read the old value back
             return;
         }
         if (transactional) {
@@ -100,15 +100,19 @@ public final class PurgeableStore extends BytesStore {
         files.put(key.get(), value);
     }
 
+    private void remove(Bytes key) {
+        if (transactional) {
+            staged.delete(key);
+        } else {
+            files.delete(key.get());
+        }
+    }
+
     @Override
     public synchronized byte[] delete(Bytes key) {
         validateOpen();
         byte[] old = get(key);
-        if (transactional) {
-            staged.delete(key);
-            return old;
-        }
-        files.delete(key.get());
+        remove(key);
         return old;
     }
 

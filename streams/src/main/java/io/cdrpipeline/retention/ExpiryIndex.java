@@ -175,7 +175,8 @@ public final class ExpiryIndex {
         return ExpiryEntryCodec.encode(e);
     }
 
-    static Entry decode(byte[] key, byte[] value) {
+    /** The entry stored under {@code key} with {@code value} (also for tools that read the store whole). */
+    public static Entry decode(byte[] key, byte[] value) {
         ByteBuffer k = ByteBuffer.wrap(key);
         long window = k.getLong();
         long callEnd = k.getLong();

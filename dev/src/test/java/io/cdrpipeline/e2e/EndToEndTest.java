@@ -268,10 +268,19 @@ class EndToEndTest {
         assertThat(secrets).hasSizeGreaterThan(20);
         assertThat(analyticsBytes.length).isGreaterThan(1000);
         // The scanner's positive control: over the billing bytes, where they must be, it finds every one.
-        assertThat(secrets).allMatch(billingText::contains);
+        assertThat(secrets).allMatch(s -> billingText.contains(needle(s)));
         for (String s : secrets) {
-            assertThat(text).as("analytics bytes must not contain a clear number").doesNotContain(s);
+            assertThat(text).as("analytics bytes must not contain a clear number").doesNotContain(needle(s));
         }
+    }
+
+    /**
+     * A value of four characters turns up by chance inside the 22-character base64url pseudonyms (one
+     * run's "-gtHHAKCoR810042Z9H3wg" held the account "1004"): short values are looked for as a whole
+     * Avro string, their zig-zag length byte first, which base64 text never holds.
+     */
+    private static String needle(String secret) {
+        return secret.length() < 5 ? (char) (2 * secret.length()) + secret : secret;
     }
 
     private record Input(Path path, CdrFormat format, String source) {

@@ -1,6 +1,7 @@
 package io.cdrpipeline.e2e;
 
-import io.cdrpipeline.pseudonymize.AuditKey;import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.pseudonymize.AuditKey;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.cdrpipeline.app.PipelineApp;
@@ -315,8 +316,17 @@ class ErasureEndToEndTest {
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            io.cdrpipeline.app.TopicReader.readWhole(c, "cdr.audit",
-                    r -> receipts.merge(Topics.auditSerde().decode(r.value()).getKeyHash(), 1, Integer::sum));
+            // A record's receipt: its key hash, or its entry in an aggregated receipt's list.
+            io.cdrpipeline.app.TopicReader.readWhole(c, "cdr.audit", r -> {
+                io.cdrpipeline.schema.AuditReceipt a = Topics.auditSerde().decode(r.value());
+                if (a.getKeyHashes().isEmpty()) {
+                    receipts.merge(a.getKeyHash(), 1, Integer::sum);
+                } else {
+                    // What an auditor holding the audit key checks: the list is the one the pipeline signed.
+                    assertThat(a.getKeyHash()).isEqualTo(digestUnchecked(a.getTopic(), a.getKeyHashes()));
+                    a.getKeyHashes().forEach(h -> receipts.merge(h, 1, Integer::sum));
+                }
+            });
         }
     }
 
@@ -330,6 +340,20 @@ class ErasureEndToEndTest {
 
     /** The audit key the pipeline derives from this test's key ring; the HMAC itself is computed here, with the JDK. */
     private static volatile byte[] auditKey;
+
+    /** The documented digest of an aggregated receipt, computed here: HMAC(0x01, topic, 0, hashes joined by ','). */
+    private static String digestUnchecked(String topic, java.util.List<String> hashes) {
+        try {
+            javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");
+            mac.init(new javax.crypto.spec.SecretKeySpec(auditKey, "HmacSHA256"));
+            mac.update((byte) 1);
+            mac.update(topic.getBytes(StandardCharsets.UTF_8));
+            mac.update((byte) 0);
+            return HexFormat.of().formatHex(mac.doFinal(String.join(",", hashes).getBytes(StandardCharsets.UTF_8)), 0, 16);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
 
     private static String hash(String topic, String key) throws Exception {
         javax.crypto.Mac mac = javax.crypto.Mac.getInstance("HmacSHA256");

@@ -1,7 +1,8 @@
 package io.cdrpipeline.ingest;
 
 import io.cdrpipeline.normalize.CdrParser;
-import io.cdrpipeline.normalize.ParseOutcome;import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.normalize.ParseOutcome;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.demo.SampleCorpus;

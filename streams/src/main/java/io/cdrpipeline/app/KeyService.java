@@ -128,7 +128,7 @@ public final class KeyService implements AutoCloseable {
             if (RetentionRules.keyEpochDue(closes, policy.sweepInterval(), now)) {
                 String id = epochs.get(i).id();
                 List<Future<RecordMetadata>> sent = new ArrayList<>(2);
-                deletions.delete(new DeletionEmitter.Sink() {
+                DeletionEmitter.Sink sink = new DeletionEmitter.Sink() {
                     @Override
                     public void tombstone(DataClass kind, String keyTopic, String key, long at) {
                         sent.add(producer.send(new ProducerRecord<>(keyTopic, key, null)));
@@ -138,7 +138,10 @@ public final class KeyService implements AutoCloseable {
                     public void receipt(String keyHash, AuditReceipt receipt, long at) {
                         sent.add(producer.send(new ProducerRecord<>(auditTopic, keyHash, Topics.auditSerde().encode(receipt))));
                     }
-                }, DataClass.KEY, topic, id, DeletionReason.KEY_DESTROYED, closes.toEpochMilli(), 0, now.toEpochMilli());
+                };
+                deletions.delete(sink, DataClass.KEY, topic, id, DeletionReason.KEY_DESTROYED, closes.toEpochMilli(), 0,
+                        now.toEpochMilli());
+                deletions.flush(sink, now.toEpochMilli());   // its own receipt, before the epoch is forgotten
                 for (Future<RecordMetadata> f : sent) {
                     f.get();
                 }

@@ -1,7 +1,8 @@
 package io.cdrpipeline.app;
 
 import io.cdrpipeline.catalogue.OwnedTopic;
-import io.cdrpipeline.pseudonymize.AuditKey;import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.AuditKey;
+import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ops.Health;
 import io.cdrpipeline.ops.OpsServer;
 import io.cdrpipeline.ops.PipelineMeters;

@@ -31,13 +31,16 @@ public enum OwnedTopic {
                     + "`cdr.format`, `cdr.input.topic`, `cdr.input.partition`, `cdr.input.offset`",
             EnumSet.noneOf(Role.class), EnumSet.of(Role.PIPELINE)),
     AUDIT("topic.audit", "cdr.audit", DataClass.AUDIT, Sensitivity.AUDIT, "audit (no PII)", Cleanup.DELETE_BY_AGE, true,
-            "hashed record key",
-            "`AuditReceipt` (v2): key hash (HMAC-SHA256 of topic and record key under the **audit key**, 128 bits: derived "
+            "hashed record key (or digest)",
+            "`AuditReceipt` (v4): key hash (HMAC-SHA256 of topic and record key under the **audit key**, 128 bits: derived "
                     + "from `$CDR_MASTER_KEY` in key-store mode, from the key file's first epoch otherwise — whoever holds "
                     + "record ids but not the key cannot link receipts to records), topic, data class, count, policy "
                     + "version, reason (WINDOW_CLOSED, ERASURE_REQUEST, POLICY_CHANGE, KEY_DESTROYED, HOLD_RELEASED), window "
                     + "close and emission time (both rounded down to the sweep interval, so a receipt does not tell the "
-                    + "call's end), arrived-after-close",
+                    + "call's end), arrived-after-close; deletions of one sweep step that share topic, reason and "
+                    + "arrived-after-close share one receipt (up to 1,000): `keyHashes` lists each record's key hash, "
+                    + "`count` their number, the window close is the earliest of theirs, and the key hash is the audit "
+                    + "key's HMAC of 0x01, topic, 0 and that list (comma-separated)",
             EnumSet.of(Role.OPS), EnumSet.of(Role.PIPELINE)),
     ERASURE_REQUESTS("topic.erasure-requests", "cdr.erasure-requests", null, Sensitivity.PSEUDONYMOUS, "pseudonymous",
             Cleanup.COMPACTED, false, "subject token",

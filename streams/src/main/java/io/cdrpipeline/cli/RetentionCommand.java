@@ -137,7 +137,8 @@ final class RetentionCommand {
         public Integer call() {
             PipelineConfig config = kafka.load();
             Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
-            Map<DataClass, List<Long>> lateness = new TreeMap<>();
+            // Lateness → how many records: an aggregated receipt stands for count records of one lateness.
+            Map<DataClass, TreeMap<Long, Long>> lateness = new TreeMap<>();
             Map<String, Long> reasons = new TreeMap<>();
             var serde = Topics.auditSerde();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
@@ -149,18 +150,19 @@ final class RetentionCommand {
                         }
                         reasons.merge(a.getDataClass() + " " + a.getReason(), (long) a.getCount(), Long::sum);
                         if (a.getArrivedAfterClose()) {
-                            reasons.merge(a.getDataClass() + " arrived after its window closed", 1L, Long::sum);
+                            reasons.merge(a.getDataClass() + " arrived after its window closed", (long) a.getCount(), Long::sum);
                             return;
                         }
-                        long late = Duration.between(a.getWindowClose(), a.getEmittedAt()).toMillis();
-                        lateness.computeIfAbsent(a.getDataClass(), k -> new ArrayList<>()).add(Math.max(0, late));
+                        long late = Math.max(0, Duration.between(a.getWindowClose(), a.getEmittedAt()).toMillis());
+                        lateness.computeIfAbsent(a.getDataClass(), k -> new TreeMap<>())
+                                .merge(late, (long) a.getCount(), Long::sum);
                 });
             }
             System.out.printf("%-10s %10s %12s %12s %12s%n", "class", "deleted", "p50 late", "p99 late", "max late");
             lateness.forEach((c, l) -> {
-                List<Long> sorted = l.stream().sorted().collect(Collectors.toList());
-                System.out.printf("%-10s %10d %12s %12s %12s%n", c, sorted.size(), human(pct(sorted, 50)),
-                        human(pct(sorted, 99)), human(Duration.ofMillis(sorted.get(sorted.size() - 1))));
+                long n = l.values().stream().mapToLong(Long::longValue).sum();
+                System.out.printf("%-10s %10d %12s %12s %12s%n", c, n, human(pct(l, n, 50)),
+                        human(pct(l, n, 99)), human(Duration.ofMillis(l.lastKey())));
             });
             reasons.forEach((k, n) -> System.out.printf("  %-40s %d%n", k, n));
             System.out.printf("legal holds in force: %d%n", holdsInForce(config, props));
@@ -178,9 +180,17 @@ final class RetentionCommand {
             return live.values().stream().filter(v -> v).count();
         }
 
-        private static Duration pct(List<Long> sorted, int p) {
-            int i = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
-            return Duration.ofMillis(sorted.get(Math.max(0, i)));
+        /** The p-th percentile (nearest rank) of {@code n} records counted per lateness. */
+        static Duration pct(TreeMap<Long, Long> counted, long n, int p) {
+            long rank = Math.max(1, (long) Math.ceil(p / 100.0 * n));
+            long seen = 0;
+            for (Map.Entry<Long, Long> e : counted.entrySet()) {
+                seen += e.getValue();
+                if (seen >= rank) {
+                    return Duration.ofMillis(e.getKey());
+                }
+            }
+            return Duration.ofMillis(counted.lastKey());
         }
     }
 

@@ -1,6 +1,7 @@
 package io.cdrpipeline.normalize;
 
-import io.cdrpipeline.ingest.DialPlan;import io.cdrpipeline.ingest.RejectReason;
+import io.cdrpipeline.ingest.DialPlan;
+import io.cdrpipeline.ingest.RejectReason;
 import io.cdrpipeline.ingest.RejectedCdr;
 import io.cdrpipeline.ingest.SourceSettings;
 import io.cdrpipeline.ingest.SwitchCdr;

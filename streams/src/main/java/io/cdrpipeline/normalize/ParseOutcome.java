@@ -1,6 +1,7 @@
 package io.cdrpipeline.normalize;
 
-import io.cdrpipeline.ingest.RejectReason;import io.cdrpipeline.normalize.CallRecord;
+import io.cdrpipeline.ingest.RejectReason;
+import io.cdrpipeline.normalize.CallRecord;
 
 /**
  * The result of reading one raw record: a normalised {@link CallRecord}, or the reason it was

@@ -1,6 +1,7 @@
 package io.cdrpipeline.normalize;
 
-import io.cdrpipeline.ingest.DialPlan;import io.cdrpipeline.schema.NumberType;
+import io.cdrpipeline.ingest.DialPlan;
+import io.cdrpipeline.schema.NumberType;
 
 /**
  * Reads the subject an operator names in {@code erase} the way the pipeline read the CDRs: any

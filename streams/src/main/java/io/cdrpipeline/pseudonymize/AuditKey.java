@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.util.Comparator;
 import java.util.HexFormat;
+import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
@@ -47,17 +48,35 @@ public final class AuditKey {
 
     /** The receipt's key hash of a record key in a topic: 128 bits, hex. */
     public String hash(String topic, String recordKey) {
-        try {
-            if (mac == null) {
+        Mac m = mac();
+        m.update(topic.getBytes(StandardCharsets.UTF_8));
+        m.update((byte) 0);
+        return HexFormat.of().formatHex(m.doFinal(recordKey.getBytes(StandardCharsets.UTF_8)), 0, 16);
+    }
+
+    /**
+     * The key hash of an aggregated receipt: HMAC-SHA256 of 0x01, topic, 0 and the listed record
+     * hashes, comma-separated, truncated to 128 bits, hex. The leading 0x01 keeps it apart from every
+     * record's hash (a topic name never starts with it).
+     */
+    public String digest(String topic, List<String> recordHashes) {
+        Mac m = mac();
+        m.update((byte) 1);
+        m.update(topic.getBytes(StandardCharsets.UTF_8));
+        m.update((byte) 0);
+        return HexFormat.of().formatHex(m.doFinal(String.join(",", recordHashes).getBytes(StandardCharsets.UTF_8)), 0, 16);
+    }
+
+    private Mac mac() {
+        if (mac == null) {
+            try {
                 mac = Mac.getInstance("HmacSHA256");
                 mac.init(new SecretKeySpec(key, "HmacSHA256"));
+            } catch (GeneralSecurityException e) {
+                throw new IllegalStateException("HmacSHA256 unavailable", e);
             }
-            mac.update(topic.getBytes(StandardCharsets.UTF_8));
-            mac.update((byte) 0);
-            return HexFormat.of().formatHex(mac.doFinal(recordKey.getBytes(StandardCharsets.UTF_8)), 0, 16);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 unavailable", e);
         }
+        return mac;
     }
 
     /** A fresh instance with the same key (one per stream task). */

@@ -5,6 +5,10 @@ import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.schema.DeletionReason;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * Every deletion the pipeline makes, in one form: a tombstone for the record's key and a
@@ -12,8 +16,19 @@ import java.time.Instant;
  * receipt names the record only by a keyed hash (a bare digest of a record id would let anyone
  * holding record ids link receipts to them) and its times only to the sweep step (the exact
  * window close would tell the call's end to anyone reading the audit).
+ *
+ * <p>Deletions of one sweep step that share topic, reason and whether they arrived after their
+ * window closed share one receipt, written by {@link #flush} before the step's transaction
+ * commits: it lists every record's key hash ({@code keyHashes}, at most {@link #MAX_PER_RECEIPT})
+ * and carries their keyed digest as its own key hash, so each record's deletion stays provable on
+ * its own while a step of thousands writes a few receipts instead of one per record (#13). Its
+ * window close is the earliest of its records', so the lateness it shows is their worst. A receipt
+ * of one deletion looks as it always did. Not thread-safe: one per stream task.
  */
 public final class DeletionEmitter {
+
+    /** Key hashes per receipt: about 33 KB of hex, far below any record size limit. */
+    public static final int MAX_PER_RECEIPT = 1000;
 
     /** Where a deletion goes: a stream processor forwards it, the key service sends it. */
     public interface Sink {
@@ -22,9 +37,20 @@ public final class DeletionEmitter {
         void receipt(String keyHash, AuditReceipt receipt, long now);
     }
 
+    /** What the deletions sharing one receipt have in common. */
+    private record Group(String topic, DataClass kind, DeletionReason reason, long emittedAt, boolean arrivedAfterClose) {
+    }
+
+    /** The key hashes of one receipt, and the earliest window close among them (its lateness is the group's worst). */
+    private static final class Pending {
+        final List<String> hashes = new ArrayList<>();
+        long windowClose = Long.MAX_VALUE;
+    }
+
     private final AuditKey auditKey;
     private final RetentionPolicy policy;
     private final RetentionMetrics metrics;
+    private final Map<Group, Pending> pending = new LinkedHashMap<>();
 
     /** {@code metrics} may be null where deletions are not counted as sweeps' (key epochs). */
     public DeletionEmitter(AuditKey auditKey, RetentionPolicy policy, RetentionMetrics metrics) {
@@ -36,27 +62,53 @@ public final class DeletionEmitter {
     /**
      * Deletes {@code key} of {@code topic}: due by {@code deadline}, for {@code reason}, done at
      * {@code now}; {@code arrival} tells a record that reached the pipeline after its window had
-     * closed (its lateness then says nothing about the pipeline).
+     * closed (its lateness then says nothing about the pipeline). The tombstone goes now, the
+     * receipt with the next {@link #flush}.
      */
     public void delete(Sink sink, DataClass kind, String topic, String key, DeletionReason reason, long deadline,
             long arrival, long now) {
-        String hash = auditKey.hash(topic, key);
         sink.tombstone(kind, topic, key, now);
-        // Every field set here (caseReference stays null): setters, without the builder's per-field checks.
-        AuditReceipt receipt = new AuditReceipt();
-        receipt.setKeyHash(hash);
-        receipt.setTopic(topic);
-        receipt.setDataClass(kind);
-        receipt.setCount(1);
-        receipt.setPolicyVersion(policy.version());
-        receipt.setReason(reason);
-        receipt.setWindowClose(Instant.ofEpochMilli(coarse(deadline)));
-        receipt.setEmittedAt(Instant.ofEpochMilli(coarse(now)));
-        receipt.setArrivedAfterClose(arrival > deadline);
-        sink.receipt(hash, receipt, now);
+        Group group = new Group(topic, kind, reason, coarse(now), arrival > deadline);
+        Pending p = pending.computeIfAbsent(group, g -> new Pending());
+        p.hashes.add(auditKey.hash(topic, key));
+        p.windowClose = Math.min(p.windowClose, coarse(deadline));
+        if (p.hashes.size() == MAX_PER_RECEIPT) {
+            pending.remove(group);
+            emit(sink, group, p, now);
+        }
         if (metrics != null) {
             metrics.recordDeleted(kind, now - Math.max(deadline, arrival));
         }
+    }
+
+    /** Writes the receipts of every deletion since the last flush; call before the transaction can commit. */
+    public void flush(Sink sink, long now) {
+        pending.forEach((group, p) -> emit(sink, group, p, now));
+        pending.clear();
+    }
+
+    /** Forgets receipts of deletions whose transaction did not complete (their tombstones were aborted too). */
+    public void discardPending() {
+        pending.clear();
+    }
+
+    private void emit(Sink sink, Group group, Pending p, long now) {
+        List<String> hashes = p.hashes;
+        boolean one = hashes.size() == 1;
+        String keyHash = one ? hashes.get(0) : auditKey.digest(group.topic(), hashes);
+        // Every field set here (caseReference stays null): setters, without the builder's per-field checks.
+        AuditReceipt receipt = new AuditReceipt();
+        receipt.setKeyHash(keyHash);
+        receipt.setKeyHashes(one ? List.of() : List.copyOf(hashes));
+        receipt.setTopic(group.topic());
+        receipt.setDataClass(group.kind());
+        receipt.setCount(hashes.size());
+        receipt.setPolicyVersion(policy.version());
+        receipt.setReason(group.reason());
+        receipt.setWindowClose(Instant.ofEpochMilli(p.windowClose));
+        receipt.setEmittedAt(Instant.ofEpochMilli(group.emittedAt()));
+        receipt.setArrivedAfterClose(group.arrivedAfterClose());
+        sink.receipt(keyHash, receipt, now);
     }
 
     private long coarse(long millis) {

@@ -119,12 +119,15 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         ExpiryIndex.Entry e = ExpiryIndex.Entry.of(b, record.key(), policy, record.timestamp(),
                 pseudonymizer.pseudoRecordId(b), tokens, analyticsWritten ? 0 : ExpiryIndex.ANALYTICS_DONE);
         long now = context.currentSystemTimeMs();
+        stores.beginDeletions();
         stores.apply(RetentionRules.onArrival(e, stores.facts(e, now)), now);
+        stores.flushReceipts(now);   // a CDR deleted on arrival: its receipt in the same transaction
     }
 
     /** One sweep at wall-clock time {@code now}. */
     void sweep(long now) {
         ensureReady();
+        stores.beginDeletions();
         keepChangelogsRolling(now);
         int budget = policy.sweepMaxRecords();
         if (rebuild.rebuilding()) {
@@ -144,6 +147,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         if (!behind) {
             stores.state.sweptUnder(stores.analyticsWindow());
         }
+        stores.flushReceipts(now);
         metrics.recordSweep(context.taskId().toString(), used, stores.index.approximateSize(), used >= budget);
         // What the sweeps deleted leaves this task's files once per physical step (see PurgeableStore).
         if (now - lastPurge >= policy.physicalStep().toMillis()) {

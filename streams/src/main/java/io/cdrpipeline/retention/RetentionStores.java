@@ -42,6 +42,16 @@ public final class RetentionStores {
         this.analyticsTopic = analyticsTopic;
     }
 
+    /** Before a record or a sweep: receipts left by one whose transaction failed are dropped with it. */
+    void beginDeletions() {
+        emitter.discardPending();
+    }
+
+    /** After a record or a sweep, in its transaction: the receipts of what it deleted. */
+    void flushReceipts(long now) {
+        emitter.flush(sink, now);
+    }
+
     long analyticsWindow() {
         return policy.window(DataClass.ANALYTICS).toMillis();
     }

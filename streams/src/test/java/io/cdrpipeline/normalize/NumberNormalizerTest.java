@@ -1,6 +1,7 @@
 package io.cdrpipeline.normalize;
 
-import io.cdrpipeline.ingest.DialPlan;import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.ingest.DialPlan;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.schema.NumberType;
 import java.util.List;

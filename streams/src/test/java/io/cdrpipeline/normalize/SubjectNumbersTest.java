@@ -1,6 +1,7 @@
 package io.cdrpipeline.normalize;
 
-import io.cdrpipeline.ingest.DialPlan;import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.ingest.DialPlan;
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.cdrpipeline.pseudonymize.KeyEpoch;

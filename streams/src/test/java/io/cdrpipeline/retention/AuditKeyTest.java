@@ -1,6 +1,7 @@
 package io.cdrpipeline.retention;
 
-import io.cdrpipeline.pseudonymize.AuditKey;import static org.assertj.core.api.Assertions.assertThat;
+import io.cdrpipeline.pseudonymize.AuditKey;
+import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.pseudonymize.KeyEpoch;
 import io.cdrpipeline.pseudonymize.KeyRing;

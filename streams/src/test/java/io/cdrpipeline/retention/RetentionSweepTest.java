@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.AuditReceipt;
@@ -111,19 +112,39 @@ class RetentionSweepTest {
 
         minutes(1);                                            // the regular sweep: one bounded step
         int steps = 1;
-        int total = audit.readValuesToList().size();
+        List<AuditReceipt> receipts = new java.util.ArrayList<>(audit.readValuesToList());
+        int total = deletions(receipts);
         assertThat(total).as("a step stops at its budget").isEqualTo(50);
         while (total < 240 && steps < 50) {
             driver.advanceWallClockTime(Duration.ofMillis(200)); // catch-up steps while behind
-            int n = audit.readValuesToList().size();
-            assertThat(n).isLessThanOrEqualTo(50);
-            total += n;
+            List<AuditReceipt> step = audit.readValuesToList();
+            assertThat(deletions(step)).isLessThanOrEqualTo(50);
+            assertThat(step).as("one receipt per topic and reason in a step, not one per record").hasSizeLessThanOrEqualTo(2);
+            receipts.addAll(step);
+            total += deletions(step);
             steps++;
         }
-        assertThat(total).as("120 billing + 120 analytics receipts").isEqualTo(240);
+        assertThat(total).as("120 billing + 120 analytics deletions").isEqualTo(240);
         assertThat(steps).as("drained in bounded steps, within seconds not minutes").isBetween(5, 10);
-        assertThat(Outputs.all(billing)).hasSize(120).allMatch(r -> r.value() == null);
+        List<TestRecord<String, BillingRecord>> tombstones = Outputs.all(billing);
+        assertThat(tombstones).hasSize(120).allMatch(r -> r.value() == null);
+        // Every deleted record is provable on its own: its key hash is listed in exactly one receipt,
+        // whose own key hash is the audit key's digest of the list.
+        AuditKey auditKey = AuditKey.of(keys);
+        assertThat(receipts).filteredOn(r -> r.getCount() > 1).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.getKeyHashes()).hasSize(r.getCount());
+            assertThat(r.getKeyHash()).isEqualTo(auditKey.digest(r.getTopic(), r.getKeyHashes()));
+        });
+        List<String> listed = receipts.stream().filter(r -> r.getTopic().equals("cdr.billing"))
+                .flatMap(r -> r.getCount() == 1 ? java.util.stream.Stream.of(r.getKeyHash()) : r.getKeyHashes().stream())
+                .toList();
+        assertThat(listed).containsExactlyInAnyOrderElementsOf(
+                tombstones.stream().map(t -> auditKey.hash("cdr.billing", t.key())).toList());
         assertStoresEmpty();
+    }
+
+    private static int deletions(List<AuditReceipt> receipts) {
+        return receipts.stream().mapToInt(AuditReceipt::getCount).sum();
     }
 
     private void minutes(int n) {

@@ -32,6 +32,8 @@ public final class DialPlan {
     private static final AtomicInteger NEXT_ID = new AtomicInteger();
 
     private final int id;
+    // Every rule below must be in the id's key (toString plus the pseudo-extensions, see the
+    // constructor): two plans that differ in a rule left out would share cached readings.
     private final String region;
     private final List<String> internationalPrefixes;
     private final String trunkPrefix;

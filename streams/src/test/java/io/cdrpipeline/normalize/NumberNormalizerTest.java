@@ -172,4 +172,21 @@ class NumberNormalizerTest {
                 .isNotEqualTo(viaAccessCode);
         assertThat(athens.value()).as("00 is the international prefix without the access code").isEqualTo("+302101234567");
     }
+
+    @Test
+    void shouldGiveAPlanThatDiffersInAnyOneRuleItsOwnCacheId() {
+        List<DialPlan> plans = List.of(
+                DialPlan.builder("DE").build(),
+                DialPlan.builder("AT").build(),
+                DialPlan.builder("DE").internationalPrefixes(List.of("00", "011")).build(),
+                DialPlan.builder("DE").trunkPrefix("1").build(),
+                DialPlan.builder("DE").accessCodes(List.of("9")).build(),
+                DialPlan.builder("DE").extensionMaxDigits(4).build(),
+                DialPlan.builder("DE").extensionDigits("3-5").build(),
+                DialPlan.builder("DE").extensionPattern("7\\d{3}").build(),
+                DialPlan.builder("DE").sipUserNames(false).build(),
+                DialPlan.builder("DE").pseudoExtensions(Set.of("s", "h")).build(),
+                DialPlan.builder("DE").internationalWithoutPrefix(true).build());
+        assertThat(plans).extracting(DialPlan::id).doesNotHaveDuplicates();
+    }
 }

@@ -15,13 +15,11 @@ import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.topology.NumberCaches;
 import io.cdrpipeline.topology.TopicSpecs;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -133,14 +131,15 @@ public final class EndToEndBench {
         b.stream(in, Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()))
                 .peek((k, v) -> seen.increment())
                 .to(out, Produced.with(Serdes.ByteArray(), Serdes.ByteArray()));
+        String app = "bench-pass-" + run + "-" + in.replace('.', '-');
         Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "bench-pass-" + run + "-" + in.replace('.', '-'));
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, app);
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, bs);
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, work.resolve("state-pass").toString());
         p.put("consumer.auto.offset.reset", "earliest");
         try (KafkaStreams streams = new KafkaStreams(b.build(), p)) {
-            return timed(streams::start, () -> streams.state() == KafkaStreams.State.RUNNING, seen::sum, n);
+            return Timing.timed(app, streams::start, () -> streams.state() == KafkaStreams.State.RUNNING, seen::sum, n).rate();
         }
     }
 
@@ -160,7 +159,8 @@ public final class EndToEndBench {
             warmCaches = NumberCaches.of(config);
         }
         try (PipelineApp app = new PipelineApp(config, keys, keep, warm ? warmCaches.copy() : warmCaches)) {
-            rate = timed(app::start, () -> app.state() == KafkaStreams.State.RUNNING, app.metrics()::pseudonymized, n);
+            rate = Timing.timed("bench-" + name, app::start, () -> app.state() == KafkaStreams.State.RUNNING,
+                    app.metrics()::pseudonymized, n).rate();
             if (sweep) {
                 report.insert(0, IndexBytes.of(app.streams()));
             }
@@ -185,22 +185,5 @@ public final class EndToEndBench {
             }
         }
         return rate;
-    }
-
-    /** Starts, waits for RUNNING, then times until {@code done} reaches {@code n}; returns items per second. */
-    private static double timed(Runnable start, java.util.function.BooleanSupplier running, LongSupplier done, long n)
-            throws InterruptedException {
-        start.run();
-        Instant deadline = Instant.now().plus(Duration.ofMinutes(5));
-        while (!running.getAsBoolean() && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
-        long t0 = System.nanoTime();
-        long base = done.getAsLong();
-        while (done.getAsLong() < n && Instant.now().isBefore(deadline)) {
-            Thread.sleep(20);
-        }
-        double secs = (System.nanoTime() - t0) / 1e9;
-        return (n - base) / secs;
     }
 }

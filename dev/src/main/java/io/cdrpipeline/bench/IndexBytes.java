@@ -2,6 +2,8 @@ package io.cdrpipeline.bench;
 
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.SubjectIndex;
+import java.nio.charset.StandardCharsets;
+import java.util.function.BiConsumer;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyValue;
@@ -17,60 +19,41 @@ final class IndexBytes {
     }
 
     static String of(KafkaStreams streams) {
-        long[] expiry = sizes(streams, ExpiryIndex.STORE);
-        long[] subject = sizes(streams, SubjectIndex.STORE);
-        long recordsRetained = expiry[0];   // one entry per CDR, for its billing and its analytics record
+        // One pass over each store: the expiry index's entries decoded (what their bytes are), the subject
+        // index's counted (its generation mark, a 4-byte key, is no record's).
+        long[] e = new long[5];   // entries, record-id bytes, value bytes, subject tokens, account bytes
+        each(streams, ExpiryIndex.STORE, 17, (key, value) -> {
+            ExpiryIndex.Entry entry = ExpiryIndex.decode(key, value);
+            e[0]++;
+            e[1] += key.length - 16;
+            e[2] += value.length;
+            e[3] += entry.tokens().size();
+            e[4] += entry.account() == null ? 0 : entry.account().getBytes(StandardCharsets.UTF_8).length;
+        });
+        long[] subjectBytes = new long[1];
+        each(streams, SubjectIndex.STORE, 5, (key, value) -> subjectBytes[0] += key.length + value.length);
+        double n = e[0];          // one entry per retained CDR, for its billing and its analytics record
+        double tokens = e[3] / n;
+        double value = e[2] / n;
         return String.format("Index cost per retained CDR: expiry index %.0f B (%d entries, one per CDR; it is "
                 + "also the dedupe store), written once to its changelog; subject index %.0f B, local only (derived, "
-                + "no changelog) (logical key+value bytes). %s%n", (double) expiry[1] / recordsRetained, expiry[0],
-                (double) subject[1] / recordsRetained, expiryParts(streams));
+                + "no changelog) (logical key+value bytes). Per entry: key 16 B (window class, call end) + record id "
+                + "%.1f B; value %.1f B = analytics key 16 B + %.2f subject tokens × 16 B + %.1f B flags, arrival and "
+                + "account (account text %.1f B)%n", (16 * n + e[1] + e[2]) / n, e[0], subjectBytes[0] / n, e[1] / n,
+                value, tokens, value - 16 - 16 * tokens, e[4] / n);
     }
 
-    /** What an expiry-index entry's bytes are, averaged over the store. */
-    private static String expiryParts(KafkaStreams streams) {
-        ReadOnlyKeyValueStore<Bytes, byte[]> s = streams.store(StoreQueryParameters.fromNameAndType(ExpiryIndex.STORE,
-                QueryableStoreTypes.keyValueStore()));
-        long n = 0;
-        long ids = 0;
-        long values = 0;
-        long tokens = 0;
-        long accounts = 0;
-        try (KeyValueIterator<Bytes, byte[]> it = s.all()) {
-            while (it.hasNext()) {
-                KeyValue<Bytes, byte[]> kv = it.next();
-                if (kv.key.get().length < 17) {
-                    continue;
-                }
-                ExpiryIndex.Entry e = ExpiryIndex.decode(kv.key.get(), kv.value);
-                n++;
-                ids += kv.key.get().length - 16;
-                values += kv.value.length;
-                tokens += e.tokens().size();
-                accounts += e.account() == null ? 0 : e.account().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
-            }
-        }
-        double t = (double) tokens / n;
-        double v = (double) values / n;
-        return String.format("Per entry: key 16 B (window class, call end) + record id %.1f B; value %.1f B = analytics "
-                + "key 16 B + %.2f subject tokens × 16 B + %.1f B flags, arrival and account (account text %.1f B)",
-                (double) ids / n, v, t, v - 16 - 16 * t, (double) accounts / n);
-    }
-
-    private static long[] sizes(KafkaStreams streams, String store) {
+    /** Every key and value of {@code store} whose key has at least {@code minKeyLength} bytes. */
+    private static void each(KafkaStreams streams, String store, int minKeyLength, BiConsumer<byte[], byte[]> action) {
         ReadOnlyKeyValueStore<Bytes, byte[]> s = streams.store(StoreQueryParameters.fromNameAndType(store,
                 QueryableStoreTypes.keyValueStore()));
-        long count = 0;
-        long bytes = 0;
         try (KeyValueIterator<Bytes, byte[]> it = s.all()) {
             while (it.hasNext()) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                if (kv.key.get().length < 5) {
-                    continue;   // the subject index's generation mark, no record's
+                if (kv.key.get().length >= minKeyLength) {
+                    action.accept(kv.key.get(), kv.value);
                 }
-                count++;
-                bytes += kv.key.get().length + kv.value.length;
             }
         }
-        return new long[] {count, bytes};
     }
 }

@@ -5,6 +5,8 @@ public enum OwnedStore {
     EXPIRY_INDEX("expiry-index", Sensitivity.PII, "until the record's deletion (also the dedupe store)"),
     SUBJECT_INDEX("subject-index", Sensitivity.PSEUDONYMOUS, "until the record's deletion (local, derived)"),
     HELD_INDEX("held-index", Sensitivity.PII, "until the hold is released"),
+    DELETION_LEDGER("deletion-ledger", Sensitivity.AUDIT,
+            "keyed hashes of deleted records' ids, until a resend of one could no longer be billed"),
     RETENTION_META("retention-meta", Sensitivity.PII,
             "sweep cursors (a record id where a step stopped), policy version, request ids"),
     LEGAL_HOLDS("legal-holds", Sensitivity.PII, "mirrors its topic"),

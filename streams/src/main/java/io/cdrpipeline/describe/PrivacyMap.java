@@ -22,7 +22,8 @@ public final class PrivacyMap {
 
     /** Processor name → the class its output may have although its input is PII. */
     public static final Map<String, Sensitivity> DECLASSIFIERS = Map.of(
-            "pseudonymize", Sensitivity.PSEUDONYMOUS,
+            // The analytics record of a decided CDR, re-keyed by its pseudonymous id: nothing else of the CDR.
+            "analytics-view", Sensitivity.PSEUDONYMOUS,
             "analytics-tombstone", Sensitivity.PSEUDONYMOUS,
             // A null value under a fixed reserved key (KeepAlive): nothing of the record it follows.
             "analytics-keep-alive", Sensitivity.PSEUDONYMOUS,

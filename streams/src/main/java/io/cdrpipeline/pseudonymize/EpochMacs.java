@@ -21,7 +21,6 @@ final class EpochMacs {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
     private static final int PSEUDONYM_BYTES = 16;
     private static final int CACHE_SIZE = 50_000;
-    private static final byte[] TOKEN_KEY_LABEL = "cdr-pipeline subject tokens v1".getBytes(StandardCharsets.UTF_8);
 
     private final Map<String, Mac> macs = new HashMap<>();
     /** Per epoch, the Mac of subject tokens: under a key derived apart from the pseudonym key. */
@@ -36,8 +35,7 @@ final class EpochMacs {
     private int ringGeneration;
 
     /** A destroyed key must not live on in a cached Mac: drop them all when the ring changes. */
-    void forgetIfChanged(KeyRing keys) {
-        int g = keys.generation();
+    void forgetIfChanged(int g) {
         if (g != ringGeneration) {
             macs.clear();
             tokenMacs.clear();
@@ -47,12 +45,13 @@ final class EpochMacs {
         }
     }
 
+    /** The epoch's pseudonym Mac; the epoch must still have its pseudonymisation key. */
     Mac pseudonymMac(KeyEpoch epoch) {
         return macs.computeIfAbsent(epoch.id(), id -> hmac(epoch.key()));
     }
 
     Mac tokenMac(KeyEpoch epoch) {
-        return tokenMacs.computeIfAbsent(epoch.id(), id -> hmac(tokenKey(epoch)));
+        return tokenMacs.computeIfAbsent(epoch.id(), id -> hmac(epoch.tokenKey()));
     }
 
     /** Which Mac a cached value came from: a pseudonym and a token of one input differ. */
@@ -83,17 +82,6 @@ final class EpochMacs {
     static String pseudonym(Mac mac, String input) {
         byte[] digest = mac.doFinal(input.getBytes(StandardCharsets.UTF_8));
         return BASE64URL.encodeToString(Arrays.copyOf(digest, PSEUDONYM_BYTES));
-    }
-
-    /**
-     * The epoch's subject-token key: HKDF-Expand (RFC 5869, one block) of the epoch key with its
-     * own label — independent of the pseudonym key for anyone without the epoch key, destroyed
-     * with it.
-     */
-    static byte[] tokenKey(KeyEpoch epoch) {
-        Mac kdf = hmac(epoch.key());
-        kdf.update(TOKEN_KEY_LABEL);
-        return kdf.doFinal(new byte[] {1});
     }
 
     private static Mac hmac(byte[] key) {

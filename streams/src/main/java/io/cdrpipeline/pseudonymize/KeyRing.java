@@ -26,42 +26,78 @@ import java.util.TreeSet;
  */
 public final class KeyRing {
 
+    /**
+     * The epochs and the generation they belong to, read together: a CDR is pseudonymised, tokenised
+     * and indexed under one snapshot, however the ring changes meanwhile (issue 21).
+     */
+    public record Snapshot(List<KeyEpoch> epochs, int generation) {
+
+        /** The newest epoch whose {@code not-before} is at or before the call's start (else the oldest). */
+        public KeyEpoch epochFor(Instant callStart) {
+            KeyEpoch chosen = epochs.get(0);
+            for (KeyEpoch e : epochs) {
+                if (!e.notBefore().isAfter(callStart)) {
+                    chosen = e;
+                }
+            }
+            return chosen;
+        }
+    }
+
     /** Replaced whole on every change, so readers on stream threads never see a half-changed ring. */
-    private volatile List<KeyEpoch> epochs;
-    private volatile int generation;
+    private volatile Snapshot state;
 
     public KeyRing(List<KeyEpoch> epochs) {
         if (epochs.isEmpty()) {
             throw new IllegalArgumentException("the key ring has no key epoch");
         }
-        this.epochs = epochs.stream().sorted(Comparator.comparing(KeyEpoch::notBefore)).toList();
+        this.state = new Snapshot(sorted(epochs), 0);
     }
 
-    /** Adds an epoch (a rotation), replacing one with the same id. */
+    /** The epochs now, with their generation. */
+    public Snapshot snapshot() {
+        return state;
+    }
+
+    /** Adds an epoch (a rotation), or replaces what is known of one with the same id (its key destroyed). */
     public synchronized void add(KeyEpoch epoch) {
-        List<KeyEpoch> next = new ArrayList<>(epochs.stream().filter(e -> !e.id().equals(epoch.id())).toList());
+        List<KeyEpoch> next = new ArrayList<>(state.epochs().stream().filter(e -> !e.id().equals(epoch.id())).toList());
         next.add(epoch);
-        epochs = next.stream().sorted(Comparator.comparing(KeyEpoch::notBefore)).toList();
-        generation++;
+        state = new Snapshot(sorted(next), state.generation() + 1);
+    }
+
+    /** The epoch with this id, or null. */
+    public KeyEpoch epoch(String id) {
+        return state.epochs().stream().filter(e -> e.id().equals(id)).findFirst().orElse(null);
     }
 
     /**
-     * Forgets an epoch's key (key shredding). Users of the ring drop what they derived from it on
-     * their next call, seeing {@link #generation()} change. The last epoch is never removed.
+     * Forgets an epoch's keys (key shredding). Users of the ring drop what they derived from it on
+     * their next call, seeing the generation change. The last epoch is never removed.
      */
     public synchronized boolean destroy(String epochId) {
-        List<KeyEpoch> next = epochs.stream().filter(e -> !e.id().equals(epochId)).toList();
-        if (next.size() == epochs.size() || next.isEmpty()) {
+        List<KeyEpoch> current = state.epochs();
+        List<KeyEpoch> next = current.stream().filter(e -> !e.id().equals(epochId)).toList();
+        if (next.size() == current.size() || next.isEmpty()) {
             return false;
         }
-        epochs = next;
-        generation++;
+        state = new Snapshot(next, state.generation() + 1);
+        return true;
+    }
+
+    /** Forgets an epoch's pseudonymisation key, keeping its token key; false when there was none. */
+    public synchronized boolean destroyPseudonymKey(String epochId) {
+        KeyEpoch e = epoch(epochId);
+        if (e == null || !e.pseudonymizes()) {
+            return false;
+        }
+        add(e.withoutPseudonymKey());
         return true;
     }
 
     /** Changes whenever an epoch is added or destroyed. */
     public int generation() {
-        return generation;
+        return state.generation();
     }
 
     /** Reads a key file; refused when group or others can read it (as ssh refuses a private key). */
@@ -116,7 +152,7 @@ public final class KeyRing {
     /** The key-file text of this ring: what {@code keys generate} writes. */
     public String toFileText() {
         StringBuilder sb = new StringBuilder("# cdr-pipeline pseudonymisation keys: keep on the billing side only\n");
-        for (KeyEpoch e : epochs) {
+        for (KeyEpoch e : state.epochs()) {
             sb.append("epoch.").append(e.id()).append(".not-before=").append(e.notBefore()).append('\n');
             sb.append("epoch.").append(e.id()).append(".key=").append(Base64.getEncoder().encodeToString(e.key())).append('\n');
         }
@@ -124,17 +160,14 @@ public final class KeyRing {
     }
 
     public KeyEpoch epochFor(Instant callStart) {
-        List<KeyEpoch> current = epochs;
-        KeyEpoch chosen = current.get(0);
-        for (KeyEpoch e : current) {
-            if (!e.notBefore().isAfter(callStart)) {
-                chosen = e;
-            }
-        }
-        return chosen;
+        return state.epochFor(callStart);
     }
 
     public List<KeyEpoch> epochs() {
-        return epochs;
+        return state.epochs();
+    }
+
+    private static List<KeyEpoch> sorted(List<KeyEpoch> epochs) {
+        return epochs.stream().sorted(Comparator.comparing(KeyEpoch::notBefore)).toList();
     }
 }

@@ -63,14 +63,15 @@ public final class DeletionEmitter {
      * Deletes {@code key} of {@code topic}: due by {@code deadline}, for {@code reason}, done at
      * {@code now}; {@code arrival} tells a record that reached the pipeline after its window had
      * closed (its lateness then says nothing about the pipeline). The tombstone goes now, the
-     * receipt with the next {@link #flush}.
+     * receipt with the next {@link #flush}. Returns the record's key hash (as its receipt lists it).
      */
-    public void delete(Sink sink, DataClass kind, String topic, String key, DeletionReason reason, long deadline,
+    public String delete(Sink sink, DataClass kind, String topic, String key, DeletionReason reason, long deadline,
             long arrival, long now) {
         sink.tombstone(kind, topic, key, now);
         Group group = new Group(topic, kind, reason, coarse(now), arrival > deadline);
         Pending p = pending.computeIfAbsent(group, g -> new Pending());
-        p.hashes.add(auditKey.hash(topic, key));
+        String hash = auditKey.hash(topic, key);
+        p.hashes.add(hash);
         p.windowClose = Math.min(p.windowClose, coarse(deadline));
         if (p.hashes.size() == MAX_PER_RECEIPT) {
             pending.remove(group);
@@ -79,6 +80,7 @@ public final class DeletionEmitter {
         if (metrics != null) {
             metrics.recordDeleted(kind, now - Math.max(deadline, arrival));
         }
+        return hash;
     }
 
     /** Writes the receipts of every deletion since the last flush; call before the transaction can commit. */

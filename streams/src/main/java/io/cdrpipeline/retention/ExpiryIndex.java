@@ -57,14 +57,15 @@ public final class ExpiryIndex {
 
         /**
          * The entry of a billing record arriving under {@code recordId} at {@code arrival}: its class
-         * is its source's billing window; {@code pseudoId} and {@code tokens} are base64url text.
+         * is its source's billing window; {@code pseudoId} (null: no analytics record can be made) and
+         * {@code tokens} are base64url text.
          */
         public static Entry of(BillingRecord b, String recordId, RetentionPolicy policy, long arrival, String pseudoId,
                 List<String> tokens, int flags) {
             List<byte[]> raw = new ArrayList<>(tokens.size());
             tokens.forEach(t -> raw.add(BASE64URL.decode(t)));
             return new Entry(policy.billingWindow(b.getSource()).toMillis(), b.getEndTime().toEpochMilli(), recordId, flags,
-                    arrival, BASE64URL.decode(pseudoId), b.getAccount(), raw);
+                    arrival, pseudoId == null ? new byte[16] : BASE64URL.decode(pseudoId), b.getAccount(), raw);
         }
 
         public boolean has(int flag) {

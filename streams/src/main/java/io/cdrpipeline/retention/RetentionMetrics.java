@@ -24,6 +24,7 @@ public final class RetentionMetrics {
     private final Map<String, Long> indexEntries = new ConcurrentHashMap<>();
     private final Map<String, Long> pendingErasures = new ConcurrentHashMap<>();
     private final Map<String, Boolean> behind = new ConcurrentHashMap<>();
+    private final Map<String, LongAdder> controlSkipped = new ConcurrentHashMap<>();
     private volatile LongConsumer lateness = ms -> { };
 
     public RetentionMetrics() {
@@ -52,6 +53,18 @@ public final class RetentionMetrics {
 
     void recordPendingErasures(String task, long pending) {
         pendingErasures.put(task, pending);
+    }
+
+    /** A control record (request, hold) that cannot be used was skipped by the mirror of {@code store}. */
+    void recordControlSkipped(String store) {
+        controlSkipped.computeIfAbsent(store, s -> new LongAdder()).increment();
+    }
+
+    /** Control records skipped per mirror (store name): undecodable or of an unknown contract version. */
+    public Map<String, Long> controlSkipped() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        controlSkipped.forEach((store, n) -> out.put(store, n.sum()));
+        return out;
     }
 
     /** A task closed (moved to another instance): its figures are no longer this instance's. */

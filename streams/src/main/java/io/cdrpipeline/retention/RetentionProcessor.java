@@ -2,13 +2,11 @@ package io.cdrpipeline.retention;
 
 import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
-import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.state.PurgeableStores;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.PunctuationType;
@@ -18,8 +16,9 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Where data is deleted. Every unique billing record (and the analytics record made from it)
- * gets one expiry-index entry, and subject-index entries under its subject tokens. A wall-clock
+ * Where data is deleted. Every unique CDR, as decided on arrival ({@link Arrival}: its analytics
+ * key and subject tokens under one key-ring snapshot, whether its subject is erased or its account
+ * held), gets one expiry-index entry, and subject-index entries under its subject tokens. A wall-clock
  * punctuator — a legal deadline does not wait for new traffic — then runs the sweep steps in
  * turn: {@link PolicyChangeStep}, {@link ErasureStep}, {@link ReleaseStep},
  * {@link WindowCursorStep}. What to do with each entry is {@link RetentionRules}' decision;
@@ -27,23 +26,23 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * bounded by {@code sweep-max-records}, keeping a backlog inside the exactly-once transaction
  * timeout; further steps follow quickly until it is drained.
  */
-public final class RetentionProcessor implements Processor<String, BillingRecord, String, RetentionEvent> {
+public final class RetentionProcessor implements Processor<String, Arrival, String, RetentionEvent> {
 
     private static final Duration CATCH_UP = Duration.ofMillis(200);
     private static final Bytes KEEP_ALIVE = Bytes.wrap(new byte[] {0, 'k', 'e', 'e', 'p'});
 
+    /** Ledger entries looked at per sweep, going round (they hold no personal data; this only bounds the store). */
+    private static final int LEDGER_STEP = 10_000;
+
     private final RetentionPolicy policy;
-    private final Supplier<Pseudonymizer> pseudonymizers;
     private final RetentionMetrics metrics;
     private final String billingTopic;
     private final String analyticsTopic;
-    private final boolean withSubjects;
     private final AuditKey auditKey;
     private final PurgeableStores local;
     private ProcessorContext<String, RetentionEvent> context;
     private List<KeyValueStore<Bytes, byte[]>> logged;
     private RetentionStores stores;
-    private Pseudonymizer pseudonymizer;
     private SubjectRebuildStep rebuild;
     private PolicyChangeStep policyChange;
     private ErasureStep erasures;
@@ -54,16 +53,14 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     private boolean behind;
     private long lastPurge;
 
-    public RetentionProcessor(RetentionPolicy policy, Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics,
-            String billingTopic, String analyticsTopic, boolean withSubjects, AuditKey auditKey, PurgeableStores local) {
+    public RetentionProcessor(RetentionPolicy policy, RetentionMetrics metrics, String billingTopic, String analyticsTopic,
+            AuditKey auditKey, PurgeableStores local) {
         this.auditKey = auditKey.copy();
         this.local = local;
         this.policy = policy;
-        this.pseudonymizers = pseudonymizers;
         this.metrics = metrics;
         this.billingTopic = billingTopic;
         this.analyticsTopic = analyticsTopic;
-        this.withSubjects = withSubjects;
     }
 
     @Override
@@ -71,10 +68,10 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         this.context = context;
         KeyValueStore<Bytes, byte[]> indexStore = context.getStateStore(ExpiryIndex.STORE);
         KeyValueStore<Bytes, byte[]> heldStore = context.getStateStore(HeldIndex.STORE);
-        this.logged = List.of(indexStore, heldStore);
-        Subjects subjects = withSubjects
-                ? new Subjects(context.getStateStore(Subjects.HOLDS_STORE), context.getStateStore(Subjects.ERASURES_STORE))
-                : new Subjects(null, null);
+        KeyValueStore<Bytes, byte[]> ledgerStore = context.getStateStore(DeletionLedger.STORE);
+        this.logged = List.of(indexStore, heldStore, ledgerStore);
+        Subjects subjects = new Subjects(context.getStateStore(Subjects.HOLDS_STORE),
+                context.getStateStore(Subjects.ERASURES_STORE));
         DeletionEmitter.Sink sink = new DeletionEmitter.Sink() {
             @Override
             public void tombstone(DataClass kind, String topic, String key, long now) {
@@ -87,7 +84,7 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
             }
         };
         this.stores = new RetentionStores(new ExpiryIndex(indexStore), new SubjectIndex(context.getStateStore(SubjectIndex.STORE)),
-                new HeldIndex(heldStore), subjects, new SweepState(context.getStateStore(SweepState.STORE)), policy,
+                new HeldIndex(heldStore), new DeletionLedger(ledgerStore), subjects, new SweepState(context.getStateStore(SweepState.STORE)), policy,
                 new DeletionEmitter(auditKey, policy, metrics), sink, billingTopic, analyticsTopic,
                 context.taskId().toString());
         this.rebuild = new SubjectRebuildStep(stores);
@@ -95,7 +92,6 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
         this.erasures = new ErasureStep(stores, metrics);
         this.releases = new ReleaseStep(stores);
         this.cursors = new WindowCursorStep(stores);
-        this.pseudonymizer = pseudonymizers.get();
         Object n = context.appConfigs().get(KeepAlive.RAW_PARTITIONS_CONFIG);
         this.rawPartitions = n == null ? 0 : Integer.parseInt(n.toString());
         context.schedule(policy.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
@@ -110,49 +106,61 @@ public final class RetentionProcessor implements Processor<String, BillingRecord
     }
 
     @Override
-    public void process(Record<String, BillingRecord> record) {
+    public void process(Record<String, Arrival> record) {
         ensureReady();
-        BillingRecord b = record.value();
-        List<String> tokens = pseudonymizer.subjectTokens(b);
-        // An erased subject stays erased: its late CDRs never reach analytics (see PseudonymizeProcessor).
-        boolean analyticsWritten = !stores.subjects.anyErasure() || !stores.subjects.erased(tokens);
-        ExpiryIndex.Entry e = ExpiryIndex.Entry.of(b, record.key(), policy, record.timestamp(),
-                pseudonymizer.pseudoRecordId(b), tokens, analyticsWritten ? 0 : ExpiryIndex.ANALYTICS_DONE);
+        Arrival a = record.value();
+        Pseudonymizer.Pseudonyms p = a.pseudonyms();
+        // Analytics never written (an erased subject, or an epoch past pseudonymising): nothing to delete there.
+        ExpiryIndex.Entry e = ExpiryIndex.Entry.of(a.billing(), record.key(), policy, record.timestamp(),
+                p.pseudoRecordId(), p.tokens(), a.analytics() == null ? ExpiryIndex.ANALYTICS_DONE : 0);
         long now = context.currentSystemTimeMs();
         stores.beginDeletions();
-        stores.apply(RetentionRules.onArrival(e, stores.facts(e, now)), now);
-        stores.flushReceipts(now);   // a CDR deleted on arrival: its receipt in the same transaction
+        try {
+            stores.apply(RetentionRules.onArrival(e, a.erasedAt(), stores.facts(e, now, a.held())), now);
+        } finally {
+            stores.flushReceipts(now);   // a CDR deleted on arrival: its receipt in the same transaction
+        }
     }
 
     /** One sweep at wall-clock time {@code now}. */
     void sweep(long now) {
         ensureReady();
         stores.beginDeletions();
-        keepChangelogsRolling(now);
-        int budget = policy.sweepMaxRecords();
-        if (rebuild.rebuilding()) {
-            // Its own budget: local writes only (no changelog), a few tens of milliseconds a step.
-            rebuild.run(SubjectRebuildStep.STEP);
-        }
-        int used = policyChange.run(budget, now);
-        if (!rebuild.rebuilding()) {
-            used += erasures.run(budget - used, now);
-        }
-        used += releases.run(budget - used, now);
-        boolean reindexing = stores.state.reindexing();
-        if (!reindexing && used < budget) {
-            used += cursors.run(budget - used, now);
-        }
-        behind = used >= budget || reindexing || rebuild.rebuilding();
-        if (!behind) {
-            stores.state.sweptUnder(stores.analyticsWindow());
-        }
-        stores.flushReceipts(now);
-        metrics.recordSweep(context.taskId().toString(), used, stores.index.approximateSize(), used >= budget);
-        // What the sweeps deleted leaves this task's files once per physical step (see PurgeableStore).
-        if (now - lastPurge >= policy.physicalStep().toMillis()) {
-            local.purge(context.taskId());
-            lastPurge = now;
+        try {
+            keepChangelogsRolling(now);
+            int budget = policy.sweepMaxRecords();
+            if (rebuild.rebuilding()) {
+                // Its own budget: local writes only (no changelog), a few tens of milliseconds a step.
+                rebuild.run(SubjectRebuildStep.STEP);
+            }
+            int used = policyChange.run(budget, now);
+            boolean reindexing = stores.state.reindexing();
+            // A fair share each, so that no step starves another (issue 21: held records of an erased
+            // subject kept every sweep busy): erasures at most half of what is left, releases half of
+            // the rest, and the window cursors — the common case of deletion — at least a quarter.
+            int left = Math.max(0, budget - used);
+            int erasureShare = Math.max(1, left / 2);
+            int erased = rebuild.rebuilding() ? 0 : erasures.run(erasureShare, now);
+            int releaseShare = Math.max(1, (left - erased) / 2);
+            int released = releases.run(releaseShare, now);
+            int cursorShare = Math.max(1, left - erased - released);
+            int moved = reindexing ? 0 : cursors.run(cursorShare, now);
+            used += erased + released + moved;
+            stores.ledger.forgetDue(now, LEDGER_STEP);
+            behind = used >= budget || erased >= erasureShare || released >= releaseShare || moved >= cursorShare
+                    || reindexing || rebuild.rebuilding();
+            if (!behind) {
+                stores.state.sweptUnder(stores.analyticsWindow());
+            }
+            metrics.recordSweep(context.taskId().toString(), used, stores.index.approximateSize(), behind);
+            // What the sweeps deleted leaves this task's files once per physical step (see PurgeableStore).
+            if (now - lastPurge >= policy.physicalStep().toMillis()) {
+                local.purge(context.taskId());
+                lastPurge = now;
+            }
+        } finally {
+            // Whatever happened, the receipts of the tombstones this transaction carries go with them.
+            stores.flushReceipts(now);
         }
     }
 

@@ -21,7 +21,8 @@ import java.util.function.BooleanSupplier;
  *     "policy change" — when a shorter window closes it early;</li>
  * <li>a billing record goes when its source's billing window closes, unless its account is on
  *     legal hold: then it is parked, and goes when the last hold is released; an erasure request
- *     deletes it at once unless it is held;</li>
+ *     deletes it at once unless it is held or arrived after the request (a new CDR of the
+ *     subject: billed, never analysed);</li>
  * <li>an entry goes when both its records are gone; a cursor passing it counts as gone, so the
  *     common case costs no store write.</li>
  * </ul>
@@ -87,8 +88,13 @@ public final class RetentionRules {
         return e.has(ExpiryIndex.BILLING_DONE) || !e.has(ExpiryIndex.PARKED) && f.billingPassed();
     }
 
-    /** A CDR as it arrives: a window already passed by its cursor deletes its record as it is written. */
-    public static Plan onArrival(ExpiryIndex.Entry e, Facts f) {
+    /**
+     * A CDR as it arrives: a window already passed by its cursor deletes its record as it is
+     * written. A CDR of an erased subject ({@code erasedAt}: when the earliest request naming it was
+     * filed, else null) was never analysed; if it reached the pipeline before that request was filed
+     * — a backlog, a late delivery — its billing record is erased as it is written too, unless held.
+     */
+    public static Plan onArrival(ExpiryIndex.Entry e, Long erasedAt, Facts f) {
         List<Deletion> out = new ArrayList<>(2);
         ExpiryIndex.Entry after = e;
         boolean park = false;
@@ -96,7 +102,10 @@ public final class RetentionRules {
             out.add(new Deletion(DataClass.ANALYTICS, DeletionReason.WINDOW_CLOSED, e.callEnd() + f.analyticsWindow()));
             after = after.with(ExpiryIndex.ANALYTICS_DONE);
         }
-        if (f.billingPassed()) {
+        if (erasedAt != null && e.arrival() <= erasedAt && !f.held()) {
+            out.add(new Deletion(DataClass.BILLING, DeletionReason.ERASURE_REQUEST, erasedAt));
+            after = after.with(ExpiryIndex.BILLING_DONE);
+        } else if (f.billingPassed()) {
             if (f.held()) {
                 park = true;
                 after = after.with(ExpiryIndex.PARKED);
@@ -131,7 +140,11 @@ public final class RetentionRules {
         return new Plan(e, e, List.of(d), analyticsDone(e, f), false, false, Write.NONE);
     }
 
-    /** An erasure request for one of the entry's subjects, made at {@code requestedAt}. */
+    /**
+     * An erasure request for one of the entry's subjects, filed at {@code requestedAt}: its analytics
+     * record goes at once; its billing record too if it reached the pipeline by then and is not held.
+     * A CDR that arrived after the request is a new CDR of the subject — billed, never analysed.
+     */
     public static Plan onErasure(ExpiryIndex.Entry e, long requestedAt, Facts f) {
         List<Deletion> out = new ArrayList<>(2);
         ExpiryIndex.Entry after = e;
@@ -141,7 +154,7 @@ public final class RetentionRules {
             after = after.with(ExpiryIndex.ANALYTICS_DONE);
         }
         // A held billing record stays: it goes when the hold ends or its window closes, whichever is later.
-        if (!billingDone(e, f) && !f.held()) {
+        if (!billingDone(e, f) && e.arrival() <= requestedAt && !f.held()) {
             out.add(new Deletion(DataClass.BILLING, DeletionReason.ERASURE_REQUEST, requestedAt));
             unpark = e.has(ExpiryIndex.PARKED);
             after = after.with(ExpiryIndex.BILLING_DONE).without(ExpiryIndex.PARKED);

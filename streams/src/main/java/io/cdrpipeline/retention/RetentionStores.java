@@ -4,10 +4,11 @@ import io.cdrpipeline.schema.DataClass;
 import java.util.Base64;
 
 /**
- * One task's retention state — the expiry index, its subject index, the held index, the
- * holds and erasures it reads, and where the sweeps are — and the one place a
- * {@link RetentionRules.Plan} is carried out: deletions through the {@link DeletionEmitter},
- * then the held index, then the entry.
+ * One task's retention state — the expiry index, its subject index, the held index, the deletion
+ * ledger, the holds and erasures it reads, and where the sweeps are — and the one place a
+ * {@link RetentionRules.Plan} is carried out: deletions through the {@link DeletionEmitter} (each
+ * billing deletion remembered in the ledger, so that a resend is not billed again), then the held
+ * index, then the entry.
  */
 public final class RetentionStores {
 
@@ -16,6 +17,7 @@ public final class RetentionStores {
     final ExpiryIndex index;
     final SubjectIndex subjectIndex;
     final HeldIndex held;
+    final DeletionLedger ledger;
     final Subjects subjects;
     final SweepState state;
     final RetentionPolicy policy;
@@ -26,10 +28,11 @@ public final class RetentionStores {
     private final String billingTopic;
     private final String analyticsTopic;
 
-    RetentionStores(ExpiryIndex index, SubjectIndex subjectIndex, HeldIndex held, Subjects subjects, SweepState state,
-            RetentionPolicy policy, DeletionEmitter emitter, DeletionEmitter.Sink sink, String billingTopic,
+    RetentionStores(ExpiryIndex index, SubjectIndex subjectIndex, HeldIndex held, DeletionLedger ledger, Subjects subjects,
+            SweepState state, RetentionPolicy policy, DeletionEmitter emitter, DeletionEmitter.Sink sink, String billingTopic,
             String analyticsTopic, String task) {
         this.task = task;
+        this.ledger = ledger;
         this.index = index;
         this.subjectIndex = subjectIndex;
         this.held = held;
@@ -63,6 +66,21 @@ public final class RetentionStores {
                 state.passed(DataClass.ANALYTICS, e), state.passed(DataClass.BILLING, e));
     }
 
+    /** The facts about an arriving CDR, whose hold was decided with it ({@link Arrival}). */
+    RetentionRules.Facts facts(ExpiryIndex.Entry e, long now, boolean held) {
+        long analytics = analyticsWindow();
+        return new RetentionRules.Facts(now, analytics, state.sweptAnalyticsWindow(analytics), held,
+                state.passed(DataClass.ANALYTICS, e), state.passed(DataClass.BILLING, e));
+    }
+
+    /**
+     * When a deleted record's copy could no longer be billed: both its windows passed, counted from
+     * its call's end or its arrival, whichever is later (a copy is then deleted as it arrives).
+     */
+    long forgetAt(ExpiryIndex.Entry e) {
+        return Math.max(e.callEnd(), e.arrival()) + Math.max(e.window(), analyticsWindow());
+    }
+
     /** Carries out a plan made at {@code now}. */
     void apply(RetentionRules.Plan plan, long now) {
         ExpiryIndex.Entry before = plan.before();
@@ -72,7 +90,9 @@ public final class RetentionStores {
                 emitter.delete(sink, d.kind(), analyticsTopic, BASE64URL.encodeToString(after.pseudoId()), d.reason(),
                         d.deadline(), after.arrival(), now);
             } else {
-                emitter.delete(sink, d.kind(), billingTopic, after.recordId(), d.reason(), d.deadline(), after.arrival(), now);
+                String hash = emitter.delete(sink, d.kind(), billingTopic, after.recordId(), d.reason(), d.deadline(),
+                        after.arrival(), now);
+                ledger.remember(hash, forgetAt(after));
             }
         }
         if (plan.unpark()) {

@@ -56,13 +56,20 @@ public final class SubjectIndex {
     }
 
     public List<Hit> records(byte[] token, int max) {
-        Bytes from = Bytes.wrap(ByteBuffer.allocate(token.length + 1).put(ENTRY).put(token).array());
+        return records(token, null, max);
+    }
+
+    /** Up to {@code max} records of the subject {@code token} after the subject key {@code after} (null: from the first). */
+    public List<Hit> records(byte[] token, Bytes after, int max) {
+        Bytes from = after != null ? after : Bytes.wrap(ByteBuffer.allocate(token.length + 1).put(ENTRY).put(token).array());
         Bytes to = Bytes.wrap(ByteBuffer.allocate(token.length + 2).put(ENTRY).put(token).put((byte) 0xFF).array());
         List<Hit> hits = new ArrayList<>();
         try (KeyValueIterator<Bytes, byte[]> it = store.range(from, to)) {
             while (it.hasNext() && hits.size() < max) {
                 KeyValue<Bytes, byte[]> kv = it.next();
-                hits.add(new Hit(kv.key, Bytes.wrap(kv.value)));
+                if (after == null || !kv.key.equals(after)) {
+                    hits.add(new Hit(kv.key, Bytes.wrap(kv.value)));
+                }
             }
         }
         return hits;

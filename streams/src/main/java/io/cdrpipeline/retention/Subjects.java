@@ -1,6 +1,8 @@
 package io.cdrpipeline.retention;
 
 import io.cdrpipeline.catalogue.OwnedStore;
+import io.cdrpipeline.schema.ErasureRequest;
+import io.cdrpipeline.serde.AvroSerde;
 import java.util.Collection;
 import java.util.function.BiConsumer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -9,15 +11,18 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * Read access to the two global stores every task shares: legal holds ({@code account|holdId})
- * and erasure requests (by subject token). Global, because a subject's records are spread over
- * every partition. Either store may be absent (a processor tested alone): then nothing is held or erased.
+ * Read access to the two control mirrors every task shares ({@link io.cdrpipeline.state.ControlStore},
+ * kept by {@link GlobalStoreUpdater}): legal holds ({@code account|holdId}) and erasure requests
+ * (by subject token). Global, because a subject's records are spread over every partition. What
+ * the global thread applied is visible here at once; only values the sweeps can use are mirrored.
  */
 public final class Subjects {
 
     public static final String HOLDS_STORE = OwnedStore.LEGAL_HOLDS.storeName();
     public static final String ERASURES_STORE = OwnedStore.ERASURE_REQUESTS.storeName();
     private static final StringSerializer STRINGS = new StringSerializer();
+    private static final AvroSerde<ErasureRequest> REQUESTS = new AvroSerde<>(ErasureRequest.class,
+            ErasureRequest.getClassSchema());
 
     private final ReadOnlyKeyValueStore<String, byte[]> holds;
     private final ReadOnlyKeyValueStore<String, byte[]> erasures;
@@ -28,7 +33,7 @@ public final class Subjects {
     }
 
     public boolean held(String account) {
-        if (holds == null || account == null) {
+        if (account == null || holds.approximateNumEntries() == 0) {
             return false;
         }
         try (KeyValueIterator<String, byte[]> it = holds.prefixScan(account + "|", STRINGS)) {
@@ -36,29 +41,27 @@ public final class Subjects {
         }
     }
 
-    /** Whether any erasure request exists at all: while none does, nobody needs a subject's tokens. */
-    public boolean anyErasure() {
-        // The store is in memory: its count is exact and costs nothing, unlike an iterator per record.
-        return erasures != null && erasures.approximateNumEntries() > 0;
-    }
-
-    public boolean erased(Collection<String> tokens) {
-        if (erasures == null) {
-            return false;
+    /**
+     * When the earliest erasure request naming any of {@code tokens} was filed (epoch ms), or null when
+     * none does. The mirror's count is exact, so while no request exists this costs nothing.
+     */
+    public Long erasedAt(Collection<String> tokens) {
+        if (erasures.approximateNumEntries() == 0) {
+            return null;
         }
+        Long earliest = null;
         for (String t : tokens) {
-            if (t != null && erasures.get(t) != null) {
-                return true;
+            byte[] v = t == null ? null : erasures.get(t);
+            if (v != null) {
+                long at = REQUESTS.decode(v).getRequestedAt().toEpochMilli();
+                earliest = earliest == null ? at : Math.min(earliest, at);
             }
         }
-        return false;
+        return earliest;
     }
 
     /** Every erasure request token with its encoded request. */
     public void forEachErasure(BiConsumer<String, byte[]> action) {
-        if (erasures == null) {
-            return;
-        }
         try (KeyValueIterator<String, byte[]> it = erasures.all()) {
             while (it.hasNext()) {
                 KeyValue<String, byte[]> kv = it.next();

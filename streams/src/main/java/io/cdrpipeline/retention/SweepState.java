@@ -28,6 +28,8 @@ public final class SweepState {
     private static final String CURSOR = "cursor|";
     private static final String SUBJECT_GENERATION = "subject-index-generation";
     private static final String ERASED = "erased|";
+    /** Where the scan of a request not yet done stopped: {@code erasing|<token>|<request id>} → subject-index key. */
+    private static final String ERASING = "erasing|";
     private static final String KEEP_ALIVE = "keep-alive";
 
     private final KeyValueStore<String, byte[]> meta;
@@ -143,6 +145,24 @@ public final class SweepState {
 
     public void markErased(String token, String requestId) {
         put(ERASED + token, requestId);
+    }
+
+    /** Where this task's scan for the request {@code requestId} under {@code token} stopped (null: not started). */
+    public Bytes erasureCursor(String token, String requestId) {
+        byte[] c = meta.get(ERASING + token + "|" + requestId);
+        return c == null ? null : Bytes.wrap(c);
+    }
+
+    public void erasureProgress(String token, String requestId, Bytes subjectKey) {
+        meta.put(ERASING + token + "|" + requestId, subjectKey.get());
+    }
+
+    /** The request's scan is exhausted: it is done here, and its cursor goes. */
+    public void erasureDone(String token, String requestId) {
+        if (meta.get(ERASING + token + "|" + requestId) != null) {
+            meta.delete(ERASING + token + "|" + requestId);
+        }
+        markErased(token, requestId);
     }
 
     /** Appends to the meta store's changelog (see {@link KeepAlive}). */

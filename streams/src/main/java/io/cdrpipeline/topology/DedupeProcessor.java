@@ -1,5 +1,7 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.pseudonymize.AuditKey;
+import io.cdrpipeline.retention.DeletionLedger;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.BillingRecord;
@@ -9,31 +11,37 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 
 /**
- * Drops a CDR that is already retained, and counts it. No store of its own: a CDR's expiry-index
- * key (billing window, call end, record id) follows from the CDR, so a resend looks itself up
- * there — one read, no extra write per CDR. A CDR counts as seen for as long as either of its
- * records is kept; after both are deleted, a resend is a new CDR (and is deleted again when its
- * window is past). Records are keyed by record id, and copies of a CDR share a partition, so
- * every copy meets the same store. CDRs sharing a switch id also share a partition, so a reused
- * id is noticed here ({@link SwitchIdReuse}) and flagged on the record.
+ * Drops a CDR the pipeline has already seen, and counts it: one that is retained — its
+ * expiry-index key (billing window, call end, record id) follows from the CDR, so a resend looks
+ * itself up there — or one that was deleted and could still be billed again ({@link DeletionLedger}:
+ * erased, closed early, deleted as it arrived). A genuinely new CDR of an erased subject is not a
+ * copy: it passes, and is billed but never analysed. Records are keyed by record id, and copies
+ * of a CDR share a partition, so every copy meets the same stores. CDRs sharing a switch id also
+ * share a partition, so a reused id is noticed here ({@link SwitchIdReuse}) and flagged.
  */
 final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, BillingRecord> {
 
     private final RetentionPolicy policy;
     private final IngestMetrics metrics;
+    private final AuditKey auditKey;
+    private final String billingTopic;
     private FixedKeyProcessorContext<String, BillingRecord> context;
     private ExpiryIndex index;
+    private DeletionLedger ledger;
     private final SwitchIdReuse reuse = new SwitchIdReuse(SwitchIdReuse.DEFAULT_CAPACITY);
 
-    DedupeProcessor(RetentionPolicy policy, IngestMetrics metrics) {
+    DedupeProcessor(RetentionPolicy policy, IngestMetrics metrics, AuditKey auditKey, String billingTopic) {
         this.policy = policy;
         this.metrics = metrics;
+        this.auditKey = auditKey.copy();
+        this.billingTopic = billingTopic;
     }
 
     @Override
     public void init(FixedKeyProcessorContext<String, BillingRecord> context) {
         this.context = context;
         this.index = new ExpiryIndex(context.getStateStore(ExpiryIndex.STORE));
+        this.ledger = new DeletionLedger(context.getStateStore(DeletionLedger.STORE));
     }
 
     @Override
@@ -42,6 +50,11 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
         Bytes key = ExpiryIndex.keyOf(b, record.key(), policy);
         if (index.contains(key)) {
             metrics.recordDuplicate();
+            return;
+        }
+        if (ledger.contains(auditKey.hash(billingTopic, record.key()))) {
+            metrics.recordDuplicate();
+            metrics.recordResentAfterDeletion();
             return;
         }
         if (reuse.reused(record.key())) {

@@ -15,6 +15,7 @@ public final class IngestMetrics {
     private final LongAdder read = new LongAdder();
     private final LongAdder accepted = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
+    private final LongAdder resentAfterDeletion = new LongAdder();
     private final LongAdder billingWritten = new LongAdder();
     private final LongAdder pseudonymized = new LongAdder();
     private final LongAdder erasedSuppressed = new LongAdder();
@@ -47,6 +48,15 @@ public final class IngestMetrics {
 
     void recordDuplicate() {
         duplicates.increment();
+    }
+
+    /** A duplicate whose original had been deleted (erased, closed, released): counted in duplicates too. */
+    void recordResentAfterDeletion() {
+        resentAfterDeletion.increment();
+    }
+
+    public long resentAfterDeletion() {
+        return resentAfterDeletion.sum();
     }
 
     void recordPseudonymized() {

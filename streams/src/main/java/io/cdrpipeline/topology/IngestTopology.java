@@ -9,6 +9,8 @@ import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.state.PurgeableStores;
 import io.cdrpipeline.pseudonymize.AuditKey;
+import io.cdrpipeline.retention.Arrival;
+import io.cdrpipeline.retention.DeletionLedger;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
@@ -67,7 +69,7 @@ public final class IngestTopology {
 
         StreamsBuilder builder = new StreamsBuilder();
         PurgeableStores local = new PurgeableStores(config.flag("state.transactional"));
-        RetentionTopology.addStores(builder, policy, topics, local);
+        RetentionTopology.addStores(builder, policy, topics, local, retentionMetrics);
         builder.stream(topics.raw().name(), topics.raw().consumed("cdr-raw-source"))
                 .processValues(() -> new ParseProcessor(parsers, metrics), Named.as("parse-and-normalize"))
                 .split(Named.as("parsed-"))
@@ -78,9 +80,11 @@ public final class IngestTopology {
                         "rejected"))
                 .defaultBranch(Branched.withConsumer(
                         accepted -> {
-                            KStream<String, BillingRecord> unique = dedupe(accepted, policy, metrics);
-                            splitByPurpose(unique, topics, pseudonymizers, metrics);
-                            RetentionTopology.sweepInto(unique, topics, policy, pseudonymizers, retentionMetrics,
+                            KStream<String, BillingRecord> unique = dedupe(accepted, policy, metrics, auditKey, topics);
+                            KStream<String, Arrival> decided = unique.processValues(
+                                    () -> new DecideProcessor(pseudonymizers, metrics), Named.as("decide"));
+                            splitByPurpose(decided, topics);
+                            RetentionTopology.sweepInto(decided, topics, policy, retentionMetrics,
                                     config.applicationId() + "-" + BY_IDENTITY + "-repartition", auditKey, local);
                         },
                         "accepted"));
@@ -94,7 +98,7 @@ public final class IngestTopology {
      * for a key is the one our producers would have chosen, and merged back into the same tasks.
      */
     private static KStream<String, BillingRecord> dedupe(KStream<byte[], ParsedRaw> accepted, RetentionPolicy policy,
-            IngestMetrics metrics) {
+            IngestMetrics metrics, AuditKey auditKey, Topics topics) {
         var placement = accepted.split(Named.as("placement-"))
                 .branch((key, parsed) -> parsed.placed(), Branched.as("placed"))
                 .defaultBranch(Branched.as("moved"));
@@ -109,13 +113,20 @@ public final class IngestTopology {
                 .filter((key, billing) -> billing != null, Named.as("drop-keep-alives"))
                 .map((key, billing) -> KeyValue.pair(billing.getRecordId(), billing), Named.as("key-moved-by-record-id"));
         return placed.merge(moved, Named.as("placed-and-moved"))
-                .processValues(() -> new DedupeProcessor(policy, metrics), Named.as("dedupe"), ExpiryIndex.STORE);
+                .processValues(() -> new DedupeProcessor(policy, metrics, auditKey, topics.billing().name()),
+                        Named.as("dedupe"), ExpiryIndex.STORE, DeletionLedger.STORE);
     }
 
-    private static void splitByPurpose(KStream<String, BillingRecord> unique, Topics topics,
-            Supplier<Pseudonymizer> pseudonymizers, IngestMetrics metrics) {
-        unique.to(topics.billing().name(), topics.billing().produced("cdr-billing-sink"));
-        unique.process(() -> new PseudonymizeProcessor(pseudonymizers, metrics), Named.as("pseudonymize"))
+    /**
+     * The purpose-bound split of one decision: its billing record to billing; its analytics record,
+     * re-keyed by its pseudonymous id, to analytics — the PII boundary: nothing of the billing
+     * record passes {@code analytics-view} but the analytics record made from it.
+     */
+    private static void splitByPurpose(KStream<String, Arrival> decided, Topics topics) {
+        decided.mapValues(Arrival::billing, Named.as("billing-view"))
+                .to(topics.billing().name(), topics.billing().produced("cdr-billing-sink"));
+        decided.filter((key, a) -> a.analytics() != null, Named.as("analysed"))
+                .map((key, a) -> KeyValue.pair(a.pseudonyms().pseudoRecordId(), a.analytics()), Named.as("analytics-view"))
                 .to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-sink"));
     }
 }

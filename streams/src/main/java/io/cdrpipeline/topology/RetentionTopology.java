@@ -1,7 +1,8 @@
 package io.cdrpipeline.topology;
 
-import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.pseudonymize.AuditKey;
+import io.cdrpipeline.retention.Arrival;
+import io.cdrpipeline.retention.DeletionLedger;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.GlobalStoreUpdater;
 import io.cdrpipeline.retention.HeldIndex;
@@ -16,9 +17,9 @@ import io.cdrpipeline.retention.SweepState;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.state.ControlStore;
 import io.cdrpipeline.state.PurgeableStores;
 import java.nio.charset.StandardCharsets;
-import java.util.function.Supplier;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.common.serialization.Serdes;
@@ -31,7 +32,7 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The deletion side of the pipeline, in the same tasks as the writes it indexes: every unique
- * billing record feeds the retention processor; what its sweeps emit is split into billing
+ * CDR, as decided on arrival, feeds the retention processor; what its sweeps emit is split into billing
  * tombstones, analytics tombstones and deletion receipts for {@code cdr.audit}. A tombstone is a
  * null value under the record's key: compaction then removes every earlier value of that key.
  */
@@ -44,34 +45,42 @@ final class RetentionTopology {
      * The index, held and meta stores (changelogs compacted on the same erasure budget as billing),
      * the subject index (derived, no changelog), and the global stores of legal holds and erasure requests, read from their topics.
      */
-    static void addStores(StreamsBuilder builder, RetentionPolicy policy, Topics topics, PurgeableStores local) {
+    static void addStores(StreamsBuilder builder, RetentionPolicy policy, Topics topics, PurgeableStores local,
+            RetentionMetrics metrics) {
         // Purgeable: their keys and values name subjects, and what a sweep deletes must leave the disk too.
         builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(HeldIndex.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
         // Derived from the expiry index (rebuilt when it does not match): no changelog, no write per CDR.
         builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(SubjectIndex.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled());
-        for (String[] global : new String[][] {{Subjects.HOLDS_STORE, topics.legalHolds()},
-                {Subjects.ERASURES_STORE, topics.erasureRequests()}}) {
-            // In memory: rebuilt from the topic at every start anyway, and read on every record.
-            builder.addGlobalStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(global[0]),
-                            Serdes.String(), Serdes.ByteArray()).withLoggingDisabled(),
-                    global[1], Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(global[0] + "-source"),
-                    () -> new GlobalStoreUpdater(global[0]));
-        }
+        // Mirrors of the control topics, read on every record by every task: in memory (rebuilt from the
+        // topic at every start), visible to the stream threads the moment the global thread applies a record.
+        addMirror(builder, Subjects.HOLDS_STORE, topics.legalHolds(), GlobalStoreUpdater.Kind.LEGAL_HOLDS, metrics);
+        addMirror(builder, Subjects.ERASURES_STORE, topics.erasureRequests(), GlobalStoreUpdater.Kind.ERASURE_REQUESTS,
+                metrics);
+        // What was deleted, so that a resend is not billed again: keyed hashes only (see DeletionLedger).
+        builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(DeletionLedger.STORE),
+                Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
         builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(ExpiryIndex.STORE),
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
         builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(SweepState.STORE),
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
     }
 
-    static void sweepInto(KStream<String, BillingRecord> unique, Topics topics, RetentionPolicy policy,
-            Supplier<Pseudonymizer> pseudonymizers, RetentionMetrics metrics, String repartitionTopic, AuditKey auditKey,
-            PurgeableStores local) {
-        unique.process(() -> new RetentionProcessor(policy, pseudonymizers, metrics, topics.billing().name(),
-                                topics.analytics().name(), true, auditKey, local),
+    private static void addMirror(StreamsBuilder builder, String store, String topic, GlobalStoreUpdater.Kind kind,
+            RetentionMetrics metrics) {
+        builder.addGlobalStore(Stores.keyValueStoreBuilder(ControlStore.supplier(store), Serdes.String(), Serdes.ByteArray())
+                        .withLoggingDisabled(),
+                topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(store + "-source"),
+                () -> new GlobalStoreUpdater(store, kind, metrics));
+    }
+
+    static void sweepInto(KStream<String, Arrival> decided, Topics topics, RetentionPolicy policy, RetentionMetrics metrics,
+            String repartitionTopic, AuditKey auditKey, PurgeableStores local) {
+        decided.process(() -> new RetentionProcessor(policy, metrics, topics.billing().name(), topics.analytics().name(),
+                                auditKey, local),
                         Named.as("retention"), ExpiryIndex.STORE, SubjectIndex.STORE, HeldIndex.STORE,
-                        SweepState.STORE)
+                        DeletionLedger.STORE, SweepState.STORE)
                 .split(Named.as("deletion-"))
                 .branch((key, e) -> e.isKeepAlive(), Branched.withConsumer(s -> keepRolling(s, topics, repartitionTopic),
                         "keep-alive"))

@@ -48,6 +48,8 @@ class HoldsAndErasureTest {
 
     private static final String SUBJECT = "+493012345678";
     private final Instant start = Instant.now();
+    /** The driver's wall clock: CDRs arrive, and requests are filed, at the time it shows. */
+    private Instant clock = start;
     /** Two key epochs: calls that started more than three minutes before the test are under e1, later ones e2. */
     private final KeyRing keys = new KeyRing(List.of(
             new KeyEpoch("e1", Instant.EPOCH, "holds-and-erasure-key-one-0123456".getBytes(StandardCharsets.US_ASCII)),
@@ -218,7 +220,7 @@ class HoldsAndErasureTest {
         AvroSerde<ErasureRequest> serde = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
         new Pseudonymizer(keys, new NumberFacts(10)).numberTokens(e164).forEach((epoch, token) ->
                 erasures.pipeInput(token, serde.encode(ErasureRequest.newBuilder().setRequestId(requestId)
-                        .setSubjectKind(SubjectKind.NUMBER).setKeyEpoch(epoch).setRequestedAt(start).build())));
+                        .setSubjectKind(SubjectKind.NUMBER).setKeyEpoch(epoch).setRequestedAt(clock).build())));
     }
 
     private String ingest(String id, String account, String called) {
@@ -235,7 +237,7 @@ class HoldsAndErasureTest {
         RecordHeaders h = new RecordHeaders();
         h.add("cdr.format", "asterisk-csv".getBytes(StandardCharsets.UTF_8));
         h.add("cdr.source", "pbx1".getBytes(StandardCharsets.UTF_8));
-        raw.pipeInput(new TestRecord<>("pbx1".getBytes(), line.getBytes(StandardCharsets.UTF_8), h, start));
+        raw.pipeInput(new TestRecord<>("pbx1".getBytes(), line.getBytes(StandardCharsets.UTF_8), h, clock));
         return "pbx1:1714557600." + id + ":1";
     }
 
@@ -266,6 +268,7 @@ class HoldsAndErasureTest {
     private void minutes(int n) {
         for (int i = 0; i < n; i++) {
             driver.advanceWallClockTime(Duration.ofMinutes(1));
+            clock = clock.plus(Duration.ofMinutes(1));
         }
     }
 

@@ -38,6 +38,9 @@ class RetentionProcessorTest {
     private KeyValueStore<String, byte[]> meta;
     private KeyValueStore<Bytes, byte[]> subjects;
     private KeyValueStore<Bytes, byte[]> held;
+    private KeyValueStore<Bytes, byte[]> ledger;
+    /** The control mirrors the processor under test reads (also what an arriving CDR is decided against). */
+    private Subjects subjectsNow;
 
     @BeforeEach
     void stores() {
@@ -49,14 +52,16 @@ class RetentionProcessorTest {
                 Serdes.ByteArray()).withLoggingDisabled().build();
         held = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(HeldIndex.STORE), Serdes.Bytes(),
                 Serdes.ByteArray()).withLoggingDisabled().build();
+        ledger = Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(DeletionLedger.STORE), Serdes.Bytes(),
+                Serdes.ByteArray()).withLoggingDisabled().build();
     }
 
     @Test
     void shouldDeleteWhatANewShorterPolicyPutsOutsideItsWindowOnTheNextSweep() {
         MockProcessorContext<String, RetentionEvent> v1 = start(policy(1, "180d"));
         RetentionProcessor p1 = processor(policy(1, "180d"), v1);
-        p1.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(100))), NOW.toEpochMilli()));
-        p1.process(new Record<>("pbx1:2", billing("pbx1:2", NOW.minus(Duration.ofDays(10))), NOW.toEpochMilli()));
+        p1.process(arrival("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(100))), NOW.toEpochMilli()));
+        p1.process(arrival("pbx1:2", billing("pbx1:2", NOW.minus(Duration.ofDays(10))), NOW.toEpochMilli()));
         p1.sweep(NOW.toEpochMilli());
         // Nothing to delete: the sweep's only output is the keep-alive that keeps quiet output partitions rolling.
         assertThat(v1.forwarded()).singleElement().satisfies(f -> {
@@ -98,7 +103,7 @@ class RetentionProcessorTest {
         RetentionProcessor p1 = processor(v1Policy, v1);
         Instant end = NOW.minus(Duration.ofDays(20));
         for (int i = 1; i <= 5; i++) {
-            p1.process(new Record<>("pbx1:" + i, billing("pbx1:" + i, end.plusSeconds(i)), NOW.toEpochMilli()));
+            p1.process(arrival("pbx1:" + i, billing("pbx1:" + i, end.plusSeconds(i)), NOW.toEpochMilli()));
         }
         p1.sweep(NOW.toEpochMilli());
         assertThat(billingTombstones(v1)).isEmpty();
@@ -141,14 +146,14 @@ class RetentionProcessorTest {
         KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
         KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
         MockProcessorContext<String, RetentionEvent> v1 = start(policy(1, "180d"), holds, erasures);
-        RetentionProcessor p1 = processor(policy(1, "180d"), v1, true);
-        p1.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(100))), NOW.toEpochMilli()));
-        p1.process(new Record<>("pbx1:2", billingOf("pbx1:2", "acct-free", NOW.minus(Duration.ofDays(100))), NOW.toEpochMilli()));
+        RetentionProcessor p1 = processor(policy(1, "180d"), v1);
+        p1.process(arrival("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(100))), NOW.toEpochMilli()));
+        p1.process(arrival("pbx1:2", billingOf("pbx1:2", "acct-free", NOW.minus(Duration.ofDays(100))), NOW.toEpochMilli()));
         p1.sweep(NOW.toEpochMilli());
         holds.put("acct-7|h1", new byte[] {1});
 
         MockProcessorContext<String, RetentionEvent> v2 = start(policy(2, "90d"), holds, erasures);
-        RetentionProcessor p2 = processor(policy(2, "90d"), v2, true);
+        RetentionProcessor p2 = processor(policy(2, "90d"), v2);
         p2.sweep(NOW.plusSeconds(60).toEpochMilli());
         assertThat(billingTombstones(v2)).containsExactly("pbx1:2");
         assertThat(v2.forwarded()).map(f -> f.record().value()).filteredOn(RetentionEvent::isReceipt)
@@ -173,8 +178,8 @@ class RetentionProcessorTest {
         RetentionPolicy v1Policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 180d, analytics: 90d}\n", "t");
         MockProcessorContext<String, RetentionEvent> v1 = start(v1Policy);
         RetentionProcessor p1 = processor(v1Policy, v1);
-        p1.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(40))), NOW.toEpochMilli()));
-        p1.process(new Record<>("pbx1:2", billing("pbx1:2", NOW.minus(Duration.ofDays(20))), NOW.toEpochMilli()));
+        p1.process(arrival("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(40))), NOW.toEpochMilli()));
+        p1.process(arrival("pbx1:2", billing("pbx1:2", NOW.minus(Duration.ofDays(20))), NOW.toEpochMilli()));
         p1.sweep(NOW.toEpochMilli());
 
         RetentionPolicy v2Policy = RetentionPolicy.parse("version: 2\nwindows: {billing: 180d, analytics: 30d}\n", "t");
@@ -202,17 +207,18 @@ class RetentionProcessorTest {
         KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
         RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 180d, analytics: 30d}\n", "t");
         MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
-        RetentionProcessor p = processor(policy, ctx, true);
+        RetentionProcessor p = processor(policy, ctx);
         String token = new Pseudonymizer(keys, new NumberFacts(10)).accountTokens("acct-gone").values().iterator().next();
         erasures.put(token, new io.cdrpipeline.serde.AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema())
                 .encode(ErasureRequest.newBuilder().setRequestId("r-9").setSubjectKind(SubjectKind.ACCOUNT)
                         .setKeyEpoch("t").setRequestedAt(NOW).build()));
         p.sweep(NOW.toEpochMilli());                     // the request is carried out (nothing to delete yet)
         ctx.resetForwards();
-        p.process(new Record<>("pbx1:late", billingOf("pbx1:late", "acct-gone", NOW.minus(Duration.ofDays(1))),
-                NOW.toEpochMilli()));
-        p.process(new Record<>("pbx1:other", billingOf("pbx1:other", "acct-here", NOW.minus(Duration.ofDays(1))),
-                NOW.toEpochMilli()));
+        // Both arrive a second after the request was filed: new CDRs, billed.
+        p.process(arrival("pbx1:late", billingOf("pbx1:late", "acct-gone", NOW.minus(Duration.ofDays(1))),
+                NOW.plusSeconds(1).toEpochMilli()));
+        p.process(arrival("pbx1:other", billingOf("pbx1:other", "acct-here", NOW.minus(Duration.ofDays(1))),
+                NOW.plusSeconds(1).toEpochMilli()));
         p.sweep(NOW.plus(Duration.ofDays(30)).toEpochMilli());
         assertThat(ctx.forwarded()).map(f -> f.record().value()).filteredOn(e -> e.isTombstoneFor(DataClass.ANALYTICS))
                 .as("only the other subject's analytics record existed").hasSize(1);
@@ -231,7 +237,7 @@ class RetentionProcessorTest {
         RetentionProcessor p = processor(policy, ctx);
         p.sweep(NOW.toEpochMilli());
         for (int i = 0; i < 10; i++) {
-            p.process(new Record<>("pbx1:" + i, billing("pbx1:" + i, NOW.minus(Duration.ofDays(20)).plusSeconds(i)),
+            p.process(arrival("pbx1:" + i, billing("pbx1:" + i, NOW.minus(Duration.ofDays(20)).plusSeconds(i)),
                     NOW.toEpochMilli()));
         }
         var catchUp = ctx.scheduledPunctuators().get(1).getPunctuator();
@@ -271,8 +277,8 @@ class RetentionProcessorTest {
         KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
         KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
         MockProcessorContext<String, RetentionEvent> first = start(policy(1, "180d"), holds, erasures);
-        processor(policy(1, "180d"), first, true)
-                .process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(3))), NOW.toEpochMilli()));
+        processor(policy(1, "180d"), first)
+                .process(arrival("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(3))), NOW.toEpochMilli()));
 
         // The task moves to a state directory without the subject index (it has no changelog);
         // the expiry index and the meta store come back from theirs.
@@ -283,7 +289,7 @@ class RetentionProcessorTest {
                 .encode(ErasureRequest.newBuilder().setRequestId("r-1").setSubjectKind(SubjectKind.ACCOUNT)
                         .setKeyEpoch("t").setRequestedAt(NOW).build()));
         MockProcessorContext<String, RetentionEvent> second = start(policy(1, "180d"), holds, erasures);
-        processor(policy(1, "180d"), second, true).sweep(NOW.plusSeconds(60).toEpochMilli());
+        processor(policy(1, "180d"), second).sweep(NOW.plusSeconds(60).toEpochMilli());
 
         assertThat(second.forwarded()).filteredOn(f -> f.record().value().isReceipt())
                 .extracting(f -> f.record().value().receipt().getReason(), f -> f.record().value().receipt().getDataClass())
@@ -303,9 +309,9 @@ class RetentionProcessorTest {
         KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
         RetentionPolicy policy = policy(1, "180d", 3);
         MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
-        RetentionProcessor p = processor(policy, ctx, true);
+        RetentionProcessor p = processor(policy, ctx);
         for (int i = 1; i <= 7; i++) {
-            p.process(new Record<>("pbx1:" + i, billing("pbx1:" + i, NOW.minus(Duration.ofDays(3)).plusSeconds(i)),
+            p.process(arrival("pbx1:" + i, billing("pbx1:" + i, NOW.minus(Duration.ofDays(3)).plusSeconds(i)),
                     NOW.toEpochMilli()));
         }
         String token = new Pseudonymizer(keys, new NumberFacts(10)).accountTokens("acct-7").values().iterator().next();
@@ -313,14 +319,15 @@ class RetentionProcessorTest {
         erasures.put(token, serde.encode(ErasureRequest.newBuilder().setRequestId("r-1").setSubjectKind(SubjectKind.ACCOUNT)
                 .setKeyEpoch("t").setRequestedAt(NOW).build()));
         List<Integer> perStep = new ArrayList<>();
-        for (int step = 0; step < 8; step++) {
+        for (int step = 0; step < 12; step++) {
             ctx.resetForwards();
             p.sweep(NOW.plusSeconds(60 + step).toEpochMilli());
             perStep.add(billingTombstones(ctx).size());
         }
         assertThat(perStep.stream().mapToInt(Integer::intValue).sum()).as("each record once").isEqualTo(7);
-        assertThat(perStep).as("no step over its budget").allMatch(n -> n <= 3);
-        assertThat(perStep.subList(4, 8)).as("done: nothing more").containsOnly(0);
+        // Erasures take at most half of a step's budget: the window cursors keep the rest (issue 21).
+        assertThat(perStep).as("no step over its share of the budget").allMatch(n -> n <= 1);
+        assertThat(perStep.subList(8, 12)).as("done: nothing more").containsOnly(0);
         assertThat(index.approximateNumEntries()).isZero();
         // The same request again changes nothing; a new request of the subject is a new one (nothing left to do).
         ctx.resetForwards();
@@ -341,10 +348,10 @@ class RetentionProcessorTest {
         KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
         RetentionPolicy policy = policy(1, "180d", 10_000);
         MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
-        RetentionProcessor first = processor(policy, ctx, true);
+        RetentionProcessor first = processor(policy, ctx);
         int n = 60_000;
         for (int i = 1; i <= n; i++) {
-            first.process(new Record<>("pbx1:" + i, billing("pbx1:" + i, NOW.minus(Duration.ofDays(3)).plusMillis(i)),
+            first.process(arrival("pbx1:" + i, billing("pbx1:" + i, NOW.minus(Duration.ofDays(3)).plusMillis(i)),
                     NOW.toEpochMilli()));
         }
         first.sweep(NOW.plusSeconds(1).toEpochMilli());
@@ -358,10 +365,10 @@ class RetentionProcessorTest {
         var serde = new io.cdrpipeline.serde.AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
         erasures.put(token, serde.encode(ErasureRequest.newBuilder().setRequestId("r-1").setSubjectKind(SubjectKind.ACCOUNT)
                 .setKeyEpoch("t").setRequestedAt(NOW).build()));
-        RetentionProcessor second = processor(policy, ctx, true);
+        RetentionProcessor second = processor(policy, ctx);
         List<Integer> perStep = new ArrayList<>();
         List<Long> subjectKeys = new ArrayList<>();
-        for (int step = 0; step < 12; step++) {
+        for (int step = 0; step < 20; step++) {
             ctx.resetForwards();
             second.sweep(NOW.plusSeconds(60 + step).toEpochMilli());
             perStep.add(billingTombstones(ctx).size());
@@ -384,14 +391,14 @@ class RetentionProcessorTest {
         KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
         RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 30d, analytics: 10d}\n", "t");
         MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
-        RetentionProcessor p = processor(policy, ctx, true);
-        p.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(5))), NOW.toEpochMilli()));
+        RetentionProcessor p = processor(policy, ctx);
+        p.process(arrival("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(5))), NOW.toEpochMilli()));
         p.sweep(NOW.toEpochMilli());
         holds.put("acct-held|h1", new byte[] {1});
         ctx.resetForwards();
-        p.process(new Record<>("pbx1:late", billingOf("pbx1:late", "acct-free", NOW.minus(Duration.ofDays(40))),
+        p.process(arrival("pbx1:late", billingOf("pbx1:late", "acct-free", NOW.minus(Duration.ofDays(40))),
                 NOW.toEpochMilli()));
-        p.process(new Record<>("pbx1:kept", billingOf("pbx1:kept", "acct-held", NOW.minus(Duration.ofDays(40))),
+        p.process(arrival("pbx1:kept", billingOf("pbx1:kept", "acct-held", NOW.minus(Duration.ofDays(40))),
                 NOW.toEpochMilli()));
         assertThat(ctx.forwarded()).map(f -> f.record().value()).filteredOn(e -> e.isTombstoneFor(DataClass.ANALYTICS))
                 .hasSize(2);
@@ -416,9 +423,9 @@ class RetentionProcessorTest {
         KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
         RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 30d, analytics: 365d}\n", "t");
         MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
-        RetentionProcessor p = processor(policy, ctx, true);
+        RetentionProcessor p = processor(policy, ctx);
         holds.put("acct-7|h1", new byte[] {1});
-        p.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(40))), NOW.toEpochMilli()));
+        p.process(arrival("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(40))), NOW.toEpochMilli()));
         p.sweep(NOW.toEpochMilli());
         assertThat(billingTombstones(ctx)).isEmpty();
         holds.delete("acct-7|h1");
@@ -445,16 +452,16 @@ class RetentionProcessorTest {
         KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
         RetentionPolicy v1Policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 30d, analytics: 365d}\n", "t");
         MockProcessorContext<String, RetentionEvent> v1 = start(v1Policy, holds, erasures);
-        RetentionProcessor p1 = processor(v1Policy, v1, true);
+        RetentionProcessor p1 = processor(v1Policy, v1);
         holds.put("acct-7|h1", new byte[] {1});
         Instant end = NOW.minus(Duration.ofDays(40));
-        p1.process(new Record<>("pbx1:1", billing("pbx1:1", end), NOW.toEpochMilli()));
+        p1.process(arrival("pbx1:1", billing("pbx1:1", end), NOW.toEpochMilli()));
         p1.sweep(NOW.toEpochMilli());
         assertThat(held.approximateNumEntries()).as("parked under v1").isEqualTo(1);
 
         RetentionPolicy v2Policy = RetentionPolicy.parse("version: 2\nwindows: {billing: 90d, analytics: 35d}\n", "t");
         MockProcessorContext<String, RetentionEvent> v2 = start(v2Policy, holds, erasures);
-        RetentionProcessor p2 = processor(v2Policy, v2, true);
+        RetentionProcessor p2 = processor(v2Policy, v2);
         p2.sweep(NOW.plusSeconds(60).toEpochMilli());
         assertThat(held.approximateNumEntries()).as("its billing window is open again").isZero();
         assertThat(billingTombstones(v2)).isEmpty();
@@ -476,11 +483,11 @@ class RetentionProcessorTest {
     void shouldDeleteACdrThatArrivesBehindTheSweepAsItIsWritten() {
         MockProcessorContext<String, RetentionEvent> ctx = start(policy(1, "30d"));
         RetentionProcessor p = processor(policy(1, "30d"), ctx);
-        p.process(new Record<>("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(10))), NOW.toEpochMilli()));
+        p.process(arrival("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(10))), NOW.toEpochMilli()));
         p.sweep(NOW.toEpochMilli());          // the class's cursors pass everything that closed before now
         assertThat(ctx.forwarded()).allSatisfy(f -> assertThat(f.record().value().isKeepAlive()).isTrue());
         ctx.resetForwards();
-        p.process(new Record<>("pbx1:9", billing("pbx1:9", NOW.minus(Duration.ofDays(40))), NOW.toEpochMilli()));
+        p.process(arrival("pbx1:9", billing("pbx1:9", NOW.minus(Duration.ofDays(40))), NOW.toEpochMilli()));
 
         assertThat(ctx.forwarded()).filteredOn(f -> f.record().value().isTombstoneFor(DataClass.BILLING))
                 .extracting(f -> (Object) f.record().key()).containsExactly("pbx1:9");
@@ -507,33 +514,33 @@ class RetentionProcessorTest {
 
     private MockProcessorContext<String, RetentionEvent> start(RetentionPolicy policy,
             KeyValueStore<String, byte[]> holds, KeyValueStore<String, byte[]> erasures) {
-        MockProcessorContext<String, RetentionEvent> ctx = start(policy);
+        MockProcessorContext<String, RetentionEvent> ctx = new MockProcessorContext<>();
+        ctx.setCurrentSystemTimeMs(NOW.toEpochMilli());
+        for (KeyValueStore<Bytes, byte[]> s : List.of(index, subjects, held, ledger)) {
+            s.init(ctx.getStateStoreContext(), s);
+        }
+        meta.init(ctx.getStateStoreContext(), meta);
         holds.init(ctx.getStateStoreContext(), holds);
         erasures.init(ctx.getStateStoreContext(), erasures);
+        subjectsNow = new Subjects(holds, erasures);
         return ctx;
     }
 
+    /** With no hold and no erasure request. */
     private MockProcessorContext<String, RetentionEvent> start(RetentionPolicy policy) {
-        MockProcessorContext<String, RetentionEvent> ctx = new MockProcessorContext<>();
-        ctx.setCurrentSystemTimeMs(NOW.toEpochMilli());
-        index.init(ctx.getStateStoreContext(), index);
-        meta.init(ctx.getStateStoreContext(), meta);
-        subjects.init(ctx.getStateStoreContext(), subjects);
-        held.init(ctx.getStateStoreContext(), held);
-        return ctx;
+        return start(policy, memory(Subjects.HOLDS_STORE), memory(Subjects.ERASURES_STORE));
     }
 
     private RetentionProcessor processor(RetentionPolicy policy, MockProcessorContext<String, RetentionEvent> ctx) {
-        return processor(policy, ctx, false);
-    }
-
-    private RetentionProcessor processor(RetentionPolicy policy, MockProcessorContext<String, RetentionEvent> ctx,
-            boolean withSubjects) {
-        RetentionProcessor p = new RetentionProcessor(policy, () -> new Pseudonymizer(keys, new NumberFacts(10)),
-                new RetentionMetrics(), "cdr.billing", "cdr.analytics", withSubjects, AuditKey.of(keys),
-                new io.cdrpipeline.state.PurgeableStores());
+        RetentionProcessor p = new RetentionProcessor(policy, new RetentionMetrics(), "cdr.billing", "cdr.analytics",
+                AuditKey.of(keys), new io.cdrpipeline.state.PurgeableStores());
         p.init(ctx);
         return p;
+    }
+
+    /** A billing record arriving at {@code timestamp}, decided as the topology decides it. */
+    private Record<String, Arrival> arrival(String key, BillingRecord b, long timestamp) {
+        return new Record<>(key, Arrival.decide(b, new Pseudonymizer(keys, new NumberFacts(10)), subjectsNow), timestamp);
     }
 
     private static RetentionPolicy policy(int version, String billing) {

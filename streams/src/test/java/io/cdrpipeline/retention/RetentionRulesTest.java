@@ -64,7 +64,7 @@ class RetentionRulesTest {
     @MethodSource("arrivals")
     void arrival(int flags, boolean held, boolean aPassed, boolean bPassed, List<Deletion> deletions, int after, boolean park,
             Write write) {
-        Plan p = RetentionRules.onArrival(entry(flags), facts(held, aPassed, bPassed));
+        Plan p = RetentionRules.onArrival(entry(flags), null, facts(held, aPassed, bPassed));
         assertThat(p.deletions()).containsExactlyElementsOf(deletions);
         assertThat(p.after().flags()).isEqualTo(after);
         assertThat(p.park()).isEqualTo(park);

@@ -16,6 +16,7 @@ import io.cdrpipeline.topology.IngestMetrics;
 import io.cdrpipeline.topology.IngestTopology;
 import io.cdrpipeline.topology.NumberCaches;
 import io.cdrpipeline.topology.TopicSpecs;
+import io.cdrpipeline.state.PurgeableStores;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -41,6 +42,7 @@ public final class PipelineApp implements AutoCloseable {
     private OpsServer ops;
     private final IngestMetrics metrics;
     private final RetentionMetrics retentionMetrics;
+    private final PipelineMaintenance maintenance;
     /** A thread that dies this often within {@link #DEATH_WINDOW} meets a fault a new thread cannot fix (a full disk). */
     private static final int MAX_THREAD_DEATHS = 3;
     private static final java.time.Duration DEATH_WINDOW = java.time.Duration.ofMinutes(5);
@@ -58,15 +60,17 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy, NumberCaches caches) {
-        this(config, keys, policy, caches, io.cdrpipeline.pseudonymize.AuditKey.of(keys));
+        this(config, KeyMaterial.fixed(keys), policy, caches);
     }
 
-    /** With the audit key of key-store mode (derived from the master key, which outlives every epoch). */
-    public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy, NumberCaches caches,
-            io.cdrpipeline.pseudonymize.AuditKey auditKey) {
+    /** With the key material of either mode (key-store: the key service keeps the ring current). */
+    public PipelineApp(PipelineConfig config, KeyMaterial keys, RetentionPolicy policy, NumberCaches caches) {
         this.metrics = new IngestMetrics();
         this.retentionMetrics = new RetentionMetrics();
-        Topology topology = IngestTopology.build(config, keys, policy, metrics, retentionMetrics, caches, auditKey);
+        PurgeableStores local = new PurgeableStores(config.flag("state.transactional"));
+        Topology topology = IngestTopology.build(config, keys.ring(), policy, metrics, retentionMetrics, caches,
+                keys.auditKey(), local);
+        this.maintenance = new PipelineMaintenance(config, keys, policy, local);
         Properties props = streamsProperties(config, policy);
         ClusterChecks.rawPartitions(config).ifPresent(n -> props.put(IngestTopology.RAW_PARTITIONS, Integer.toString(n)));
         this.streams = new KafkaStreams(topology, props);
@@ -149,6 +153,7 @@ public final class PipelineApp implements AutoCloseable {
 
     public void start() {
         streams.start();
+        maintenance.start();
     }
 
     /** Serves /metrics and /health on {@code port} (0: any free port) until the app closes. */
@@ -222,6 +227,7 @@ public final class PipelineApp implements AutoCloseable {
     /** Closes within {@code timeout}: what Kafka Streams has not committed by then is redone by the next instance. */
     public void close(Duration timeout) {
         closing = true;
+        maintenance.close();
         if (ops != null) {
             ops.close();
         }

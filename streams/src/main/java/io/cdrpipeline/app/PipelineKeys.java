@@ -4,9 +4,7 @@ import io.cdrpipeline.config.ConfigException;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.KeyVault;
-import io.cdrpipeline.retention.RetentionPolicies;
 import java.nio.file.Path;
-import java.time.Instant;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
@@ -22,24 +20,10 @@ public final class PipelineKeys {
     }
 
     /**
-     * The key ring an operator command (erase) uses: the key file or $CDR_PSEUDONYM_KEYS, else —
-     * with $CDR_MASTER_KEY, as `run` — the epochs on the key topic, unwrapped on the billing side.
-     */
-    public static KeyRing loadKeysForTools(PipelineConfig c) throws Exception {
-        KeyVault vault = vaultForTools(c);
-        if (vault != null) {
-            try (KeyService service = new KeyService(c, vault, RetentionPolicies.load(c))) {
-                return service.load(Instant.now());
-            }
-        }
-        return loadKeys(c);
-    }
-
-    /**
      * The master key's vault when keys live on the key topic — no static keys given, and the master
      * key in {@code $CDR_MASTER_KEY} or in the file {@code pseudonym.master.key.file} — else null.
      */
-    public static KeyVault vaultForTools(PipelineConfig c) {
+    public static KeyVault masterKeyVault(PipelineConfig c) {
         if (staticKeysGiven(c)) {
             return null;
         }

@@ -8,9 +8,6 @@ import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.NumberCaches;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,15 +24,12 @@ public final class PipelineRuntime implements AutoCloseable {
 
     private final PipelineApp app;
     private final KeyService keyService;
-    private final ScheduledExecutorService maintenance;
     private final Duration closeTimeout;
     private final int opsPort;
 
-    private PipelineRuntime(PipelineApp app, KeyService keyService, ScheduledExecutorService maintenance,
-            Duration closeTimeout, int opsPort) {
+    private PipelineRuntime(PipelineApp app, KeyService keyService, Duration closeTimeout, int opsPort) {
         this.app = app;
         this.keyService = keyService;
-        this.maintenance = maintenance;
         this.closeTimeout = closeTimeout;
         this.opsPort = opsPort;
     }
@@ -45,39 +39,26 @@ public final class PipelineRuntime implements AutoCloseable {
         c.bootstrapServers();
         Duration closeTimeout = c.duration("close.timeout");
         RetentionPolicy policy = RetentionPolicies.load(c);
-        KeyVault vault = PipelineKeys.vaultForTools(c);
+        KeyVault vault = PipelineKeys.masterKeyVault(c);
         KeyRing keys = vault == null ? PipelineKeys.staticKeysForRun(c) : null;
         ClusterChecks.requireTopics(c, ClusterChecks.pipelineTopics(c));
         KeyService keyService = null;
+        KeyMaterial material;
         if (vault != null) {
             keyService = new KeyService(c, vault, policy);
-            keys = keyService.load(Instant.now());
+            keyService.load(Instant.now());
+            material = KeyMaterial.rotating(keyService, vault);
+        } else {
+            material = KeyMaterial.fixed(keys);
         }
-        PipelineApp app = keyService != null
-                ? new PipelineApp(c, keys, policy, NumberCaches.of(c), vault.auditKey())
-                : new PipelineApp(c, keys, policy);
+        PipelineApp app = new PipelineApp(c, material, policy, NumberCaches.of(c));
         int opsPort = c.intValue("ops.port");
         if (opsPort >= 0) {
             opsPort = app.serveOps(c.get("ops.bind"), opsPort, ClusterChecks.adminProps(c), c.duration("startup.timeout"))
                     .port();
         }
-        ScheduledExecutorService maintenance = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "key-maintenance");
-            t.setDaemon(true);
-            return t;
-        });
-        if (keyService != null) {
-            KeyService service = keyService;
-            maintenance.scheduleWithFixedDelay(() -> {
-                try {
-                    service.maintain(Instant.now());
-                } catch (Exception e) {
-                    LOG.error("key maintenance failed: {}", e.getClass().getName());
-                }
-            }, 0, Math.max(1, policy.sweepInterval().toSeconds()), TimeUnit.SECONDS);
-        }
         app.start();
-        return new PipelineRuntime(app, keyService, maintenance, closeTimeout, opsPort);
+        return new PipelineRuntime(app, keyService, closeTimeout, opsPort);
     }
 
     /** The ops endpoint's port, or -1 when it is off. */
@@ -100,7 +81,6 @@ public final class PipelineRuntime implements AutoCloseable {
     /** Closes everything within {@code close.timeout}. */
     @Override
     public void close() {
-        maintenance.shutdownNow();
         app.close(closeTimeout);
         if (keyService != null) {
             keyService.close();

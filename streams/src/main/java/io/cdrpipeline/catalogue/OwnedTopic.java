@@ -40,19 +40,23 @@ public enum OwnedTopic {
                     + "call's end), arrived-after-close; deletions of one sweep step that share topic, reason and "
                     + "arrived-after-close share one receipt (up to 1,000): `keyHashes` lists each record's key hash, "
                     + "`count` their number, the window close is the earliest of theirs, and the key hash is the audit "
-                    + "key's HMAC of 0x01, topic, 0 and that list (comma-separated)",
-            EnumSet.of(Role.OPS), EnumSet.of(Role.PIPELINE)),
+                    + "key's HMAC of 0x01, topic, 0 and that list (comma-separated); an `access` export's receipt "
+                    + "(ACCESS_REQUEST) is keyed by SHA-256 of its random request id",
+            EnumSet.of(Role.OPS), EnumSet.of(Role.PIPELINE, Role.OPS)),
     ERASURE_REQUESTS("topic.erasure-requests", "cdr.erasure-requests", null, Sensitivity.PSEUDONYMOUS, "pseudonymous",
-            Cleanup.COMPACTED, false, "subject token",
-            "`ErasureRequest` (request id, subject kind, key epoch, reason, time) — never a clear number",
-            EnumSet.of(Role.PIPELINE), EnumSet.of(Role.OPS)),
+            Cleanup.COMPACTED, false, "subject token; `cdr-pipeline#request#<id>` for a request `erase` filed",
+            "`ErasureRequest` (request id, subject kind, key epoch, reason, time; the subject sealed to the pipeline's "
+                    + "public key, which it publishes here under `cdr-pipeline#erasure-sealing-key`) — never a clear number",
+            // ops: files requests and reads the sealing key; the pipeline: files each subject's tokens.
+            EnumSet.of(Role.PIPELINE, Role.OPS), EnumSet.of(Role.OPS, Role.PIPELINE)),
     LEGAL_HOLDS("topic.legal-holds", "cdr.legal-holds", null, Sensitivity.PII, "PII (account)", Cleanup.COMPACTED, false,
             "`account\\|holdId`", "`LegalHold`; a tombstone releases",
-            EnumSet.of(Role.PIPELINE), EnumSet.of(Role.OPS)),
+            // ops: places, releases and reports holds; the pipeline: keep-alives (a released hold leaves the log).
+            EnumSet.of(Role.PIPELINE, Role.OPS), EnumSet.of(Role.OPS, Role.PIPELINE)),
     PSEUDONYM_KEYS("topic.pseudonym-keys", "cdr.pseudonym-keys", null, Sensitivity.SECRET, "secret", Cleanup.COMPACTED, false,
-            "key epoch id", "key wrapped with AES-256-GCM under `$CDR_MASTER_KEY`",
-            // `erase` in key-store mode reads the wrapped epochs (useless without the master key).
-            EnumSet.of(Role.PIPELINE, Role.OPS), EnumSet.of(Role.PIPELINE));
+            "key epoch id (`<id>#tokens`: its token key, once its pseudonymisation key is destroyed)",
+            "key wrapped with AES-256-GCM under `$CDR_MASTER_KEY`",
+            EnumSet.of(Role.PIPELINE), EnumSet.of(Role.PIPELINE));
 
     /** How a topic lets go of data: by age ({@code retention.ms} = its window), or by tombstones and compaction. */
     public enum Cleanup { DELETE_BY_AGE, COMPACTED }
@@ -141,8 +145,7 @@ public enum OwnedTopic {
         }
         return "compacted; `segment.ms`, `max.compaction.lag.ms`, `delete.retention.ms` derived from the policy"
                 + (configuredPartitions ? "" : "; 1 partition")
-                + (readers.equals(EnumSet.of(Role.PIPELINE, Role.OPS)) && sensitivity == Sensitivity.SECRET
-                        ? "; ACL: the pipeline's principal (and ops, for `erase`)" : "");
+                + (sensitivity == Sensitivity.SECRET ? "; ACL: the pipeline's principal only" : "");
     }
 
     /** The README's topic table. */

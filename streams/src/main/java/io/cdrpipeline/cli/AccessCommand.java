@@ -3,12 +3,11 @@ package io.cdrpipeline.cli;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.cdrpipeline.config.PipelineConfig;
-import io.cdrpipeline.pseudonymize.KeyVault;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
-import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;
@@ -42,8 +41,11 @@ import picocli.CommandLine.Option;
 
 /**
  * Answers a subject access request (GDPR art. 15): every billing record the pipeline still
- * retains of one subject, as JSON lines or CSV, and a receipt on the audit topic that names
- * neither the subject nor the records (a keyed hash of the request id, the count, the case id).
+ * retains of one subject, as JSON lines or CSV, and a receipt on the audit topic — written before
+ * the export is released — that names neither the subject nor the records (a hash of the request
+ * id, the count, the case id). Records whose parties no dialling-plan rule recognised but whose
+ * digits contain the subject's number are listed apart, as possible matches, for the officer to
+ * check (and erase one by one with {@code erase --record}).
  *
  * <p>The subject is matched as erasure matches it — the same subject inputs the pipeline derives
  * from each record ({@link Pseudonymizer#subjectInputs}) — so every accepted spelling of a number,
@@ -80,38 +82,59 @@ final class AccessCommand implements Callable<Integer> {
         PipelineConfig config = kafka.load();
         SubjectOptions.Resolved subject = who.resolve(config);
         String caseRef = CaseReferences.check(caseReference);
-        AuditKey auditKey = auditKey(config);
         String billingTopic = config.topic(OwnedTopic.BILLING);
-        long started = System.nanoTime();
-        Scan scan = scan(config, billingTopic, subject.input());
-        try (OutputStream os = out == null ? unclosable(System.out) : createPrivate(out)) {
-            write(scan.records().values(), format, os);
+        if (out != null && Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException("--out " + out + " exists: an export is never written over another");
         }
+        long started = System.nanoTime();
+        Scan scan = scan(config, billingTopic, subject.input(), PossibleMatches.of(subject));
         String requestId = UUID.randomUUID().toString();
+        // The receipt first: an export whose receipt cannot be written (a principal without write on the
+        // audit topic, a broker gone) is never released.
         Instant now = Instant.now().truncatedTo(ChronoUnit.MINUTES);
         try (ControlTopics control = new ControlTopics(config)) {
-            String keyHash = auditKey.hash(config.topic(OwnedTopic.AUDIT), "access:" + requestId);
+            String keyHash = receiptKey(requestId);
             control.send(config.topic(OwnedTopic.AUDIT), keyHash, Topics.auditSerde().encode(AuditReceipt.newBuilder()
                     .setKeyHash(keyHash).setTopic(billingTopic).setDataClass(DataClass.BILLING)
-                    .setCount(scan.records().size()).setPolicyVersion(RetentionPolicies.load(config).version())
+                    .setCount(scan.records().size() + scan.possible().size())
+                    .setPolicyVersion(RetentionPolicies.load(config).version())
                     .setReason(DeletionReason.ACCESS_REQUEST).setWindowClose(now).setEmittedAt(now)
                     .setCaseReference(caseRef).build()));
         }
-        System.err.printf("access request %s: %d billing record(s) of the %s subject%s; read %,d records of %s in %.1f s; "
+        try (OutputStream os = out == null ? unclosable(System.out) : createPrivate(out)) {
+            write(scan.records().values(), scan.possible().values(), format, os);
+        }
+        System.err.printf("access request %s: %d billing record(s) of the %s subject%s%s; read %,d records of %s in %.1f s; "
                         + "receipt on %s%n", requestId, scan.records().size(), subject.kind().toString().toLowerCase(),
+                scan.possible().isEmpty() ? "" : ", and " + scan.possible().size() + " whose unrecognised parties contain its "
+                        + "number (match \"possible\": check them, and erase one with erase --record RECORD_ID)",
                 out == null ? "" : " written to " + out, scan.read(), billingTopic,
                 (System.nanoTime() - started) / 1e9, config.topic(OwnedTopic.AUDIT));
         return 0;
     }
 
-    /** What one scan found: the subject's retained records by key, and how many records it read. */
-    record Scan(Map<String, BillingRecord> records, long read) {
+    /**
+     * The key of an access receipt: SHA-256 of {@code access:<request id>}, 128 bits, hex. The request id
+     * is random and names no record, so no key is needed: ops runs {@code access} holding none.
+     */
+    static String receiptKey(String requestId) throws java.security.NoSuchAlgorithmException {
+        byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(("access:" + requestId).getBytes(StandardCharsets.UTF_8));
+        return java.util.HexFormat.of().formatHex(d, 0, 16);
     }
 
-    static Scan scan(PipelineConfig config, String topic, String subjectInput) {
+    /**
+     * What one scan found: the subject's retained records by key, the retained records whose
+     * unrecognised parties contain the subject's number (possible matches, listed apart), and how
+     * many records it read.
+     */
+    record Scan(Map<String, BillingRecord> records, Map<String, BillingRecord> possible, long read) {
+    }
+
+    static Scan scan(PipelineConfig config, String topic, String subjectInput, PossibleMatches possibleMatches) {
         Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         Map<String, BillingRecord> found = new LinkedHashMap<>();
+        Map<String, BillingRecord> possible = new LinkedHashMap<>();
         var serde = Topics.billingSerde();
         try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = new ArrayList<>();
@@ -129,15 +152,16 @@ final class AccessCommand implements Callable<Integer> {
                     if (r.offset() >= end.get(new TopicPartition(r.topic(), r.partition()))) {
                         continue;   // written after the scan began: not part of this answer
                     }
+                    found.remove(r.key());
+                    possible.remove(r.key());
                     if (r.value() == null) {
-                        found.remove(r.key());   // deleted (or a keep-alive, which names no record)
-                        continue;
+                        continue;   // deleted (or a keep-alive, which names no record)
                     }
                     BillingRecord b = serde.deserializer().deserialize(topic, r.value());
                     if (Pseudonymizer.subjectInputs(b).contains(subjectInput)) {
                         found.put(r.key(), b);
-                    } else {
-                        found.remove(r.key());
+                    } else if (possibleMatches.matches(b)) {
+                        possible.put(r.key(), b);
                     }
                 }
                 if (System.nanoTime() - lastReport > 1_000_000_000L) {
@@ -146,16 +170,21 @@ final class AccessCommand implements Callable<Integer> {
                             total == 0 ? 100.0 : 100.0 * read / total);
                 }
             }
-            return new Scan(found, read);
+            return new Scan(found, possible, read);
         }
     }
 
-    static void write(java.util.Collection<BillingRecord> records, Format format, OutputStream os) throws java.io.IOException {
+    /** The export: the subject's records ({@code match} "subject"), then the possible matches ({@code match} "possible"). */
+    static void write(java.util.Collection<BillingRecord> records, java.util.Collection<BillingRecord> possible, Format format,
+            OutputStream os) throws java.io.IOException {
         if (format == Format.jsonl) {
             ObjectMapper json = new ObjectMapper();
             PrintStream p = new PrintStream(os, false, StandardCharsets.UTF_8);
             for (BillingRecord b : records) {
-                p.println(json.writeValueAsString(AvroJson.toJson(b)));
+                p.println(json.writeValueAsString(((ObjectNode) AvroJson.toJson(b)).put("match", "subject")));
+            }
+            for (BillingRecord b : possible) {
+                p.println(json.writeValueAsString(((ObjectNode) AvroJson.toJson(b)).put("match", "possible")));
             }
             p.flush();
             return;
@@ -163,25 +192,27 @@ final class AccessCommand implements Callable<Integer> {
         CsvMapper csv = new CsvMapper();
         CsvSchema schema = CsvSchema.builder().addColumns(List.of("record_id", "source", "account", "calling_type",
                 "calling", "called_type", "called", "start_time", "answer_time", "end_time", "duration_seconds",
-                "billable_seconds", "disposition", "hangup_cause", "q850_cause", "leg_role"), CsvSchema.ColumnType.STRING)
+                "billable_seconds", "disposition", "hangup_cause", "q850_cause", "leg_role", "match"), CsvSchema.ColumnType.STRING)
                 .build().withHeader();
         try (SequenceWriter w = csv.writer(schema).writeValues(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8))) {
             for (BillingRecord b : records) {
-                Object[] row = {b.getRecordId(), b.getSource(), b.getAccount(), b.getCalling().getType(),
-                        b.getCalling().getNumber(), b.getCalled().getType(), b.getCalled().getNumber(), b.getStartTime(),
-                        b.getAnswerTime(), b.getEndTime(), b.getDurationSeconds(), b.getBillableSeconds(),
-                        b.getDisposition(), b.getHangupCause(), b.getQ850Cause(), b.getLegRole()};
-                for (int i = 0; i < row.length; i++) {
-                    row[i] = row[i] == null ? "" : row[i].toString();   // instants in ISO-8601, enums by name
-                }
-                w.write(row);
+                w.write(row(b, "subject"));
+            }
+            for (BillingRecord b : possible) {
+                w.write(row(b, "possible"));
             }
         }
     }
 
-    private static AuditKey auditKey(PipelineConfig config) {
-        KeyVault vault = io.cdrpipeline.app.PipelineKeys.vaultForTools(config);
-        return vault != null ? vault.auditKey() : AuditKey.of(io.cdrpipeline.app.PipelineKeys.loadKeys(config));
+    private static Object[] row(BillingRecord b, String match) {
+        Object[] row = {b.getRecordId(), b.getSource(), b.getAccount(), b.getCalling().getType(),
+                b.getCalling().getNumber(), b.getCalled().getType(), b.getCalled().getNumber(), b.getStartTime(),
+                b.getAnswerTime(), b.getEndTime(), b.getDurationSeconds(), b.getBillableSeconds(),
+                b.getDisposition(), b.getHangupCause(), b.getQ850Cause(), b.getLegRole(), match};
+        for (int i = 0; i < row.length; i++) {
+            row[i] = row[i] == null ? "" : row[i].toString();   // instants in ISO-8601, enums by name
+        }
+        return row;
     }
 
     /** Standard output for a try-with-resources that must not close it. */

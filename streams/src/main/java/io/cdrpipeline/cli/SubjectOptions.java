@@ -12,7 +12,8 @@ import picocli.CommandLine.Option;
 
 /**
  * How an operator names a data subject ({@code erase}, {@code access}): a phone number in any
- * spelling the pipeline accepts, a SIP identity, an extension of one source, or an account. It
+ * spelling the pipeline accepts, a SIP identity, an extension of one source, an account, or one
+ * CDR by its record id. It
  * resolves to the same subject input the pipeline derives from each billing record
  * ({@link Pseudonymizer#subjectInputs}), so every spelling finds the same records.
  */
@@ -29,6 +30,10 @@ final class SubjectOptions {
 
         @Option(names = "--account", paramLabel = "ACCOUNT", description = "Account code.")
         String account;
+
+        @Option(names = "--record", paramLabel = "RECORD_ID", description = "One CDR by its record id (as an access "
+                + "export gives it): for records whose parties no dialling-plan rule recognised.")
+        String record;
     }
 
     @Option(names = "--region", description = "Read a national number under this region's default plan.")
@@ -42,6 +47,9 @@ final class SubjectOptions {
     }
 
     Resolved resolve(PipelineConfig config) {
+        if (subject.record != null) {
+            return new Resolved(SubjectKind.RECORD, Pseudonymizer.recordInput(subject.record.strip()));
+        }
         if (subject.number == null) {
             return new Resolved(SubjectKind.ACCOUNT, Pseudonymizer.accountInput(subject.account.strip()));
         }

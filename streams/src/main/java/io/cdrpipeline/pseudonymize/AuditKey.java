@@ -36,9 +36,17 @@ public final class AuditKey {
 
     /** Key-file mode (and tests): derived from the ring's first epoch, which a key file never loses. */
     public static AuditKey of(KeyRing ring) {
+        return derivedFrom(fixedSecret(ring));
+    }
+
+    /**
+     * In key-file mode, the secret the audit key and the erasure sealing key derive from: the key
+     * of the ring's first epoch by id, which a key file never loses.
+     */
+    public static byte[] fixedSecret(KeyRing ring) {
         KeyEpoch first = ring.epochs().stream().min(Comparator.comparing(KeyEpoch::id))
                 .orElseThrow(() -> new IllegalArgumentException("no key epoch to derive the audit key from"));
-        return derivedFrom(first.key());
+        return first.key() != null ? first.key() : first.tokenKey();
     }
 
     /** A copy of the key bytes, for an auditor's own verification. */

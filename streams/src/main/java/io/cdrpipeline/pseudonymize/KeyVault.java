@@ -50,6 +50,63 @@ public final class KeyVault {
         return io.cdrpipeline.pseudonymize.AuditKey.derivedFrom(master.getEncoded());
     }
 
+    /** The key pair erasure subjects are sealed to, in key-store mode: derived from the master key. */
+    public SubjectSealing sealing() {
+        return SubjectSealing.derivedFrom(master.getEncoded());
+    }
+
+    /**
+     * The epoch's token key, wrapped for the key record {@code <id>#tokens} that keeps it once the
+     * epoch's pseudonymisation key is destroyed: {@code t1:<not-before>:<nonce>:<ciphertext+tag>}, with
+     * "tokens", the epoch id and start bound into the tag.
+     */
+    public String wrapTokenKey(KeyEpoch epoch) {
+        return "t1:" + epoch.notBefore() + ":" + encrypt(epoch.tokenKey(), tokenAad(epoch.id(), epoch.notBefore()));
+    }
+
+    /** The epoch (token key only) of a {@code <id>#tokens} record. */
+    public KeyEpoch unwrapTokenKey(String epochId, String wrapped) {
+        String[] parts = wrapped.split(":", 0);
+        if (parts.length < 5 || !parts[0].equals("t1")) {
+            throw new IllegalArgumentException("token key of epoch " + epochId + ": not of format t1");
+        }
+        String instant = String.join(":", java.util.Arrays.copyOfRange(parts, 1, parts.length - 2));
+        try {
+            Instant notBefore = Instant.parse(instant);
+            byte[] key = decrypt(parts[parts.length - 2], parts[parts.length - 1], tokenAad(epochId, notBefore));
+            return KeyEpoch.tokensOnly(epochId, notBefore, key);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("token key of epoch " + epochId + " cannot be unwrapped (wrong master key or tampered)");
+        }
+    }
+
+    private String encrypt(byte[] plain, byte[] aad) {
+        try {
+            byte[] nonce = new byte[NONCE_BYTES];
+            RANDOM.nextBytes(nonce);
+            Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+            c.init(Cipher.ENCRYPT_MODE, master, new GCMParameterSpec(128, nonce));
+            c.updateAAD(aad);
+            Base64.Encoder b64 = Base64.getEncoder();
+            return b64.encodeToString(nonce) + ":" + b64.encodeToString(c.doFinal(plain));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM unavailable", e);
+        }
+    }
+
+    private byte[] decrypt(String nonce, String sealed, byte[] aad) throws GeneralSecurityException {
+        Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
+        c.init(Cipher.DECRYPT_MODE, master, new GCMParameterSpec(128, Base64.getDecoder().decode(nonce)));
+        c.updateAAD(aad);
+        return c.doFinal(Base64.getDecoder().decode(sealed));
+    }
+
+    private static byte[] tokenAad(String epochId, Instant notBefore) {
+        byte[] label = "tokens".getBytes(StandardCharsets.UTF_8);
+        byte[] rest = aad(epochId, notBefore);
+        return ByteBuffer.allocate(label.length + 1 + rest.length).put(label).put((byte) 0).put(rest).array();
+    }
+
     public String wrap(KeyEpoch epoch) {
         try {
             byte[] nonce = new byte[NONCE_BYTES];

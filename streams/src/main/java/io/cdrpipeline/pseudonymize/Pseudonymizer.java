@@ -102,11 +102,13 @@ public final class Pseudonymizer {
 
     /**
      * The subjects of a billing record, as the inputs their tokens are made from: its E.164 and SIP
-     * parties (global), its extension and unrecognised parties (per source), its account. Erasure
-     * and subject access both find a subject's records through this one definition.
+     * parties (global), its extension and unrecognised parties (per source), its account, and the
+     * record itself — so that an officer can erase exactly one CDR by its record id (a party no
+     * rule recognised, found by {@code access} as a possible match). Erasure and subject access
+     * both find a subject's records through this one definition.
      */
     public static List<String> subjectInputs(BillingRecord billing) {
-        List<String> inputs = new ArrayList<>(3);
+        List<String> inputs = new ArrayList<>(4);
         for (PartyNumber p : List.of(billing.getCalling(), billing.getCalled())) {
             if (p.getNumber() == null) {
                 continue;
@@ -123,6 +125,7 @@ public final class Pseudonymizer {
         if (billing.getAccount() != null) {
             inputs.add(accountInput(billing.getAccount()));
         }
+        inputs.add(recordInput(billing.getRecordId()));
         return inputs;
     }
 
@@ -174,6 +177,11 @@ public final class Pseudonymizer {
 
     public static String accountInput(String account) {
         return "account:" + account;
+    }
+
+    /** One CDR as a subject of erasure (its token is under the token key: unlike its analytics key). */
+    public static String recordInput(String recordId) {
+        return "cdr:" + recordId;
     }
 
     public static String localPartyInput(NumberType type, String source, String value) {

@@ -56,6 +56,8 @@ public final class PurgeableStore extends BytesStore {
     private File dir;
     private TaskId taskId;
     private volatile boolean open;
+    /** When the last purge ran (System.nanoTime), so that stores no sweep purges — standbys — are purged too. */
+    private long lastPurge = System.nanoTime();
 
     PurgeableStore(String name, PurgeableStores registry) {
         this.name = name;
@@ -81,7 +83,7 @@ public final class PurgeableStore extends BytesStore {
         registry.opened(taskId, this);
     }
 
-    private void restoreAll(Collection<KeyValue<byte[], byte[]>> records) {
+    private synchronized void restoreAll(Collection<KeyValue<byte[], byte[]>> records) {
         // Restored records are committed ones: straight to RocksDB (replaying them again is harmless).
         files.restore(records);
     }
@@ -192,10 +194,16 @@ public final class PurgeableStore extends BytesStore {
      * the values they hide (no snapshot is ever held). Returns whether there was anything to do.
      */
     public synchronized boolean purge() {
+        lastPurge = System.nanoTime();
         if (transactional && staged.hasDeletions()) {
             purgeAfterCommit = true;               // those deletions reach the files at the commit
         }
         return open && files.purge();
+    }
+
+    /** Purges if something was deleted and no purge ran for {@code nanos}: returns whether it purged. */
+    synchronized boolean purgeIfIdle(long nanos) {
+        return open && files.dirty() && System.nanoTime() - lastPurge >= nanos && purge();
     }
 
     @Override

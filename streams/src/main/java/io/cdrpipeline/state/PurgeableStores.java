@@ -68,6 +68,23 @@ public final class PurgeableStores {
         return n;
     }
 
+    /**
+     * Purges every open store — standby replicas' included, which no sweep purges: they apply the
+     * changelog's deletions as they restore — that deleted something and was not purged for
+     * {@code idle}. Returns how many it purged.
+     */
+    public int purgeIdle(java.time.Duration idle) {
+        int n = 0;
+        for (List<PurgeableStore> stores : open.values()) {
+            for (PurgeableStore s : stores) {
+                if (s.purgeIfIdle(idle.toNanos())) {
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
     void opened(TaskId task, PurgeableStore store) {
         open.computeIfAbsent(task, t -> new CopyOnWriteArrayList<>()).add(store);
     }

@@ -55,11 +55,13 @@ public final class IngestTopology {
 
     public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
             RetentionMetrics retentionMetrics, NumberCaches caches) {
-        return build(config, keys, policy, metrics, retentionMetrics, caches, AuditKey.of(keys));
+        return build(config, keys, policy, metrics, retentionMetrics, caches, AuditKey.of(keys),
+                new PurgeableStores(config.flag("state.transactional")));
     }
 
+    /** {@code local}: the registry of the application's purgeable stores (see {@link PurgeableStores}). */
     public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
-            RetentionMetrics retentionMetrics, NumberCaches caches, AuditKey auditKey) {
+            RetentionMetrics retentionMetrics, NumberCaches caches, AuditKey auditKey, PurgeableStores local) {
         Topics topics = Topics.from(config);
         NumberNormalizer numbers = caches.numbers();
         NumberFacts facts = caches.facts();
@@ -68,7 +70,6 @@ public final class IngestTopology {
         Supplier<Pseudonymizer> pseudonymizers = () -> new Pseudonymizer(keys, facts);
 
         StreamsBuilder builder = new StreamsBuilder();
-        PurgeableStores local = new PurgeableStores(config.flag("state.transactional"));
         RetentionTopology.addStores(builder, policy, topics, local, retentionMetrics);
         builder.stream(topics.raw().name(), topics.raw().consumed("cdr-raw-source"))
                 .processValues(() -> new ParseProcessor(parsers, metrics), Named.as("parse-and-normalize"))

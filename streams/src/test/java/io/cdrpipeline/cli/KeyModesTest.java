@@ -69,11 +69,11 @@ class KeyModesTest {
         assertThat(Base64.getDecoder().decode(Files.readString(master).strip())).hasSize(32);
         assertThat(CdrPipelineCli.execute("keys", "--master-key", "--out", master.toString())).as("never overwrites").isEqualTo(2);
         PipelineConfig c = PipelineConfig.load(config("pseudonym.master.key.file=" + master + "\n"), Map.of());
-        assertThat(io.cdrpipeline.app.PipelineKeys.vaultForTools(c)).isNotNull();
+        assertThat(io.cdrpipeline.app.PipelineKeys.masterKeyVault(c)).isNotNull();
         Files.writeString(dir.resolve("bad.key"), "not a key");
         Files.setPosixFilePermissions(dir.resolve("bad.key"), PosixFilePermissions.fromString("rw-------"));
         PipelineConfig bad = PipelineConfig.load(config("pseudonym.master.key.file=" + dir.resolve("bad.key") + "\n"), Map.of());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.cdrpipeline.app.PipelineKeys.vaultForTools(bad))
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> io.cdrpipeline.app.PipelineKeys.masterKeyVault(bad))
                 .hasMessageContaining("pseudonym.master.key.file").hasMessageNotContaining("not a key");
         // A static key file created by `keys --out` is private from its first byte too.
         Path file = dir.resolve("static.properties");

@@ -61,7 +61,8 @@ class SubjectNumbersTest {
                 .setDurationSeconds(60).setBillableSeconds(0).setDisposition(Disposition.NO_ANSWER)
                 .setLegRole(LegRole.ORIGINATING).build();
         assertThat(p.subjectTokens(b)).containsExactly(p.sipTokens("alice@example.com").get("e1"),
-                p.localPartyTokens(NumberType.EXTENSION, "pbx", "201").get("e1"));
+                p.localPartyTokens(NumberType.EXTENSION, "pbx", "201").get("e1"),
+                p.tokensFor(Pseudonymizer.recordInput("pbx:1")).get("e1"));
     }
 
     @Test
@@ -78,11 +79,12 @@ class SubjectNumbersTest {
                 .setLegRole(LegRole.ORIGINATING).build();
         var analytics = p.pseudonymize(b);
         List<String> tokens = p.subjectTokens(b);
-        assertThat(tokens).hasSize(3).doesNotContain(analytics.getCalling().getPseudonym(),
+        assertThat(tokens).hasSize(4).doesNotContain(analytics.getCalling().getPseudonym(),
                 analytics.getCalled().getPseudonym(), analytics.getPseudoRecordId());
         // Still the tokens erase computes, and the pseudonyms analytics shows (asked in the other order too).
         assertThat(tokens).containsExactly(p.numberTokens("+442921280552").get("e1"),
-                p.localPartyTokens(NumberType.EXTENSION, "pbx", "201").get("e1"), p.accountTokens("acct-9").get("e1"));
+                p.localPartyTokens(NumberType.EXTENSION, "pbx", "201").get("e1"), p.accountTokens("acct-9").get("e1"),
+                p.tokensFor(Pseudonymizer.recordInput("pbx:1")).get("e1"));
         Pseudonymizer fresh = new Pseudonymizer(new KeyRing(List.of(new KeyEpoch("e1", Instant.EPOCH,
                 "subject-numbers-test-key-0123456".getBytes(StandardCharsets.US_ASCII)))), new NumberFacts(10));
         assertThat(fresh.numberTokens("+442921280552").get("e1")).isEqualTo(tokens.get(0));

@@ -40,7 +40,7 @@ class KnownAnswersTest {
 
         byte[] tokenKey = hmacRaw(K1, concat("cdr-pipeline subject tokens v1".getBytes(StandardCharsets.UTF_8), new byte[] {1}));
         assertThat(p.subjectTokens(b)).containsExactly(hmac(tokenKey, "e164:+4930123456"),
-                hmac(tokenKey, "sip:alice@example.com"), hmac(tokenKey, "account:acct-1"));
+                hmac(tokenKey, "sip:alice@example.com"), hmac(tokenKey, "account:acct-1"), hmac(tokenKey, "cdr:pbx:1"));
         assertThat(p.numberTokens("+4930123456")).containsEntry("e1", hmac(tokenKey, "e164:+4930123456"));
         assertThat(p.sipTokens("alice@example.com")).containsEntry("e1", hmac(tokenKey, "sip:alice@example.com"));
         assertThat(p.sipTokens("bob@example.com")).isNotEqualTo(p.sipTokens("alice@example.com"));

@@ -164,6 +164,13 @@ class ErasureEndToEndTest {
                 assertThat(Scanners.filesContaining(WORK.resolve("input"), corpus.secrets)).as("positive control").isNotEmpty();
                 await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                         .untilAsserted(() -> assertThat(Scanners.filesContaining(WORK.resolve("broker"), corpus.secrets)).isEmpty());
+                // Issue 21, finding 8: the released hold (account acme) leaves the quiet legal-holds topic too — its
+                // records and its files — by the pipeline's keep-alives, with no traffic on it since the release.
+                await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).untilAsserted(() -> {
+                    assertThat(Scanners.recordsContaining(kafka.bootstrapServers(), List.of("cdr.legal-holds"), Set.of("acme")))
+                            .isEmpty();
+                    assertThat(Scanners.filesContaining(WORK.resolve("broker"), Set.of("acme"))).as("broker files").isEmpty();
+                });
 
                 assertThat(CdrPipelineCli.execute("retention", "check", "--bootstrap-server", kafka.bootstrapServers(),
                         "--config", configFile(settings).toString())).as("generated configs pass").isZero();

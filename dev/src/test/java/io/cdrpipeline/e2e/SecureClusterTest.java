@@ -51,6 +51,8 @@ class SecureClusterTest {
     @Test
     void shouldRunUnderTheReadmeAclsAndKeepAnalystsOutOfEverythingButAnalytics() throws Exception {
         Files.createDirectories(WORK);
+        Files.writeString(WORK.resolve("policy.yaml"), "version: 1\nsweep-interval: 1s\nwindows: {billing: 3650d, "
+                + "analytics: 3650d}\n");
         Path keyStore = WORK.resolve("broker.p12");
         Path trustStore = WORK.resolve("trust.p12");
         Keytool.run("-genkeypair", "-alias", "broker", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=localhost",
@@ -83,22 +85,26 @@ class SecureClusterTest {
                     "--principal", "ops=User:dpo")).isZero();
 
             PipelineConfig pipeline = PipelineConfig.load(configFile("cdr", bootstrap, trustStore), Map.of());
-            RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 3650d, analytics: 3650d}\n", "p");
+            RetentionPolicy policy = RetentionPolicy.parse("version: 1\nsweep-interval: 1s\nwindows: {billing: 3650d, "
+                    + "analytics: 3650d}\n", "p");
+
             try (PipelineApp app = new PipelineApp(pipeline, KeyRing.random("s", Instant.EPOCH), policy)) {
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(120));
                 TrafficGenerator gen = new TrafficGenerator(3, 500, 1.1, 0, 0);
                 try (RawProducer producer = new RawProducer(PipelineConfig.load(configFile("switch", bootstrap, trustStore),
                         Map.of()))) {
-                    for (int i = 0; i < 200; i++) {
+                    for (int i = 0; i < 199; i++) {
                         producer.send(gen.next(), CdrFormat.ASTERISK_CSV, "pbx-synth-0", null, 0);
                     }
+                    producer.send(SUBJECT_CDR.getBytes(StandardCharsets.UTF_8), CdrFormat.ASTERISK_CSV, "pbx-synth-0", null, 0);
                     producer.flush();
                 }
                 assertThat(readAll(client("billing", bootstrap, trustStore, "billing-books"), "cdr.billing", 200))
                         .as("billing reads billing").isEqualTo(200);
                 assertThat(readAll(client("analyst", bootstrap, trustStore, AclPlan.CONSUME_GROUP_PREFIX + "1"),
                         "cdr.analytics", 200)).as("analysts read analytics").isEqualTo(200);
+                opsCommandsAsTheOpsPrincipal(bootstrap, trustStore);
 
                 Set<String> internal;
                 try (Admin admin = Admin.create(toObjects(client("admin", bootstrap, trustStore, null)))) {
@@ -109,6 +115,9 @@ class SecureClusterTest {
                         .anyMatch(t -> t.endsWith("-repartition"));
                 List<String> forbidden = new ArrayList<>(List.of("cdr.billing", "cdr.raw", "cdr.rejected", "cdr.audit",
                         "cdr.pseudonym-keys", "cdr.erasure-requests", "cdr.legal-holds"));
+                // Least privilege for ops too: no key material, not even wrapped.
+                assertThatThrownBy(() -> readAll(client("dpo", bootstrap, trustStore, null), "cdr.pseudonym-keys", 1))
+                        .as("ops reading the key topic").satisfies(SecureClusterTest::refused);
                 forbidden.addAll(internal);
                 for (String topic : forbidden) {
                     assertThatThrownBy(() -> readAll(client("analyst", bootstrap, trustStore, "analytics-x"), topic, 1))
@@ -123,10 +132,43 @@ class SecureClusterTest {
                     assertThatThrownBy(() -> analyst.send(new ProducerRecord<>("cdr.raw", "x".getBytes(StandardCharsets.UTF_8)))
                             .get()).as("analyst writing raw").satisfies(SecureClusterTest::refused);
                 }
-                assertThat(readAll(client("dpo", bootstrap, trustStore, AclPlan.CONSUME_GROUP_PREFIX + "2"), "cdr.audit", 0))
-                        .as("ops read audit").isGreaterThanOrEqualTo(0);
+                assertThat(readAll(client("dpo", bootstrap, trustStore, AclPlan.CONSUME_GROUP_PREFIX + "2"), "cdr.audit", 1))
+                        .as("ops read audit (the access receipt at least)").isGreaterThanOrEqualTo(1);
             }
         }
+    }
+
+    /** A CDR of the subject the ops commands below ask about: calls 030 1234 5678 (Berlin) from extension 201. */
+    private static final String SUBJECT_CDR = String.join(",", "\"acct-s\"", "\"201\"", "\"03012345678\"",
+            "\"from-internal\"", "\"\"", "\"PJSIP/a-1\"", "\"PJSIP/b-2\"", "\"Dial\"", "\"\"", "\"2024-11-06 09:00:00\"",
+            "\"2024-11-06 09:00:05\"", "\"2024-11-06 09:01:05\"", "65", "60", "\"ANSWERED\"", "\"BILLING\"",
+            "\"1730880000.77\"", "\"\"");
+
+    /**
+     * Issue 21, finding 9: every command the ACL table gives ops runs as the ops principal — holds,
+     * subject access with its receipt, erasure (resolved by the pipeline's principal), retention
+     * check and report — holding no key.
+     */
+    private static void opsCommandsAsTheOpsPrincipal(String bootstrap, Path trustStore) throws Exception {
+        String ops = configFile("dpo", bootstrap, trustStore).toString();
+        assertThat(CdrPipelineCli.execute("hold", "--config", ops, "--account", "acct-h", "--id", "h1", "--reason",
+                "billing_dispute", "--case", "C-1")).as("hold as ops").isZero();
+        assertThat(CdrPipelineCli.execute("release", "--config", ops, "--account", "acct-h", "--id", "h1"))
+                .as("release as ops").isZero();
+        Path export = WORK.resolve("access.jsonl");
+        assertThat(CdrPipelineCli.execute("access", "--config", ops, "--subject", "+493012345678", "--out", export.toString(),
+                "--case", "SAR-9")).as("access as ops").isZero();
+        assertThat(Files.readAllLines(export)).hasSize(1).allSatisfy(l -> assertThat(l).contains("+493012345678"));
+        assertThat(CdrPipelineCli.execute("retention", "report", "--config", ops)).as("retention report as ops").isZero();
+        assertThat(CdrPipelineCli.execute("retention", "check", "--config", ops)).as("retention check as ops").isZero();
+        await().atMost(Duration.ofSeconds(60)).until(() -> CdrPipelineCli.execute("erase", "--config", ops, "--subject",
+                "+493012345678", "--case", "E-9") == 0);   // once the pipeline has published its sealing key
+        await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+            Path after = WORK.resolve("access-" + System.nanoTime() + ".jsonl");
+            assertThat(CdrPipelineCli.execute("access", "--config", ops, "--subject", "+493012345678", "--out",
+                    after.toString())).isZero();
+            assertThat(Files.readAllLines(after)).as("erased: resolved and carried out by the pipeline's principal").isEmpty();
+        });
     }
 
     /** The error is, or is caused by, the broker's refusal. */
@@ -195,7 +237,8 @@ class SecureClusterTest {
 
     private static Path configFile(String user, String bootstrap, Path trustStore) throws Exception {
         StringBuilder sb = new StringBuilder("bootstrap.servers=" + bootstrap + "\nstate.dir=" + WORK.resolve("state-" + user)
-                + "\ntopic.partitions=2\nsource.pbx-synth-0.region=DE\nsource.pbx-synth-0.zone=UTC\n");
+                + "\ntopic.partitions=2\nsource.pbx-synth-0.region=DE\nsource.pbx-synth-0.zone=UTC\nretention.policy.file="
+                + WORK.resolve("policy.yaml") + "\n");
         security(user, trustStore).forEach((k, v) -> sb.append("kafka.").append(k).append('=')
                 .append(v.replace("\\", "\\\\")).append('\n'));
         Path f = WORK.resolve(user + ".properties");

@@ -34,10 +34,18 @@ public final class AclPlan {
                 case CLUSTER -> "cluster";
                 default -> type.name().toLowerCase(java.util.Locale.ROOT);
             };
-            String ops = operations.stream().map(o -> o.name().charAt(0) + o.name().substring(1).toLowerCase(java.util.Locale.ROOT)
-                    .replace("_w", "W")).collect(Collectors.joining(", "));
+            String ops = operations.stream().map(Grant::camel).collect(Collectors.joining(", "));
             String target = type == ResourceType.CLUSTER ? "" : " `" + name + (pattern == PatternType.PREFIXED ? "*" : "") + "`";
             return ops + " " + what + target;
+        }
+
+        /** {@code IDEMPOTENT_WRITE} as Kafka's documentation writes it: {@code IdempotentWrite}. */
+        private static String camel(AclOperation op) {
+            StringBuilder out = new StringBuilder();
+            for (String part : op.name().split("_")) {
+                out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+            }
+            return out.toString();
         }
     }
 
@@ -73,7 +81,17 @@ public final class AclPlan {
                 }
                 case BILLING, ANALYST, OPS -> {
                     g.add(new Grant(role, ResourceType.GROUP, CONSUME_GROUP_PREFIX, PatternType.PREFIXED, List.of(AclOperation.READ)));
-                    if (role != Role.OPS) {
+                    if (role == Role.OPS) {
+                        // retention check: every owned topic's configuration (internal ones included) and the broker's.
+                        for (OwnedTopic t : OwnedTopic.values()) {
+                            g.add(new Grant(role, ResourceType.TOPIC, c.get(t.setting()), PatternType.LITERAL,
+                                    List.of(AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS)));
+                        }
+                        g.add(new Grant(role, ResourceType.TOPIC, app + "-", PatternType.PREFIXED,
+                                List.of(AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS)));
+                        g.add(new Grant(role, ResourceType.CLUSTER, "kafka-cluster", PatternType.LITERAL,
+                                List.of(AclOperation.DESCRIBE_CONFIGS)));
+                    } else {
                         g.add(new Grant(role, ResourceType.GROUP, role == Role.BILLING ? "billing-" : "analytics-",
                                 PatternType.PREFIXED, List.of(AclOperation.READ)));
                     }

@@ -71,8 +71,10 @@ final class RetentionCommand {
                     System.out.printf("%-8s %-48s %-13s worst %-10s  (%s)%n", f.ok() ? "OK" : "EXCEEDS", f.topic(), f.kind(),
                             human(f.worstCase()), f.why());
                 }
-                // The state directories of the instances: each task purges what its sweeps deleted once per step;
-                // a task that moved away leaves a directory that Streams deletes within two cleanup delays.
+                // The state directories of the instances: each active task purges what its sweeps deleted once per
+                // step, and each instance's maintenance purges its standby replicas' stores (which delete as they
+                // restore) once they have been idle a step; a task that moved away leaves a directory that Streams
+                // deletes within two cleanup delays.
                 String cleanup = config.kafkaClientSettings().get("state.cleanup.delay.ms");
                 long cleanupDelay = cleanup != null ? Long.parseLong(cleanup) : io.cdrpipeline.app.PipelineApp.stateCleanupDelay(policy);
                 java.time.Duration local = policy.physicalStep().plus(policy.sweepInterval())
@@ -80,7 +82,7 @@ final class RetentionCommand {
                 boolean localOk = local.compareTo(policy.maxErasureDelay()) <= 0;
                 allOk &= localOk;
                 System.out.printf("%-8s %-48s %-13s worst %-10s  (%s)%n", localOk ? "OK" : "EXCEEDS", "(state directory)", "LOCAL_STORES",
-                        human(local), "sweep " + policy.sweepInterval().toMillis() + " + max(purge step "
+                        human(local), "active and standby stores: sweep " + policy.sweepInterval().toMillis() + " + max(purge step "
                                 + policy.physicalStep().toMillis() + ", 2 x state.cleanup.delay.ms " + cleanupDelay + ")");
                 return allOk ? 0 : 1;
             }

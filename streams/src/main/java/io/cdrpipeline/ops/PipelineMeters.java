@@ -42,7 +42,11 @@ public final class PipelineMeters {
             FunctionCounter.builder("cdr.records.rejected", ingest, m -> m.rejected(r)).tag("reason", r.header())
                     .register(registry);
         }
-        FunctionCounter.builder("cdr.records.duplicates", ingest, IngestMetrics::duplicates).register(registry);
+        FunctionCounter.builder("cdr.records.duplicates", ingest, IngestMetrics::duplicates)
+                .description("copies of CDRs already retained, or already deleted (see resent.after.deletion)").register(registry);
+        FunctionCounter.builder("cdr.records.resent.after.deletion", ingest, IngestMetrics::resentAfterDeletion)
+                .description("copies of deleted CDRs (erased, closed, released) dropped instead of billed again; in duplicates too")
+                .register(registry);
         FunctionCounter.builder("cdr.records.switch.id.reused", ingest, IngestMetrics::switchIdReused)
                 .description("CDRs billed under their own key although an earlier CDR had the same switch id")
                 .register(registry);
@@ -51,7 +55,14 @@ public final class PipelineMeters {
                 .description("records whose local stamps disagree with the switch's epoch as a wrong zone would")
                 .register(registry));
         FunctionCounter.builder("cdr.records.erased.suppressed", ingest, IngestMetrics::erasedSuppressed)
-                .description("late CDRs of erased subjects kept out of analytics").register(registry);
+                .description("new CDRs of erased subjects kept out of analytics").register(registry);
+        for (String store : new String[] {io.cdrpipeline.retention.Subjects.ERASURES_STORE,
+                io.cdrpipeline.retention.Subjects.HOLDS_STORE}) {
+            FunctionCounter.builder("cdr.control.records.skipped", retention, m -> m.controlSkipped().getOrDefault(store, 0L))
+                    .tag("store", store)
+                    .description("records of a control topic that cannot be used (undecodable, unknown version): skipped")
+                    .register(registry);
+        }
         for (DataClass c : new DataClass[] {DataClass.BILLING, DataClass.ANALYTICS}) {
             FunctionCounter.builder("cdr.tombstones", retention, m -> m.deleted(c)).tag("class", c.name().toLowerCase())
                     .register(registry);

@@ -56,10 +56,15 @@ public final class AuditKey {
 
     /** The receipt's key hash of a record key in a topic: 128 bits, hex. */
     public String hash(String topic, String recordKey) {
+        return HexFormat.of().formatHex(hashBytes(topic, recordKey));
+    }
+
+    /** {@link #hash} as its 16 bytes. */
+    public byte[] hashBytes(String topic, String recordKey) {
         Mac m = mac();
         m.update(topic.getBytes(StandardCharsets.UTF_8));
         m.update((byte) 0);
-        return HexFormat.of().formatHex(m.doFinal(recordKey.getBytes(StandardCharsets.UTF_8)), 0, 16);
+        return java.util.Arrays.copyOf(m.doFinal(recordKey.getBytes(StandardCharsets.UTF_8)), 16);
     }
 
     /**

@@ -94,9 +94,12 @@ public final class Pseudonymizer {
         Mac mac = macs.tokenMac(epoch);
         List<String> inputs = subjectInputs(billing);
         List<String> tokens = new ArrayList<>(inputs.size());
-        for (String input : inputs) {
-            tokens.add(macs.cached(epoch, mac, EpochMacs.TOKEN, input));
+        int last = inputs.size() - 1;
+        for (int i = 0; i < last; i++) {
+            tokens.add(macs.cached(epoch, mac, EpochMacs.TOKEN, inputs.get(i)));
         }
+        // The record's own token: its input never repeats, so it would only push parties out of the cache.
+        tokens.add(EpochMacs.pseudonym(mac, inputs.get(last)));
         return tokens;
     }
 

@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
+import io.cdrpipeline.state.PurgeableStore;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
@@ -25,11 +26,16 @@ public final class DeletionLedger {
     public static final String STORE = OwnedStore.DELETION_LEDGER.storeName();
 
     private final KeyValueStore<Bytes, byte[]> store;
+    /** The store underneath, when it can say it is empty (a look-up is then skipped); null: always look up. */
+    private final PurgeableStore files;
     /** Where the last forgetting pass stopped (null: at the start); passes go round the hash space. */
     private Bytes cursor;
+    /** Entries kept by the forgetting pass under way (-1: none started). */
+    private long keptThisPass = -1;
 
-    public DeletionLedger(KeyValueStore<Bytes, byte[]> store) {
+    public DeletionLedger(KeyValueStore<Bytes, byte[]> store, PurgeableStore files) {
         this.store = store;
+        this.files = files;
     }
 
     /** The ledger key of a receipt's key hash (hex). */
@@ -37,12 +43,21 @@ public final class DeletionLedger {
         return Bytes.wrap(HexFormat.of().parseHex(keyHash));
     }
 
-    public void remember(String keyHash, long forgetAt) {
-        store.put(key(keyHash), ByteBuffer.allocate(8).putLong(forgetAt).array());
+    /** Remembers a deleted record until {@code forgetAt}; nothing when that has passed at {@code now} already. */
+    public void remember(String keyHash, long forgetAt, long now) {
+        if (forgetAt > now) {
+            store.put(key(keyHash), ByteBuffer.allocate(8).putLong(forgetAt).array());
+        }
     }
 
-    public boolean contains(String keyHash) {
-        return store.get(key(keyHash)) != null;
+    /** Whether a deleted record's key hash ({@link io.cdrpipeline.pseudonymize.AuditKey#hashBytes}) is here. */
+    public boolean contains(byte[] keyHash) {
+        return store.get(Bytes.wrap(keyHash)) != null;
+    }
+
+    /** False when the ledger is known to be empty: no copy of a deleted record needs looking up. */
+    public boolean mayHoldEntries() {
+        return files == null || files.mayHoldKeys();
     }
 
     /**
@@ -60,12 +75,20 @@ public final class DeletionLedger {
                 seen.add(kv);
             }
         }
+        if (cursor == null) {
+            keptThisPass = 0;
+        }
         for (KeyValue<Bytes, byte[]> kv : seen) {
             if (kv.value.length == 8 && ByteBuffer.wrap(kv.value).getLong() <= now) {
                 store.put(kv.key, null);
+            } else {
+                keptThisPass++;
             }
         }
         cursor = seen.size() < max || seen.isEmpty() ? null : seen.get(seen.size() - 1).key;
+        if (cursor == null && keptThisPass == 0 && files != null) {
+            files.recheckEmpty();   // a whole pass kept nothing: readers may skip their look-ups again
+        }
         return seen.size();
     }
 }

@@ -84,7 +84,7 @@ public final class RetentionProcessor implements Processor<String, Arrival, Stri
             }
         };
         this.stores = new RetentionStores(new ExpiryIndex(indexStore), new SubjectIndex(context.getStateStore(SubjectIndex.STORE)),
-                new HeldIndex(heldStore), new DeletionLedger(ledgerStore), subjects, new SweepState(context.getStateStore(SweepState.STORE)), policy,
+                new HeldIndex(heldStore), new DeletionLedger(ledgerStore, local.store(context.taskId(), DeletionLedger.STORE)), subjects, new SweepState(context.getStateStore(SweepState.STORE)), policy,
                 new DeletionEmitter(auditKey, policy, metrics), sink, billingTopic, analyticsTopic,
                 context.taskId().toString());
         this.rebuild = new SubjectRebuildStep(stores);

@@ -92,7 +92,7 @@ public final class RetentionStores {
             } else {
                 String hash = emitter.delete(sink, d.kind(), billingTopic, after.recordId(), d.reason(), d.deadline(),
                         after.arrival(), now);
-                ledger.remember(hash, forgetAt(after));
+                ledger.remember(hash, forgetAt(after), now);
             }
         }
         if (plan.unpark()) {

@@ -56,6 +56,8 @@ public final class PurgeableStore extends BytesStore {
     private File dir;
     private TaskId taskId;
     private volatile boolean open;
+    /** Whether the store may hold a key: null until first asked (then looked up), true after any write. */
+    private Boolean mayHoldKeys;
     /** When the last purge ran (System.nanoTime), so that stores no sweep purges — standbys — are purged too. */
     private long lastPurge = System.nanoTime();
 
@@ -84,6 +86,7 @@ public final class PurgeableStore extends BytesStore {
     }
 
     private synchronized void restoreAll(Collection<KeyValue<byte[], byte[]>> records) {
+        mayHoldKeys = null;
         // Restored records are committed ones: straight to RocksDB (replaying them again is harmless).
         files.restore(records);
     }
@@ -95,11 +98,31 @@ public final class PurgeableStore extends BytesStore {
             remove(key);   // a deletion that, unlike delete(), does not read the old value back
             return;
         }
+        mayHoldKeys = Boolean.TRUE;
         if (transactional) {
             staged.put(key, value);
             return;
         }
         files.put(key.get(), value);
+    }
+
+    /**
+     * False only when the store is known to hold no key, so that a look-up can be skipped: a store
+     * that is usually empty (the deletion ledger) then costs its readers nothing. Looked up on the
+     * first call and after {@link #recheckEmpty}; any write makes it true again.
+     */
+    public synchronized boolean mayHoldKeys() {
+        if (mayHoldKeys == null) {
+            try (KeyValueIterator<Bytes, byte[]> it = iterator(null, null, false, null)) {
+                mayHoldKeys = it.hasNext();
+            }
+        }
+        return mayHoldKeys;
+    }
+
+    /** Asks {@link #mayHoldKeys} to look again (its owner deleted keys). */
+    public synchronized void recheckEmpty() {
+        mayHoldKeys = null;
     }
 
     private void remove(Bytes key) {

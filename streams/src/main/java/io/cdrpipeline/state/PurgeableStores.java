@@ -85,6 +85,16 @@ public final class PurgeableStores {
         return n;
     }
 
+    /** The task's open store of that name, or null (not opened yet, or not a purgeable store). */
+    public PurgeableStore store(TaskId task, String name) {
+        for (PurgeableStore s : open.getOrDefault(task, List.of())) {
+            if (s.name().equals(name)) {
+                return s;
+            }
+        }
+        return null;
+    }
+
     void opened(TaskId task, PurgeableStore store) {
         open.computeIfAbsent(task, t -> new CopyOnWriteArrayList<>()).add(store);
     }

@@ -5,6 +5,7 @@ import io.cdrpipeline.retention.DeletionLedger;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.state.PurgeableStores;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -30,7 +31,11 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
     private DeletionLedger ledger;
     private final SwitchIdReuse reuse = new SwitchIdReuse(SwitchIdReuse.DEFAULT_CAPACITY);
 
-    DedupeProcessor(RetentionPolicy policy, IngestMetrics metrics, AuditKey auditKey, String billingTopic) {
+    private final PurgeableStores local;
+
+    DedupeProcessor(RetentionPolicy policy, IngestMetrics metrics, AuditKey auditKey, String billingTopic,
+            PurgeableStores local) {
+        this.local = local;
         this.policy = policy;
         this.metrics = metrics;
         this.auditKey = auditKey.copy();
@@ -41,7 +46,8 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
     public void init(FixedKeyProcessorContext<String, BillingRecord> context) {
         this.context = context;
         this.index = new ExpiryIndex(context.getStateStore(ExpiryIndex.STORE));
-        this.ledger = new DeletionLedger(context.getStateStore(DeletionLedger.STORE));
+        this.ledger = new DeletionLedger(context.getStateStore(DeletionLedger.STORE),
+                local.store(context.taskId(), DeletionLedger.STORE));
     }
 
     @Override
@@ -52,7 +58,8 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
             metrics.recordDuplicate();
             return;
         }
-        if (ledger.contains(auditKey.hash(billingTopic, record.key()))) {
+        // The ledger is empty unless something was deleted before both its windows closed: then no look-up.
+        if (ledger.mayHoldEntries() && ledger.contains(auditKey.hashBytes(billingTopic, record.key()))) {
             metrics.recordDuplicate();
             metrics.recordResentAfterDeletion();
             return;

@@ -81,7 +81,7 @@ public final class IngestTopology {
                         "rejected"))
                 .defaultBranch(Branched.withConsumer(
                         accepted -> {
-                            KStream<String, BillingRecord> unique = dedupe(accepted, policy, metrics, auditKey, topics);
+                            KStream<String, BillingRecord> unique = dedupe(accepted, policy, metrics, auditKey, topics, local);
                             KStream<String, Arrival> decided = unique.processValues(
                                     () -> new DecideProcessor(pseudonymizers, metrics), Named.as("decide"));
                             splitByPurpose(decided, topics);
@@ -99,7 +99,7 @@ public final class IngestTopology {
      * for a key is the one our producers would have chosen, and merged back into the same tasks.
      */
     private static KStream<String, BillingRecord> dedupe(KStream<byte[], ParsedRaw> accepted, RetentionPolicy policy,
-            IngestMetrics metrics, AuditKey auditKey, Topics topics) {
+            IngestMetrics metrics, AuditKey auditKey, Topics topics, PurgeableStores local) {
         var placement = accepted.split(Named.as("placement-"))
                 .branch((key, parsed) -> parsed.placed(), Branched.as("placed"))
                 .defaultBranch(Branched.as("moved"));
@@ -114,7 +114,7 @@ public final class IngestTopology {
                 .filter((key, billing) -> billing != null, Named.as("drop-keep-alives"))
                 .map((key, billing) -> KeyValue.pair(billing.getRecordId(), billing), Named.as("key-moved-by-record-id"));
         return placed.merge(moved, Named.as("placed-and-moved"))
-                .processValues(() -> new DedupeProcessor(policy, metrics, auditKey, topics.billing().name()),
+                .processValues(() -> new DedupeProcessor(policy, metrics, auditKey, topics.billing().name(), local),
                         Named.as("dedupe"), ExpiryIndex.STORE, DeletionLedger.STORE);
     }
 

@@ -236,6 +236,26 @@ class ErasureStaysErasedTest {
                 .extracting(TestRecord::value).containsExactly((AnalyticsRecord) null);
     }
 
+    /**
+     * Finding 10: a record whose parties no rule recognised is erased by its record id — that record and
+     * no other of the same call's parties.
+     */
+    @Test
+    void shouldEraseExactlyOneRecordByItsRecordId() {
+        open("version: 1\nsweep-interval: 1m\nwindows: {billing: 30d, analytics: 30d}\n");
+        String a = ingest("1", "acct-7", "00972547383072");     // a spelling the plan does not read: UNKNOWN
+        String b = ingest("2", "acct-7", "00972547383072");
+        Outputs.all(billing);
+        Outputs.all(analytics);
+        new Pseudonymizer(keys, new NumberFacts(10)).tokensFor(Pseudonymizer.recordInput(a)).forEach((epoch, token) ->
+                erasures.pipeInput(token, REQUESTS.encode(ErasureRequest.newBuilder().setRequestId("req-r")
+                        .setSubjectKind(SubjectKind.RECORD).setKeyEpoch(epoch).setRequestedAt(clock).build())));
+        minutes(1);
+        assertThat(tombstones(billing)).containsExactly(a);
+        assertThat(tombstones(analytics)).hasSize(1);
+        assertThat(b).isNotEqualTo(a);
+    }
+
     private void hold(String account, String id) {
         holds.pipeInput(account + "|" + id, new AvroSerde<>(LegalHold.class, LegalHold.getClassSchema()).encode(
                 LegalHold.newBuilder().setHoldId(id).setAccount(account).setReasonCode(HoldReason.BILLING_DISPUTE)

@@ -103,6 +103,9 @@ class BillingIntoPostgresEndToEndTest {
                 assertThat(rows(db, "select count(*) from billing where record_id = '" + one.getRecordId() + "' and "
                         + "calling_type = '" + one.getCalling().getType() + "' and billableseconds = " + one.getBillableSeconds()))
                         .isEqualTo(1);
+                // BillingRecord v3 (issue 22): the rated seconds and, apart, what an unanswered call logged.
+                assertThat(rows(db, "select count(*) from billing where billablecorrected = false and loggedbillableseconds is null"))
+                        .isEqualTo(live.values().stream().filter(b -> !b.getBillableCorrected()).count());
                 long inserted = rows(db, "select count(*) from billing");
                 long version = rows(db, "select coalesce(sum(xmin::text::bigint), 0) from billing");
 

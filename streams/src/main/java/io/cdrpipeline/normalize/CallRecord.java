@@ -10,7 +10,9 @@ import java.time.Instant;
  * outcome normalised across switches, its record id and the switch identity it may share with
  * other CDRs ({@link RecordIds}). It holds clear numbers, so it only ever leaves the pipeline as
  * a {@link BillingRecord}; analytics see it only through the pseudonymiser.
- * {@code zoneSkewSeconds}: local stamps minus the switch's epoch, where the record has both.
+ * {@code zoneSkewSeconds}: local stamps minus the switch's epoch, where the record has both;
+ * {@code loggedBillableSeconds}: what the switch logged as billable on a call that was not answered
+ * (null otherwise; {@code billableSeconds} is then 0).
  */
 public record CallRecord(
         String recordId,
@@ -24,6 +26,7 @@ public record CallRecord(
         Instant end,
         long durationSeconds,
         long billableSeconds,
+        Long loggedBillableSeconds,
         Disposition disposition,
         String hangupCause,
         Integer q850Cause,
@@ -49,6 +52,8 @@ public record CallRecord(
                 .setLegRole(legRole)
                 .setSwitchCallId(switchCallId)
                 .setSwitchIdReused(false)
+                .setBillableCorrected(loggedBillableSeconds != null)
+                .setLoggedBillableSeconds(loggedBillableSeconds)
                 .build();
     }
 

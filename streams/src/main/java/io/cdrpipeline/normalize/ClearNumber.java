@@ -14,8 +14,8 @@ import io.cdrpipeline.schema.PartyNumber;
  */
 public record ClearNumber(NumberType type, String value, String raw, Boolean knownRange) {
 
-    /** No party logged at all. */
-    public static final ClearNumber ABSENT = new ClearNumber(NumberType.UNKNOWN, null, null, null);
+    /** No party logged at all: blank, or only a display name. The same for calling and called, in every format. */
+    public static final ClearNumber ABSENT = new ClearNumber(NumberType.NONE, null, null, null);
 
     public ClearNumber(NumberType type, String value) {
         this(type, value, value, null);

@@ -13,12 +13,14 @@ import io.cdrpipeline.schema.NumberType;
 /**
  * Dialled digits read under a plan with libphonenumber: international and trunk prefixes, a
  * country code logged without a prefix only where the plan says so, and an E.164 number only when
- * it is possible for its country and reads back the same; null where a reading would be a guess.
+ * it is possible for its country, reads back the same, and holds exactly the digits logged after
+ * the prefix the plan recognised; null where a reading would be a guess or would alter a digit.
  */
 final class DialledNumbers {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final ShortNumberInfo SHORT = ShortNumberInfo.getInstance();
+    private static final java.util.regex.Pattern NANP = java.util.regex.Pattern.compile("[2-9]\\d{2}[2-9]\\d{6}");
 
     private DialledNumbers() {
     }
@@ -32,14 +34,48 @@ final class DialledNumbers {
         }
     }
 
-    /** Digits dialled from the plan's region: international or trunk prefix, else national. */
-    static ClearNumber read(String digits, String kept, DialPlan plan) {
+    /**
+     * The digits read as dialled through the plan's international prefix (the configured ones, else
+     * libphonenumber's for the region), or null when they do not start with one or what follows is
+     * no number as logged. Asked before access codes: {@code 0049…} under a plan with access code
+     * {@code 0} is an international call, not {@code 0} + the national {@code 049…} (issue 22).
+     */
+    static ClearNumber readInternational(String digits, String kept, DialPlan plan) {
         for (String idd : plan.internationalPrefixes()) {
             if (digits.length() > idd.length() && digits.startsWith(idd)) {
                 return international(digits.substring(idd.length()), kept);
             }
         }
-        if (plan.internationalWithoutPrefix()) {
+        String region = plan.region();
+        if (!plan.internationalPrefixes().isEmpty() || region.equals("ZZ")) {
+            return null;
+        }
+        try {
+            PhoneNumber pn = UTIL.parseAndKeepRawInput(digits, region);
+            return pn.getCountryCodeSource() == CountryCodeSource.FROM_NUMBER_WITH_IDD ? afterPrefix(possible(pn, kept), digits)
+                    : null;
+        } catch (NumberParseException e) {
+            return null;
+        }
+    }
+
+    /** Digits dialled from the plan's region: international or trunk prefix, else national. */
+    static ClearNumber read(String digits, String kept, DialPlan plan) {
+        return read(digits, kept, plan, false);
+    }
+
+    /**
+     * Digits dialled from the plan's region; {@code afterAccessCode}: what followed an access code, which
+     * a person dialled as usual (with an international or trunk prefix) — the switch's habit of logging
+     * international numbers without a prefix is its trunks' way with caller ids, not a way of dialling.
+     */
+    static ClearNumber read(String digits, String kept, DialPlan plan, boolean afterAccessCode) {
+        for (String idd : plan.internationalPrefixes()) {
+            if (digits.length() > idd.length() && digits.startsWith(idd)) {
+                return international(digits.substring(idd.length()), kept);
+            }
+        }
+        if (plan.internationalWithoutPrefix() && !afterAccessCode) {
             ClearNumber n = international(digits, kept);
             if (n != null) {
                 return n;
@@ -59,7 +95,7 @@ final class DialledNumbers {
             PhoneNumber pn = UTIL.parseAndKeepRawInput(digits, region);
             CountryCodeSource how = pn.getCountryCodeSource();
             if (how == CountryCodeSource.FROM_NUMBER_WITH_IDD) {
-                return possible(pn, kept);
+                return afterPrefix(possible(pn, kept), digits);
             }
             if (!startsWithTrunkPrefix(digits, region) && trunkPrefixRequired(region)) {
                 // Digits with neither prefix are a local number (its area code unknown) or a country code
@@ -70,10 +106,36 @@ final class DialledNumbers {
                 // libphonenumber stripped a leading country code that had no prefix: that is a guess too.
                 return national(digits, region, kept);
             }
-            return possible(pn, kept);
+            String ndd = UTIL.getNddPrefixForRegion(region, true);
+            String cc = Integer.toString(UTIL.getCountryCodeForRegion(region));
+            String afterTrunk = ndd != null && !ndd.isEmpty() && digits.startsWith(ndd) ? digits.substring(ndd.length()) : null;
+            return asLogged(possible(pn, kept), cc + digits, afterTrunk == null ? null : cc + afterTrunk);
         } catch (NumberParseException e) {
             return null;
         }
+    }
+
+    /**
+     * The number only if its digits are exactly one of the expected readings — the logged digits after
+     * the prefix the plan recognised, behind the country code: never a digit dropped, added or
+     * reordered (libphonenumber drops a national prefix after some country codes: {@code +81 0972…}
+     * would become {@code +81972…}, a number nobody dialled).
+     */
+    private static ClearNumber asLogged(ClearNumber n, String expected, String orExpected) {
+        if (n == null) {
+            return null;
+        }
+        String digits = n.value().substring(1);
+        return digits.equals(expected) || digits.equals(orExpected) ? n : null;
+    }
+
+    /** A number read after an international prefix libphonenumber stripped: its digits must end what was logged. */
+    private static ClearNumber afterPrefix(ClearNumber n, String logged) {
+        if (n == null) {
+            return null;
+        }
+        String digits = n.value().substring(1);
+        return logged.length() > digits.length() && logged.endsWith(digits) ? n : null;
     }
 
     /**
@@ -106,7 +168,7 @@ final class DialledNumbers {
             pn.setItalianLeadingZero(true).setNumberOfLeadingZeros(zeros);
         }
         pn.setNationalNumber(Long.parseLong(nsn));
-        return possible(pn, kept);
+        return asLogged(possible(pn, kept), pn.getCountryCode() + nsn, null);
     }
 
     static ClearNumber international(String digits, String kept) {
@@ -114,7 +176,7 @@ final class DialledNumbers {
             return null;
         }
         try {
-            return possible(UTIL.parse("+" + digits, "ZZ"), kept);
+            return asLogged(possible(UTIL.parse("+" + digits, "ZZ"), kept), digits, null);
         } catch (NumberParseException e) {
             return null;
         }
@@ -122,6 +184,11 @@ final class DialledNumbers {
 
     private static ClearNumber possible(PhoneNumber pn, String kept) {
         if (UTIL.isPossibleNumberWithReason(pn) != ValidationResult.IS_POSSIBLE) {
+            return null;
+        }
+        if (pn.getCountryCode() == 1 && !NANP.matcher(Long.toString(pn.getNationalNumber())).matches()) {
+            // The North American plan's structure, which libphonenumber's possible lengths do not check:
+            // area code and exchange each start with 2-9 (1234567890 is no one's number).
             return null;
         }
         String e164 = UTIL.format(pn, PhoneNumberFormat.E164);

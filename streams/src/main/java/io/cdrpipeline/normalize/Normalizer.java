@@ -5,6 +5,7 @@ import io.cdrpipeline.ingest.RejectReason;
 import io.cdrpipeline.ingest.RejectedCdr;
 import io.cdrpipeline.ingest.SourceSettings;
 import io.cdrpipeline.ingest.SwitchCdr;
+import io.cdrpipeline.schema.Disposition;
 
 /**
  * Validates what an adapter read and normalises it into a {@link CallRecord}. Structurally
@@ -14,6 +15,9 @@ import io.cdrpipeline.ingest.SwitchCdr;
  */
 public final class Normalizer {
 
+    /** Outcomes of a call nobody answered: no billable time, whatever was logged. */
+    private static final java.util.Set<Disposition> UNANSWERED = java.util.EnumSet.of(Disposition.NO_ANSWER,
+            Disposition.BUSY, Disposition.FAILED, Disposition.CONGESTION, Disposition.CANCELLED);
     /** Seconds of rounding a switch may show between billsec and duration. */
     private static final long ROUNDING_SECONDS = 1;
 
@@ -43,15 +47,22 @@ public final class Normalizer {
         ClearNumber calling = party(cdr.callingRaw(), "calling", source);
         ClearNumber called = party(cdr.calledRaw(), "called", source);
         String recordId = ids.recordId(cdr, source.name(), line);
+        // A call that was not answered bills nothing, whatever a forked or Local/ channel logged; what it
+        // logged is kept beside, flagged, so that a rating engine cannot bill it by accident.
+        Long loggedBillable = null;
+        if (billsec > 0 && UNANSWERED.contains(cdr.disposition())) {
+            loggedBillable = billsec;
+            billsec = 0;
+        }
         return new CallRecord(
                 recordId,
                 RecordIds.switchIdentity(cdr, source.name(), recordId),
                 source.name(),
                 cdr.account(),
-                calling == null ? ClearNumber.withheld(null) : calling,
+                calling == null ? ClearNumber.ABSENT : calling,
                 called == null ? ClearNumber.ABSENT : called,
                 cdr.start(), cdr.answer(), cdr.end(),
-                duration, billsec,
+                duration, billsec, loggedBillable,
                 cdr.disposition(), cdr.hangupCause(), cdr.q850Cause(), cdr.legRole(), cdr.switchCallId(),
                 cdr.zoneSkewSeconds());
     }

@@ -35,6 +35,8 @@ public final class NumberNormalizer {
     private static final Pattern SEPARATORS = Pattern.compile("[\\s().\\-/]");
     private static final Pattern SPACED_NUMBER = Pattern.compile("\\+?\\(?\\d[\\d\\s().\\-/]*");
     private static final Pattern DIGITS = Pattern.compile("\\d+");
+    /** A dotted IPv4 address: a SIP peer's address, not a number. */
+    private static final Pattern IPV4 = Pattern.compile("\\d{1,3}(\\.\\d{1,3}){3}");
     private static final Pattern FEATURE_CODE = Pattern.compile("[*#][*#\\d]{0,9}");
     private static final Pattern USER_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._~+-]{0,63}");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9.\\-\\[\\]:]{1,253}");
@@ -54,7 +56,7 @@ public final class NumberNormalizer {
         return c;
     }
 
-    /** The party, or null when the switch logged nothing (blank). Never throws. */
+    /** The party, or null when the switch logged nothing (blank: no party, {@link ClearNumber#ABSENT}). Never throws. */
     public ClearNumber normalize(String raw, DialPlan plan) {
         if (raw == null || raw.isBlank()) {
             return null;
@@ -70,7 +72,10 @@ public final class NumberNormalizer {
         }
         String s = kept.strip();
         String lower = s.toLowerCase(Locale.ROOT);
-        if (s.isEmpty() || WITHHELD_MARKERS.contains(lower)) {
+        if (s.isEmpty()) {
+            return ClearNumber.ABSENT;
+        }
+        if (WITHHELD_MARKERS.contains(lower)) {
             return ClearNumber.withheld(kept);
         }
         String scheme = lower.startsWith("sips:") ? "sips:" : lower.startsWith("sip:") ? "sip:"
@@ -119,10 +124,19 @@ public final class NumberNormalizer {
         return new ClearNumber(NumberType.SIP_IDENTITY, user + "@" + host.toLowerCase(Locale.ROOT), kept, null);
     }
 
-    /** A dial string (digits, maybe separators, '+', a name): its reading under the plan, or null. */
+    /**
+     * A dial string (digits, maybe separators, '+', a name): its reading under the plan, or null.
+     * Separators may split a phone number ({@code (212) 555-0123}), never an extension, a feature,
+     * short or emergency code; an IP address is no number at all ({@code 192.0.2.4} is not extension
+     * 192024).
+     */
     private static ClearNumber dialled(String s, String kept, DialPlan plan) {
+        if (IPV4.matcher(s.strip()).matches()) {
+            return null;
+        }
         String compact = SEPARATORS.matcher(s).replaceAll("");
-        if (FEATURE_CODE.matcher(compact).matches()) {
+        boolean separated = compact.length() != s.length();
+        if (!separated && FEATURE_CODE.matcher(compact).matches()) {
             return new ClearNumber(NumberType.EXTENSION, compact, kept, null);
         }
         if (compact.startsWith("+")) {
@@ -130,19 +144,24 @@ public final class NumberNormalizer {
             return DIGITS.matcher(digits).matches() ? DialledNumbers.international(digits, kept) : null;
         }
         if (!DIGITS.matcher(compact).matches()) {
-            return name(s, kept, plan);
+            return name(s, kept, plan);   // a name is checked as logged: john.doe is a user name
         }
         String region = plan.region();
-        if (!region.equals("ZZ") && SHORT.isEmergencyNumber(compact, region)) {
+        if (!separated && !region.equals("ZZ") && SHORT.isEmergencyNumber(compact, region)) {
             return new ClearNumber(NumberType.EMERGENCY, compact, kept, null);
         }
-        if (plan.isExtensionLength(compact.length())
-                || (plan.extensionPattern() != null && plan.extensionPattern().matcher(compact).matches())) {
+        if (!separated && (plan.isExtensionLength(compact.length())
+                || (plan.extensionPattern() != null && plan.extensionPattern().matcher(compact).matches()))) {
             return new ClearNumber(NumberType.EXTENSION, compact, kept, null);
+        }
+        // Precedence: an international prefix before an access code that is its first digit.
+        ClearNumber abroad = DialledNumbers.readInternational(compact, kept, plan);
+        if (abroad != null) {
+            return abroad;
         }
         for (String access : plan.accessCodes()) {
             if (compact.length() > access.length() && compact.startsWith(access)) {
-                ClearNumber n = DialledNumbers.read(compact.substring(access.length()), kept, plan);
+                ClearNumber n = DialledNumbers.read(compact.substring(access.length()), kept, plan, true);
                 if (n != null) {
                     return n;
                 }
@@ -152,7 +171,7 @@ public final class NumberNormalizer {
         if (n != null) {
             return n;
         }
-        return !region.equals("ZZ") && DialledNumbers.isShortCode(compact, region)
+        return !separated && !region.equals("ZZ") && DialledNumbers.isShortCode(compact, region)
                 ? new ClearNumber(NumberType.SHORT_CODE, compact, kept, null) : null;
     }
 

@@ -54,6 +54,9 @@ public final class PipelineMeters {
                         m -> m.zoneMismatches(source)).tag("source", source)
                 .description("records whose local stamps disagree with the switch's epoch as a wrong zone would")
                 .register(registry));
+        FunctionCounter.builder("cdr.records.unanswered.billable", ingest, IngestMetrics::unansweredBillable)
+                .description("unanswered calls whose switch logged billable seconds: billed 0, logged value kept, flagged")
+                .register(registry);
         FunctionCounter.builder("cdr.records.erased.suppressed", ingest, IngestMetrics::erasedSuppressed)
                 .description("new CDRs of erased subjects kept out of analytics").register(registry);
         for (String store : new String[] {io.cdrpipeline.retention.Subjects.ERASURES_STORE,

@@ -70,5 +70,8 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
         }
         context.forward(record);
         metrics.recordBillingWritten();
+        if (b.getBillableCorrected()) {
+            metrics.recordUnansweredBillable();
+        }
     }
 }

@@ -16,6 +16,7 @@ public final class IngestMetrics {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder duplicates = new LongAdder();
     private final LongAdder resentAfterDeletion = new LongAdder();
+    private final LongAdder unansweredBillable = new LongAdder();
     private final LongAdder billingWritten = new LongAdder();
     private final LongAdder pseudonymized = new LongAdder();
     private final LongAdder erasedSuppressed = new LongAdder();
@@ -53,6 +54,15 @@ public final class IngestMetrics {
     /** A duplicate whose original had been deleted (erased, closed, released): counted in duplicates too. */
     void recordResentAfterDeletion() {
         resentAfterDeletion.increment();
+    }
+
+    /** An unanswered call whose switch logged billable seconds: billed 0, what it logged kept and flagged. */
+    void recordUnansweredBillable() {
+        unansweredBillable.increment();
+    }
+
+    public long unansweredBillable() {
+        return unansweredBillable.sum();
     }
 
     public long resentAfterDeletion() {

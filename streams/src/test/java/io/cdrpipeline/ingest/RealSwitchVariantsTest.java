@@ -28,13 +28,19 @@ import org.junit.jupiter.api.Test;
  */
 class RealSwitchVariantsTest {
 
-    private static final Map<String, String> SOURCES = Map.of(
-            "source.pbx-berlin.format", "asterisk-csv", "source.pbx-berlin.region", "DE",
-            "source.pbx-berlin.zone", "Europe/Berlin",
-            "source.fs-london.format", "freeswitch-csv", "source.fs-london.region", "GB",
-            "source.fs-london.zone", "Europe/London",
-            "source.fs-edge.format", "freeswitch-json", "source.fs-edge.region", "GB",
-            "source.fs-edge.zone", "Europe/London");
+    private static final Map<String, String> SOURCES = Map.ofEntries(
+            Map.entry("source.pbx-berlin.format", "asterisk-csv"),
+            Map.entry("source.pbx-berlin.region", "DE"),
+            Map.entry("source.pbx-berlin.zone", "Europe/Berlin"),
+            Map.entry("source.fs-london.format", "freeswitch-csv"),
+            Map.entry("source.fs-london.region", "GB"),
+            Map.entry("source.fs-london.zone", "Europe/London"),
+            Map.entry("source.fs-edge.format", "freeswitch-json"),
+            Map.entry("source.fs-edge.region", "GB"),
+            Map.entry("source.fs-edge.zone", "Europe/London"),
+            Map.entry("source.pbx-nyc.format", "asterisk-csv"),
+            Map.entry("source.pbx-nyc.region", "US"),
+            Map.entry("source.pbx-nyc.zone", "America/New_York"));
 
     private final CdrParser parser = parser(PipelineConfig.of(SOURCES));
 
@@ -48,6 +54,41 @@ class RealSwitchVariantsTest {
                 Disposition.BUSY, Disposition.CONGESTION);
         assertThat(rows.get(0).switchIdentity()).isEqualTo(rows.get(1).switchIdentity()).isEqualTo("pbx-berlin:1714719600.41");
         assertThat(rows.get(2).partitionKey()).as("CDRs of one channel share a partition").isEqualTo(rows.get(3).partitionKey());
+    }
+
+    /**
+     * Issue 22, on a look-alike US file: the values a billing team would dispute. Every digit as
+     * logged (810 is a prefix, not Japan + a dropped 0), no impossible NANP number typed E.164, no
+     * billable time on an unanswered call (forked and Local/ channels log it), one rule for absent
+     * parties on both sides.
+     */
+    @Test
+    void shouldBillWhatTheSwitchLoggedAndNothingThatWasNotAnswered() throws IOException {
+        List<CallRecord> rows = parseLines("asterisk-us-disputed.csv", "pbx-nyc");
+
+        assertThat(rows.get(0).called().type()).isEqualTo(NumberType.UNKNOWN);
+        assertThat(rows.get(0).called().value()).isEqualTo("+810972543424820");
+        assertThat(rows.get(1).called().type()).isEqualTo(NumberType.UNKNOWN);
+        assertThat(rows.get(1).called().value()).isEqualTo("011810441134900292");
+        assertThat(rows.get(2).called().type()).as("NANP area codes never start with 1").isEqualTo(NumberType.UNKNOWN);
+        assertThat(rows.get(3).toBilling().getBillableSeconds()).isZero();
+        assertThat(rows.get(3).toBilling().getLoggedBillableSeconds()).isEqualTo(7L);
+        assertThat(rows.get(4).toBilling().getBillableSeconds()).isZero();
+        assertThat(rows.get(4).toBilling().getLoggedBillableSeconds()).isEqualTo(72L);
+        assertThat(rows.get(4).toBilling().getBillableCorrected()).isTrue();
+        assertThat(rows.get(5).calling().type()).as("a blank src is no party").isEqualTo(NumberType.NONE);
+        assertThat(rows.get(6).calling().type()).isEqualTo(NumberType.WITHHELD);
+        assertThat(rows.get(7).called().type()).as("a blank dst is no party, as a blank src is").isEqualTo(NumberType.NONE);
+        assertThat(rows.get(7).called().value()).isNull();
+        assertThat(rows.get(5).toBilling().getBillableCorrected()).isFalse();
+    }
+
+    /** Issue 22, finding 2: a FreeSWITCH destination that is an IP address stays that address, not extension 192024. */
+    @Test
+    void shouldKeepAnIpAddressAsLogged() throws IOException {
+        CallRecord r = parseLines("freeswitch-ip-destination.csv", "fs-london").get(0);
+        assertThat(r.called().type()).isEqualTo(NumberType.UNKNOWN);
+        assertThat(r.called().value()).isEqualTo("192.0.2.4");
     }
 
     @Test
@@ -75,7 +116,7 @@ class RealSwitchVariantsTest {
         ParseOutcome o = parser.parse(bytes(fixture("freeswitch-free-text.json")), null, "fs-edge");
         CallRecord r = o.record();
 
-        assertThat(r.calling().type()).as("a display name in sip_from_user is no calling number").isEqualTo(NumberType.WITHHELD);
+        assertThat(r.calling().type()).as("a display name in sip_from_user is no calling party").isEqualTo(NumberType.NONE);
         assertThat(r.calling().raw()).isNull();
         assertThat(r.called().value()).isEqualTo("+442071838750");
         assertThat(r.hangupCause()).isEqualTo("NORMAL_CLEARING");

@@ -101,11 +101,49 @@ class NormalizerTest {
         assertRejected(cdr("1", T0, T0, T0.plusSeconds(9), 10L, 20L), "billable seconds exceed duration");
     }
 
-    @Test
-    void shouldCallABlankCallerWithheld() throws RejectedCdr {
-        SwitchCdr c = new SwitchCdr("1", null, "f", null, "", "201", T0, null, T0.plusSeconds(1), 1L, 0L,
+    /**
+     * Issue 22, finding 5: one rule for absent parties, calling and called alike — blank (or only a
+     * display name) is no party (NONE); a privacy marker, in any case, is WITHHELD.
+     */
+    @org.junit.jupiter.params.ParameterizedTest(name = "[{0}] is {1}")
+    @org.junit.jupiter.params.provider.CsvSource(delimiter = '|', nullValues = "NULL", value = {
+            "NULL | NONE", "'' | NONE", "'   ' | NONE", "\"Jane Roe\" | NONE", "anonymous | WITHHELD",
+            "Anonymous | WITHHELD", "ANONYMOUS | WITHHELD", "restricted | WITHHELD", "Restricted | WITHHELD",
+            "unknown | WITHHELD", "private | WITHHELD", "withheld | WITHHELD", "unavailable | WITHHELD",
+            "sip:anonymous@anonymous.invalid | WITHHELD", "\"Anonymous\" <sip:anonymous@pbx.example> | WITHHELD"})
+    void shouldReadAnAbsentOrWithheldPartyAlikeOnBothSides(String logged, NumberType type) throws RejectedCdr {
+        SwitchCdr asCaller = new SwitchCdr("1", null, "f", null, logged, "201", T0, null, T0.plusSeconds(1), 1L, 0L,
                 Disposition.NO_ANSWER, null, null, LegRole.UNKNOWN, null, null);
-        assertThat(normalizer.normalize(c, SOURCE, "x").calling().type()).isEqualTo(NumberType.WITHHELD);
+        SwitchCdr asCalled = new SwitchCdr("1", null, "f", null, "201", logged, T0, null, T0.plusSeconds(1), 1L, 0L,
+                Disposition.NO_ANSWER, null, null, LegRole.UNKNOWN, null, null);
+        ClearNumber calling = normalizer.normalize(asCaller, SOURCE, "x").calling();
+        ClearNumber called = normalizer.normalize(asCalled, SOURCE, "x").called();
+        assertThat(calling.type()).isEqualTo(type);
+        assertThat(called).isEqualTo(calling);
+        assertThat(calling.value()).isNull();
+    }
+
+    /** Issue 22, finding 4: an unanswered call bills nothing; what the switch logged is kept beside it, flagged. */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(value = Disposition.class, names = {"BUSY", "NO_ANSWER", "FAILED",
+            "CONGESTION", "CANCELLED"})
+    void shouldBillNothingForAnUnansweredCallWhateverWasLogged(Disposition disposition) throws RejectedCdr {
+        SwitchCdr c = new SwitchCdr("1", null, "f", null, "201", "03012345678", T0, null, T0.plusSeconds(72), 72L, 72L,
+                disposition, null, null, LegRole.ORIGINATING, null, null);
+        io.cdrpipeline.schema.BillingRecord b = normalizer.normalize(c, SOURCE, "x").toBilling();
+        assertThat(b.getBillableSeconds()).isZero();
+        assertThat(b.getBillableCorrected()).isTrue();
+        assertThat(b.getLoggedBillableSeconds()).isEqualTo(72L);
+        assertThat(b.getDurationSeconds()).isEqualTo(72L);
+    }
+
+    @Test
+    void shouldKeepTheBillableSecondsOfAnAnsweredCall() throws RejectedCdr {
+        io.cdrpipeline.schema.BillingRecord b = normalizer.normalize(cdr("1", T0, T0.plusSeconds(5), T0.plusSeconds(65), 65L,
+                60L), SOURCE, "x").toBilling();
+        assertThat(b.getBillableSeconds()).isEqualTo(60L);
+        assertThat(b.getBillableCorrected()).isFalse();
+        assertThat(b.getLoggedBillableSeconds()).isNull();
     }
 
     private void assertRejected(SwitchCdr c, String reason) {

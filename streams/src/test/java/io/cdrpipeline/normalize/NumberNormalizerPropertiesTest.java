@@ -68,6 +68,29 @@ class NumberNormalizerPropertiesTest {
         }
     }
 
+    /**
+     * Issue 22: an E.164 value is the logged digits after the prefix the plan recognised, behind the
+     * country code — a prefix dropped, the region's country code put in front, nothing else: never a
+     * digit dropped, added or reordered.
+     */
+    @Property(tries = 5000)
+    void anE164ValueHoldsTheLoggedDigitsAfterAPrefix(@ForAll("parties") String party, @ForAll("plans") DialPlan plan) {
+        ClearNumber n = numbers.normalize(party, plan);
+        if (n == null || n.type() != NumberType.E164) {
+            return;
+        }
+        String logged = (n.raw() == null ? party : n.raw()).replaceAll("[^0-9]", "");
+        String e164 = n.value().substring(1);
+        String cc = Integer.toString(UTIL.getCountryCodeForRegion(plan.region()));
+        boolean asLogged = false;
+        for (int k = 0; k <= logged.length() && !asLogged; k++) {
+            String rest = logged.substring(k);
+            asLogged = e164.equals(rest) || e164.equals(cc + rest);
+        }
+        Statistics.collect(asLogged);
+        assertThat(asLogged).as("%s read as %s under %s", party, n.value(), plan).isTrue();
+    }
+
     @Property(tries = 2000)
     void everySpellingOfOneNumberGivesOnePseudonymAndOneToken(@ForAll("numbers") PhoneNumber number) {
         String region = UTIL.getRegionCodeForNumber(number);

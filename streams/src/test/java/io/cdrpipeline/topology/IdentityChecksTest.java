@@ -51,6 +51,6 @@ class IdentityChecksTest {
     private static CallRecord record(String source, Long skew) {
         Instant t = Instant.parse("2024-05-03T07:00:00Z");
         return new CallRecord(source + ":1~0123456789ab", source + ":1", source, null, ClearNumber.ABSENT, ClearNumber.ABSENT,
-                t, null, t.plusSeconds(5), 5, 0, Disposition.NO_ANSWER, null, null, LegRole.UNKNOWN, null, skew);
+                t, null, t.plusSeconds(5), 5, 0, null, Disposition.NO_ANSWER, null, null, LegRole.UNKNOWN, null, skew);
     }
 }

@@ -98,6 +98,28 @@ class ConsumeCommandEndToEndTest {
                 assertThat(csv).hasSize((int) billing + 1);
                 assertThat(csv.get(0)).startsWith("topic,partition,offset,timestamp,key,tombstone,value.recordId,value.source")
                         .contains("value.calling.number", "value.billableSeconds");
+
+                // Issue 22, finding 8: keep-alives (one per sweep; here every 200 ms) are not the topic's records:
+                // hidden, and they never reset the idle clock — consume ends after --max-idle.
+                java.util.concurrent.ScheduledExecutorService sweeps = java.util.concurrent.Executors.newSingleThreadScheduledExecutor();
+                try (org.apache.kafka.clients.producer.KafkaProducer<String, byte[]> p = new org.apache.kafka.clients.producer.KafkaProducer<>(
+                        Map.of("bootstrap.servers", kafka.bootstrapServers()), new org.apache.kafka.common.serialization.StringSerializer(),
+                        new org.apache.kafka.common.serialization.ByteArraySerializer())) {
+                    sweeps.scheduleAtFixedRate(() -> p.send(new org.apache.kafka.clients.producer.ProducerRecord<>("cdr.billing",
+                            io.cdrpipeline.retention.KeepAlive.key(0, 1), null)), 0, 200, java.util.concurrent.TimeUnit.MILLISECONDS);
+                    // (It used to run for ever here: a hang fails the test instead of stalling the build.)
+                    List<String> quiet = java.util.concurrent.CompletableFuture.supplyAsync(() -> consume(conf, "--topic",
+                            "cdr.billing", "--max-idle", "2s")).get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    assertThat(quiet).as("nothing but keep-alives arrived").isEmpty();
+                    List<String> shown = java.util.concurrent.CompletableFuture.supplyAsync(() -> consume(conf, "--topic",
+                            "cdr.billing", "--max-idle", "1s", "--limit", "1", "--show-keep-alives"))
+                            .get(60, java.util.concurrent.TimeUnit.SECONDS);
+                    // Shown when asked for, but never counted: --limit 1 is not reached, --max-idle ends it.
+                    assertThat(shown).isNotEmpty().allSatisfy(l -> assertThat(JSON.readTree(l).get("key").asText())
+                            .startsWith("cdr-pipeline#keep-alive#"));
+                } finally {
+                    sweeps.shutdownNow();
+                }
             }
         }
     }

@@ -60,7 +60,38 @@ public final class CdrPipelineCli {
             }
             return usage ? 2 : 1;
         });
+        String unknown = unknownCommand(cli, args);
+        if (unknown != null) {
+            cli.getErr().println(cli.getColorScheme().errorText("error: " + unknown));
+            return 2;
+        }
         return cli.execute(args);
+    }
+
+    /**
+     * Why the words of {@code args} name no command, or null: picocli answers {@code cdr-pipeline kpi
+     * --help} with the general usage and exit 0, so a script that checks a command exists is told it does.
+     */
+    static String unknownCommand(CommandLine cli, String... args) {
+        CommandLine cmd = cli;
+        for (String a : args) {
+            if (a.startsWith("-") || cmd.getSubcommands().isEmpty()) {
+                if (a.equals("--")) {
+                    return null;
+                }
+                if (!a.startsWith("-")) {
+                    return null;
+                }
+                continue;
+            }
+            CommandLine sub = cmd.getSubcommands().get(a);
+            if (sub == null) {
+                return "'" + a + "' is not a command of " + cmd.getCommandSpec().qualifiedName() + " (commands: "
+                        + String.join(", ", cmd.getSubcommands().keySet()) + ")";
+            }
+            cmd = sub;
+        }
+        return null;
     }
 
     /** The message of an error and of each cause under it (see {@link io.cdrpipeline.app.Causes}). */

@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
  * never ends as "0 records" because joining took longer than the idle time.
  */
 @Command(name = "consume", mixinStandardHelpOptions = true,
-        description = "Print a topic's records as JSON lines (Avro decoded, tombstones as null) or CSV, read_committed.")
+        description = "Print a topic's records as JSON lines (Avro decoded, tombstones as null) or CSV, read_committed; "
+                + "the pipeline's keep-alives are left out. Without --max-idle or --limit it reads until Ctrl-C.")
 final class ConsumeCommand implements Callable<Integer> {
 
     @Mixin
@@ -51,6 +52,10 @@ final class ConsumeCommand implements Callable<Integer> {
 
     @Option(names = "--format", paramLabel = "FORMAT", description = "jsonl (default) or csv (a header, one column per field).")
     RecordPrinter.Format format = RecordPrinter.Format.JSONL;
+
+    @Option(names = "--show-keep-alives", description = "Print the pipeline's keep-alive tombstones too (reserved keys "
+            + "cdr-pipeline#keep-alive#…); they never count as records for --max-idle or --limit.")
+    boolean showKeepAlives;
 
     @Override
     public Integer call() throws Exception {
@@ -84,6 +89,13 @@ final class ConsumeCommand implements Callable<Integer> {
                     break;
                 }
                 for (ConsumerRecord<byte[], byte[]> r : records) {
+                    // A keep-alive is no record of the topic: each sweep writes one, and it would keep an idle topic busy.
+                    if (io.cdrpipeline.retention.KeepAlive.isKeepAlive(r.key())) {
+                        if (showKeepAlives) {
+                            printer.print(r);
+                        }
+                        continue;
+                    }
                     lastRecord = System.currentTimeMillis();
                     printer.print(r);
                     if (++printed >= limit) {

@@ -9,6 +9,7 @@ import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.DataClass;
+import io.cdrpipeline.schema.DeletionReason;
 import io.cdrpipeline.topology.Topics;
 import java.time.Duration;
 import java.util.Collection;
@@ -137,34 +138,18 @@ final class RetentionCommand {
         public Integer call() {
             PipelineConfig config = kafka.load();
             Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
-            // Lateness → how many records: an aggregated receipt stands for count records of one lateness.
-            Map<DataClass, TreeMap<Long, Long>> lateness = new TreeMap<>();
-            Map<String, Long> reasons = new TreeMap<>();
+            ReceiptTally tally = new ReceiptTally();
             var serde = Topics.auditSerde();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
                 TopicReader.readWhole(consumer, config.topic(OwnedTopic.AUDIT), r -> {
-                        AuditReceipt a = serde.decode(r.value());
-                        if (a == null) {
-                            return;
-                        }
-                        reasons.merge(a.getDataClass() + " " + a.getReason(), (long) a.getCount(), Long::sum);
-                        if (a.getArrivedAfterClose()) {
-                            reasons.merge(a.getDataClass() + " arrived after its window closed", (long) a.getCount(), Long::sum);
-                            return;
-                        }
-                        long late = Math.max(0, Duration.between(a.getWindowClose(), a.getEmittedAt()).toMillis());
-                        lateness.computeIfAbsent(a.getDataClass(), k -> new TreeMap<>())
-                                .merge(late, (long) a.getCount(), Long::sum);
+                    if (r.value() != null) {
+                        tally.add(serde.decode(r.value()));
+                    }
                 });
             }
-            System.out.printf("%-10s %10s %12s %12s %12s%n", "class", "deleted", "p50 late", "p99 late", "max late");
-            lateness.forEach((c, l) -> {
-                long n = l.values().stream().mapToLong(Long::longValue).sum();
-                System.out.printf("%-10s %10d %12s %12s %12s%n", c, n, human(pct(l, n, 50)),
-                        human(pct(l, n, 99)), human(Duration.ofMillis(l.lastKey())));
-            });
-            reasons.forEach((k, n) -> System.out.printf("  %-40s %d%n", k, n));
+            System.out.println("records deleted, by class and reason (receipts on " + config.topic(OwnedTopic.AUDIT) + ")");
+            tally.print(System.out);
             System.out.printf("legal holds in force: %d%n", holdsInForce(config, props));
             return 0;
         }
@@ -180,18 +165,6 @@ final class RetentionCommand {
             return live.values().stream().filter(v -> v).count();
         }
 
-        /** The p-th percentile (nearest rank) of {@code n} records counted per lateness. */
-        static Duration pct(TreeMap<Long, Long> counted, long n, int p) {
-            long rank = Math.max(1, (long) Math.ceil(p / 100.0 * n));
-            long seen = 0;
-            for (Map.Entry<Long, Long> e : counted.entrySet()) {
-                seen += e.getValue();
-                if (seen >= rank) {
-                    return Duration.ofMillis(e.getKey());
-                }
-            }
-            return Duration.ofMillis(counted.lastKey());
-        }
     }
 
     static String human(Duration d) {

@@ -25,6 +25,13 @@ import org.apache.kafka.streams.KafkaStreams;
  */
 public final class PipelineMeters {
 
+    /** Lateness buckets from a sweep interval to past the default erasure budget (14 days). */
+    static final java.time.Duration[] LATENESS_BUCKETS = {java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(10),
+            java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(15),
+            java.time.Duration.ofHours(1), java.time.Duration.ofHours(6), java.time.Duration.ofDays(1),
+            java.time.Duration.ofDays(3), java.time.Duration.ofDays(7), java.time.Duration.ofDays(14),
+            java.time.Duration.ofDays(30)};
+
     private PipelineMeters() {
     }
 
@@ -70,12 +77,15 @@ public final class PipelineMeters {
             FunctionCounter.builder("cdr.tombstones", retention, m -> m.deleted(c)).tag("class", c.name().toLowerCase())
                     .register(registry);
         }
+        // A histogram, not client-side quantiles: buckets do not decay between scrapes (quantiles read 0.0
+        // once a window had passed, issue 22) and they add up across instances (histogram_quantile).
         Timer lateness = Timer.builder("cdr.deletion.lateness")
                 .description("how long after its window closed (or its erasure was requested) a record was deleted")
-                .publishPercentiles(0.5, 0.99, 0.999).register(registry);
+                .serviceLevelObjectives(LATENESS_BUCKETS).register(registry);
         retention.onLateness(ms -> lateness.record(ms, TimeUnit.MILLISECONDS));
         Gauge.builder("cdr.retention.index.entries", retention, RetentionMetrics::indexEntries)
-                .description("retained CDRs in this instance's expiry indexes (summed over tasks)").register(registry);
+                .description("retained CDRs in this instance's expiry indexes (summed over tasks; exact once each task has "
+                        + "counted its index, within its first sweeps)").register(registry);
         Gauge.builder("cdr.sweep.tasks.behind", retention, RetentionMetrics::tasksBehind)
                 .description("tasks whose last sweep stopped at its budget with due deletions left").register(registry);
         Gauge.builder("cdr.erasure.requests.pending", retention, RetentionMetrics::pendingErasures)

@@ -145,8 +145,24 @@ public final class ExpiryIndex {
         return -1;
     }
 
-    public long approximateSize() {
-        return store.approximateNumEntries();
+    /** How many entries follow {@code after} (exclusive; null: from the start), at most {@code max}, and the last one's key. */
+    public record KeyCount(long keys, Bytes last) {
+    }
+
+    public KeyCount countKeys(Bytes after, int max) {
+        long n = 0;
+        Bytes last = null;
+        try (KeyValueIterator<Bytes, byte[]> it = store.range(after, null)) {
+            while (it.hasNext() && n < max) {
+                Bytes k = it.next().key;
+                if (after != null && k.equals(after) || k.get().length < HEAD) {
+                    continue;
+                }
+                n++;
+                last = k;
+            }
+        }
+        return new KeyCount(n, last);
     }
 
     /** The key a billing record stored under {@code recordId} has (or would have) here: dedupe asks with it. */

@@ -152,7 +152,8 @@ public final class RetentionProcessor implements Processor<String, Arrival, Stri
             if (!behind) {
                 stores.state.sweptUnder(stores.analyticsWindow());
             }
-            metrics.recordSweep(context.taskId().toString(), used, stores.index.approximateSize(), behind);
+            stores.entries.step(stores.index);
+            metrics.recordSweep(context.taskId().toString(), used, stores.entries.count(), behind);
             // What the sweeps deleted leaves this task's files once per physical step (see PurgeableStore).
             if (now - lastPurge >= policy.physicalStep().toMillis()) {
                 local.purge(context.taskId());

@@ -18,6 +18,8 @@ public final class RetentionStores {
     final SubjectIndex subjectIndex;
     final HeldIndex held;
     final DeletionLedger ledger;
+    /** The index's exact size (see {@link IndexCount}). */
+    final IndexCount entries = new IndexCount();
     final Subjects subjects;
     final SweepState state;
     final RetentionPolicy policy;
@@ -104,11 +106,13 @@ public final class RetentionStores {
         if (plan.removeBefore()) {
             index.delete(before.key());
             subjectIndex.remove(before);
+            entries.removed(before.key());
         }
         switch (plan.write()) {
             case ADD -> {
                 index.put(after);
                 subjectIndex.add(after);
+                entries.added(after.key());
             }
             case UPDATE -> index.put(after);
             case NONE -> { }

@@ -105,6 +105,7 @@ class SecureClusterTest {
                 assertThat(readAll(client("analyst", bootstrap, trustStore, AclPlan.CONSUME_GROUP_PREFIX + "1"),
                         "cdr.analytics", 200)).as("analysts read analytics").isEqualTo(200);
                 opsCommandsAsTheOpsPrincipal(bootstrap, trustStore);
+                commandsAsAPrincipalWithoutTheirRights(bootstrap, trustStore);
 
                 Set<String> internal;
                 try (Admin admin = Admin.create(toObjects(client("admin", bootstrap, trustStore, null)))) {
@@ -135,6 +136,39 @@ class SecureClusterTest {
                 assertThat(readAll(client("dpo", bootstrap, trustStore, AclPlan.CONSUME_GROUP_PREFIX + "2"), "cdr.audit", 1))
                         .as("ops read audit (the access receipt at least)").isGreaterThanOrEqualTo(1);
             }
+        }
+    }
+
+    /**
+     * Issue 23, finding 4: a command run by a principal without its rights says which right on which
+     * resource it lacks, and whose — never that the topic is missing (produce said "cdr.raw does not exist").
+     */
+    private static void commandsAsAPrincipalWithoutTheirRights(String bootstrap, Path trustStore) throws Exception {
+        String analyst = configFile("analyst", bootstrap, trustStore).toString();
+        Path cdrs = Files.writeString(WORK.resolve("denied.csv"), SUBJECT_CDR + "\n");
+        String[][] commands = {
+            {"produce", "--config", analyst, "--format", "asterisk-csv", "--source", "pbx-synth-0", cdrs.toString()},
+            {"consume", "--config", analyst, "--topic", "cdr.billing", "--max-idle", "1s"},
+            {"erase", "--config", analyst, "--subject", "+493012345678"},
+            {"access", "--config", analyst, "--subject", "+493012345678"},
+            {"hold", "--config", analyst, "--account", "a", "--id", "h", "--reason", "billing_dispute"},
+            {"release", "--config", analyst, "--account", "a", "--id", "h"},
+            {"retention", "report", "--config", analyst},
+        };
+        for (String[] command : commands) {
+            java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+            java.io.PrintStream before = System.err;
+            System.setErr(new java.io.PrintStream(err, true, StandardCharsets.UTF_8));
+            int exit;
+            try {
+                exit = CdrPipelineCli.execute(command);
+            } finally {
+                System.setErr(before);
+            }
+            String said = err.toString(StandardCharsets.UTF_8);
+            assertThat(exit).as("%s as analyst: %s", command[0], said).isNotZero();
+            assertThat(said).as("%s as analyst", command[0]).contains("refuses the principal User:analyst").contains("topic cdr.")
+                    .doesNotContain("do not exist");
         }
     }
 

@@ -62,19 +62,34 @@ class StartupFailFastTest {
     void shouldGiveUpOnAClosedPortWithinTheStartupTimeoutNamingTheSetting() throws Exception {
         Path conf = config("127.0.0.1:" + closedPort(), "");
         Path cdrs = Files.writeString(WORK.resolve("cdrs.csv"), "\"\",\"100\",\"+4930123456\",\"default\"\n");
+        String c = conf.toString();
+        // Issue 23, finding 1: every command that talks to Kafka, not just some (erase took 61 s, access 31 s).
         String[][] commands = {
-            {"run", "--config", conf.toString()},
-            {"produce", "--config", conf.toString(), "--format", "asterisk-csv", "--source", "pbx", cdrs.toString()},
-            {"topics", "--config", conf.toString()},
-            {"ingest", "--config", conf.toString()},
+            {"run", "--config", c},
+            {"produce", "--config", c, "--format", "asterisk-csv", "--source", "pbx", cdrs.toString()},
+            {"topics", "--config", c},
+            {"ingest", "--config", c},
+            {"acls", "--config", c, "--principal", "ops=User:dpo", "--apply"},
+            {"consume", "--config", c, "--topic", "cdr.billing", "--max-idle", "1s"},
+            {"erase", "--config", c, "--subject", "+4930123456"},
+            {"access", "--config", c, "--subject", "+4930123456"},
+            {"hold", "--config", c, "--account", "a-1", "--id", "h1", "--reason", "billing_dispute"},
+            {"release", "--config", c, "--account", "a-1", "--id", "h1"},
+            {"retention", "check", "--config", c},
+            {"retention", "report", "--config", c},
         };
+        java.util.List<String> timings = new java.util.ArrayList<>();
         for (String[] command : commands) {
+            String name = command[0].equals("retention") ? "retention " + command[1] : command[0];
             Outcome o = cli(command);
-            assertThat(o.exit()).as("%s exit code; stderr: %s", command[0], o.err()).isNotZero();
-            assertThat(o.millis()).as("%s gives up within the 3 s start-up timeout (plus start-up)", command[0])
-                    .isLessThan(12_000);
-            assertThat(o.err()).as(command[0]).contains("bootstrap.servers").contains("startup.timeout=3s");
+            timings.add(name + " " + o.millis() + " ms");
+            assertThat(o.exit()).as("%s exit code; stderr: %s", name, o.err()).isNotZero();
+            // The acceptance bound: startup.timeout + 5 s.
+            assertThat(o.millis()).as("%s gives up within the 3 s start-up timeout + 5 s", name).isLessThan(8_000);
+            assertThat(o.err()).as(name).contains("bootstrap.servers").contains("127.0.0.1:").contains("startup.timeout=3s")
+                    .doesNotContain("not present in metadata");
         }
+        System.out.println("closed port: " + timings);
     }
 
     @Test

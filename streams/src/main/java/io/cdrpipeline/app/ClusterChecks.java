@@ -11,8 +11,14 @@ import java.util.TreeSet;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import io.cdrpipeline.catalogue.Role;
+import java.util.ArrayList;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeTopicsOptions;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 
 /**
  * What every command that talks to Kafka checks before it starts: the cluster answers within
@@ -31,13 +37,102 @@ public final class ClusterChecks {
         }
     }
 
+    /** Thrown when the cluster refuses what a command needs; the message names the principal, the right and the role. */
+    public static final class AccessDeniedException extends RuntimeException {
+        AccessDeniedException(String message) {
+            super(message);
+        }
+    }
+
     /** Admin client settings for the configured cluster with every timeout bounded by {@code startup.timeout}. */
     public static Map<String, Object> adminProps(PipelineConfig c) {
-        int ms = (int) Math.min(Integer.MAX_VALUE, c.duration("startup.timeout").toMillis());
-        Map<String, Object> props = KafkaClients.admin(c);
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, Math.min(ms, 15_000));
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, ms);
-        return props;
+        return KafkaClients.admin(c);
+    }
+
+    /**
+     * What a command checks before it does anything: the cluster answers within {@code startup.timeout},
+     * every topic it needs exists, and this client's principal has the right it needs on each (as the ACL
+     * table gives {@code role}). A topic this principal may not even describe looks missing to a plain
+     * listing; here it is named as refused, never as missing.
+     */
+    public static void require(PipelineConfig c, Role role, Map<String, Set<AclOperation>> needs) {
+        Duration timeout = c.duration("startup.timeout");
+        Admin admin = Admin.create(adminProps(c));
+        try {
+            await(c, timeout, admin.describeCluster().clusterId());
+            Map<String, org.apache.kafka.common.KafkaFuture<TopicDescription>> described = admin.describeTopics(needs.keySet(),
+                    new DescribeTopicsOptions().includeAuthorizedOperations(true)).topicNameValues();
+            Set<String> missing = new TreeSet<>();
+            List<String> denied = new ArrayList<>();
+            for (Map.Entry<String, Set<AclOperation>> need : new java.util.TreeMap<>(needs).entrySet()) {
+                String ops = need.getValue().stream().map(ClusterChecks::camel).sorted().collect(java.util.stream.Collectors.joining(", "));
+                try {
+                    TopicDescription d = described.get(need.getKey()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+                    Set<AclOperation> allowed = d.authorizedOperations();
+                    for (AclOperation op : need.getValue()) {
+                        if (allowed != null && !allowed.contains(op) && !allowed.contains(AclOperation.ALL)) {
+                            denied.add(camel(op) + " on topic " + need.getKey());
+                        }
+                    }
+                } catch (ExecutionException e) {
+                    if (e.getCause() instanceof UnknownTopicOrPartitionException) {
+                        missing.add(need.getKey());
+                    } else if (e.getCause() instanceof TopicAuthorizationException) {
+                        denied.add(ops + " (not even Describe) on topic " + need.getKey());
+                    } else {
+                        throw unreachable(c, timeout, e.getCause());
+                    }
+                } catch (TimeoutException e) {
+                    throw unreachable(c, timeout, e);
+                }
+            }
+            if (!denied.isEmpty()) {
+                throw new AccessDeniedException("the cluster at " + c.bootstrapServers() + " refuses " + principal(c) + " "
+                        + String.join(", ", denied) + ": grant it the ACLs of the '" + role.name().toLowerCase(java.util.Locale.ROOT)
+                        + "' role (cdr-pipeline acls --principal " + role.name().toLowerCase(java.util.Locale.ROOT)
+                        + "=User:NAME --apply), or run this as a principal that has them");
+            }
+            if (!missing.isEmpty()) {
+                throw new ClusterUnavailableException("topic(s) " + String.join(", ", missing) + " do not exist on "
+                        + c.bootstrapServers() + ": create them with: cdr-pipeline topics --apply --config FILE", null);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw unreachable(c, timeout, e);
+        } finally {
+            admin.close(Duration.ZERO);
+        }
+    }
+
+    private static <T> T await(PipelineConfig c, Duration timeout, org.apache.kafka.common.KafkaFuture<T> f)
+            throws InterruptedException {
+        try {
+            return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw unreachable(c, timeout, e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e);
+        }
+    }
+
+    /** Who this client is to the cluster, as far as its settings tell: the SASL user, a certificate, or anonymous. */
+    static String principal(PipelineConfig c) {
+        Map<String, String> k = c.kafkaClientSettings();
+        String protocol = k.getOrDefault("security.protocol", "PLAINTEXT").toUpperCase(java.util.Locale.ROOT);
+        if (protocol.startsWith("SASL")) {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("username\\s*=\\s*\"([^\"]*)\"")
+                    .matcher(k.getOrDefault("sasl.jaas.config", ""));
+            return m.find() ? "the principal User:" + m.group(1) + " (kafka.sasl.jaas.config)"
+                    : "the SASL principal of kafka.sasl.jaas.config";
+        }
+        return protocol.equals("SSL") ? "the principal of this client's certificate (kafka.ssl.keystore.*)"
+                : "the anonymous principal (no kafka.security.protocol with credentials)";
+    }
+
+    private static String camel(AclOperation op) {
+        StringBuilder out = new StringBuilder();
+        for (String part : op.name().split("_")) {
+            out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+        }
+        return out.toString();
     }
 
     /** Waits at most {@code startup.timeout} for the cluster to answer. */
@@ -45,15 +140,7 @@ public final class ClusterChecks {
         ask(c, admin -> admin.describeCluster().clusterId());
     }
 
-    /** Checks the cluster answers and that every topic in {@code topics} exists. */
-    public static void requireTopics(PipelineConfig c, Collection<String> topics) {
-        Set<String> missing = new TreeSet<>(topics);
-        missing.removeAll(ask(c, admin -> admin.listTopics().names()));
-        if (!missing.isEmpty()) {
-            throw new ClusterUnavailableException("topic(s) " + String.join(", ", missing) + " do not exist on "
-                    + c.bootstrapServers() + ": create them with: cdr-pipeline topics --apply --config FILE", null);
-        }
-    }
+
 
     /** One question to the cluster, answered within {@code startup.timeout} or an error naming the settings. */
     private static <T> T ask(PipelineConfig c, java.util.function.Function<Admin, org.apache.kafka.common.KafkaFuture<T>> question) {
@@ -78,9 +165,30 @@ public final class ClusterChecks {
                 + "kafka.sasl.* settings and that the brokers are up", cause);
     }
 
-    /** The topics {@code run} reads or writes (internal ones are created by Kafka Streams). */
-    public static List<String> pipelineTopics(PipelineConfig c) {
-        return java.util.Arrays.stream(OwnedTopic.values()).map(t -> c.get(t.setting())).toList();
+    /** What {@code run} needs of each topic it owns, as the catalogue grants it (internal ones are created by Kafka Streams). */
+    public static Map<String, Set<AclOperation>> pipelineTopics(PipelineConfig c) {
+        Map<String, Set<AclOperation>> needs = new java.util.LinkedHashMap<>();
+        for (OwnedTopic t : OwnedTopic.values()) {
+            needs.put(c.get(t.setting()), rights(t, Role.PIPELINE));
+        }
+        return needs;
+    }
+
+    /** The rights the catalogue gives {@code role} on {@code topic}: Read and/or Write. */
+    public static Set<AclOperation> rights(OwnedTopic topic, Role role) {
+        Set<AclOperation> r = java.util.EnumSet.noneOf(AclOperation.class);
+        if (topic.readers().contains(role)) {
+            r.add(AclOperation.READ);
+        }
+        if (topic.writers().contains(role)) {
+            r.add(AclOperation.WRITE);
+        }
+        return r;
+    }
+
+    /** One topic, one right. */
+    public static Map<String, Set<AclOperation>> needs(String topic, AclOperation... ops) {
+        return Map.of(topic, Set.of(ops));
     }
 
     /**

@@ -12,6 +12,7 @@ import io.cdrpipeline.retention.KeepAlive;
 import io.cdrpipeline.schema.ErasureRequest;
 import io.cdrpipeline.serde.AvroSerde;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -182,7 +183,13 @@ public final class ErasureResolver implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close();
-        producer.close();
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Closes within {@code timeout}: a dead cluster does not hold the process. */
+    public void close(Duration timeout) {
+        Duration half = timeout.dividedBy(2);
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(half));
+        producer.close(half);
     }
 }

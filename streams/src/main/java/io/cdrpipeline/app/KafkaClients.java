@@ -20,24 +20,38 @@ public final class KafkaClients {
     private KafkaClients() {
     }
 
+    /** An admin client whose calls give up within {@code startup.timeout} (unless kafka.* says otherwise). */
     public static Map<String, Object> admin(PipelineConfig c) {
-        return settings(c, AdminClientConfig.configNames(), "admin.");
+        Map<String, Object> m = settings(c, AdminClientConfig.configNames(), "admin.");
+        long ms = startupMillis(c);
+        m.putIfAbsent(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) ms);
+        m.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) Math.min(ms, 15_000));
+        return m;
     }
 
-    /** A consumer that reads only committed records and commits nothing by itself. */
+    /**
+     * A consumer that reads only committed records, commits nothing by itself, and whose blocking
+     * calls give up within {@code startup.timeout} (unless kafka.* says otherwise).
+     */
     public static Map<String, Object> consumer(PipelineConfig c) {
         Map<String, Object> m = settings(c, ConsumerConfig.configNames(), "consumer.");
         m.putIfAbsent(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         m.putIfAbsent(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        m.putIfAbsent(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) startupMillis(c));
         return m;
     }
 
-    /** An idempotent producer writing with acks=all. */
+    /** An idempotent producer writing with acks=all, waiting at most {@code startup.timeout} for metadata and buffer. */
     public static Map<String, Object> producer(PipelineConfig c) {
         Map<String, Object> m = settings(c, ProducerConfig.configNames(), "producer.");
         m.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         m.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        m.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, startupMillis(c));
         return m;
+    }
+
+    private static long startupMillis(PipelineConfig c) {
+        return Math.min(Integer.MAX_VALUE, c.duration("startup.timeout").toMillis());
     }
 
     private static Map<String, Object> settings(PipelineConfig c, Set<String> names, String prefix) {
@@ -57,19 +71,26 @@ public final class KafkaClients {
     }
 
     /**
-     * A copy whose producers give up within {@code startup.timeout} when the cluster goes away
-     * (a record waits at most that long for metadata or an acknowledgement) — unless the
-     * {@code kafka.*} settings choose otherwise.
+     * A copy whose producers give up within {@code startup.timeout} when the cluster goes away: a
+     * record waits at most that long for metadata or an acknowledgement. Only settings the user left
+     * unset are bounded — a user's {@code kafka.request.timeout.ms} is never overwritten — and the
+     * delivery timeout is kept at least linger + request timeout, as the producer requires.
      */
     public static PipelineConfig withProducerBounds(PipelineConfig config) {
         long ms = config.duration("startup.timeout").toMillis();
+        Map<String, String> user = config.kafkaClientSettings();
         Map<String, String> extra = new java.util.HashMap<>();
-        if (!config.kafkaClientSettings().containsKey("max.block.ms")) {
+        if (!user.containsKey("max.block.ms")) {
             extra.put("kafka.max.block.ms", Long.toString(ms));
         }
-        if (!config.kafkaClientSettings().containsKey("delivery.timeout.ms")) {
-            extra.put("kafka.delivery.timeout.ms", Long.toString(Math.max(ms, 2_000)));
-            extra.put("kafka.request.timeout.ms", Long.toString(Math.max(1_000, Math.min(30_000, ms / 2))));
+        long request = user.containsKey("request.timeout.ms") ? Long.parseLong(user.get("request.timeout.ms"))
+                : Math.max(1_000, Math.min(30_000, ms / 2));
+        if (!user.containsKey("request.timeout.ms")) {
+            extra.put("kafka.request.timeout.ms", Long.toString(request));
+        }
+        if (!user.containsKey("delivery.timeout.ms")) {
+            long linger = user.containsKey("linger.ms") ? Long.parseLong(user.get("linger.ms")) : 5;
+            extra.put("kafka.delivery.timeout.ms", Long.toString(Math.max(Math.max(ms, 2_000), request + linger)));
         }
         return extra.isEmpty() ? config : config.with(extra);
     }

@@ -318,7 +318,13 @@ public final class KeyService implements AutoCloseable {
 
     @Override
     public void close() {
-        consumer.close();
-        keepAlives.close();
+        close(Duration.ofSeconds(30));
+    }
+
+    /** Closes within {@code timeout}: a dead cluster does not hold the process. */
+    public void close(Duration timeout) {
+        Duration half = timeout.dividedBy(2);
+        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(half));
+        keepAlives.close(half);
     }
 }

@@ -82,13 +82,20 @@ final class PipelineMaintenance implements AutoCloseable {
 
     @Override
     public void close() {
+        close(Duration.ofSeconds(5));
+    }
+
+    /** Stops the ticks and closes the clients within {@code timeout}. */
+    void close(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         scheduler.shutdownNow();
         try {
-            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+            scheduler.awaitTermination(Math.max(0, (deadline - System.nanoTime()) / 2), TimeUnit.NANOSECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        resolver.close();
-        keepAlives.close(Duration.ofSeconds(1));
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        resolver.close(left.dividedBy(2));
+        keepAlives.close(left.dividedBy(2));
     }
 }

@@ -41,7 +41,7 @@ public final class PipelineRuntime implements AutoCloseable {
         RetentionPolicy policy = RetentionPolicies.load(c);
         KeyVault vault = PipelineKeys.masterKeyVault(c);
         KeyRing keys = vault == null ? PipelineKeys.staticKeysForRun(c) : null;
-        ClusterChecks.requireTopics(c, ClusterChecks.pipelineTopics(c));
+        ClusterChecks.require(c, io.cdrpipeline.catalogue.Role.PIPELINE, ClusterChecks.pipelineTopics(c));
         KeyService keyService = null;
         KeyMaterial material;
         if (vault != null) {
@@ -78,12 +78,20 @@ public final class PipelineRuntime implements AutoCloseable {
         return app.state();
     }
 
-    /** Closes everything within {@code close.timeout}. */
+    /** Closes everything within {@code close.timeout}: a ceiling for the whole process, a dead cluster or not. */
     @Override
     public void close() {
-        app.close(closeTimeout);
+        // The JVM's own exit (shutdown hooks, logging) gets a twentieth, at most a second; the key service's
+        // clients a tenth, at most two seconds; the application everything else.
+        Duration exit = closeTimeout.dividedBy(20).compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1)
+                : closeTimeout.dividedBy(20);
+        Duration budget = closeTimeout.minus(exit);
+        long deadline = System.nanoTime() + budget.toNanos();
+        Duration keys = budget.dividedBy(10).compareTo(Duration.ofSeconds(2)) > 0 ? Duration.ofSeconds(2)
+                : budget.dividedBy(10);
+        app.close(keyService == null ? budget : budget.minus(keys));
         if (keyService != null) {
-            keyService.close();
+            keyService.close(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
         }
     }
 }

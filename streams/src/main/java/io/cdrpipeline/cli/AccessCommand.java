@@ -1,5 +1,7 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.Role;
+
 import io.cdrpipeline.catalogue.OwnedTopic;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SequenceWriter;
@@ -79,7 +81,7 @@ final class AccessCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineConfig config = kafka.load();
+        PipelineConfig config = kafka.loadFor(Role.OPS, OwnedTopic.BILLING, OwnedTopic.AUDIT);
         SubjectOptions.Resolved subject = who.resolve(config);
         String caseRef = CaseReferences.check(caseReference);
         String billingTopic = config.topic(OwnedTopic.BILLING);

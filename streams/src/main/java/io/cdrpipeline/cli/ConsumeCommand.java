@@ -1,6 +1,10 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.app.ClusterChecks;
+import io.cdrpipeline.catalogue.OwnedTopic;
+import io.cdrpipeline.catalogue.Role;
 import io.cdrpipeline.config.Durations;
+import org.apache.kafka.common.acl.AclOperation;
 import io.cdrpipeline.config.PipelineConfig;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +71,7 @@ final class ConsumeCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--offset and --limit must not be negative");
         }
         PipelineConfig config = kafka.load();
+        ClusterChecks.require(config, readerOf(config, topic), ClusterChecks.needs(topic, AclOperation.READ));
         Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         RecordPrinter printer = new RecordPrinter(config, format, System.out);
@@ -107,6 +112,16 @@ final class ConsumeCommand implements Callable<Integer> {
         System.out.flush();
         System.err.printf("%,d records%n", printed);
         return 0;
+    }
+
+    /** The role the ACL table lets read {@code topic} (ops for anything else, such as internal topics). */
+    private static Role readerOf(PipelineConfig config, String topic) {
+        for (OwnedTopic t : OwnedTopic.values()) {
+            if (config.topic(t).equals(topic) && !t.readers().isEmpty()) {
+                return t.readers().stream().filter(r -> r != Role.PIPELINE).findFirst().orElse(Role.PIPELINE);
+            }
+        }
+        return Role.OPS;
     }
 
     private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer) {

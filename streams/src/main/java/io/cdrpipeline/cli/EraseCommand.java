@@ -1,5 +1,7 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.Role;
+
 import io.cdrpipeline.app.KafkaClients;
 import io.cdrpipeline.app.TopicReader;
 import io.cdrpipeline.catalogue.OwnedTopic;
@@ -52,7 +54,7 @@ final class EraseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineConfig config = kafka.load();
+        PipelineConfig config = kafka.loadFor(Role.OPS, OwnedTopic.ERASURE_REQUESTS);
         SubjectOptions.Resolved subject = who.resolve(config);
         String caseRef = CaseReferences.check(caseReference);
         String topic = config.topic(OwnedTopic.ERASURE_REQUESTS);

@@ -1,5 +1,7 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.Role;
+
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.schema.LegalHold;
@@ -33,7 +35,7 @@ final class HoldCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineConfig config = kafka.load();
+        PipelineConfig config = kafka.loadFor(Role.OPS, OwnedTopic.LEGAL_HOLDS);
         check(account, "--account");
         check(id, "--id");
         try (ControlTopics control = new ControlTopics(config)) {

@@ -30,7 +30,8 @@ final class IngestCommand implements Callable<Integer> {
                 : settings.credentials().sources()) {
             c.requireSource(source);
         }
-        ClusterChecks.requireTopics(c, java.util.List.of(c.topic(OwnedTopic.RAW)));
+        ClusterChecks.require(c, io.cdrpipeline.catalogue.Role.PRODUCER, ClusterChecks.needs(c.topic(OwnedTopic.RAW),
+                org.apache.kafka.common.acl.AclOperation.WRITE));
         long kafkaMs = settings.kafkaTimeout().toMillis();
         // A post is answered within the Kafka timeout, whatever the broker does.
         RawProducer producer = new RawProducer(c, Map.of("delivery.timeout.ms", Long.toString(kafkaMs),

@@ -1,6 +1,10 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.app.ClusterChecks;
+import io.cdrpipeline.catalogue.OwnedTopic;
+import io.cdrpipeline.catalogue.Role;
 import io.cdrpipeline.config.PipelineConfig;
+import org.apache.kafka.common.acl.AclOperation;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
@@ -13,6 +17,21 @@ final class KafkaOptions {
 
     @Option(names = "--config", paramLabel = "FILE", description = "Pipeline config file (topic names, kafka.* client settings).")
     Path config;
+
+    /**
+     * The configuration, once the cluster has answered within {@code startup.timeout} and granted
+     * {@code role} what it needs on each of {@code topics} (as the catalogue gives that role): a dead
+     * cluster, a missing topic and a refused right are each told apart, naming what fixes them.
+     */
+    PipelineConfig loadFor(Role role, OwnedTopic... topics) {
+        PipelineConfig c = load();
+        Map<String, java.util.Set<AclOperation>> needs = new java.util.LinkedHashMap<>();
+        for (OwnedTopic t : topics) {
+            needs.put(c.topic(t), ClusterChecks.rights(t, role));
+        }
+        ClusterChecks.require(c, role, needs);
+        return c;
+    }
 
     PipelineConfig load() {
         PipelineConfig c = PipelineConfig.load(config, System.getenv());

@@ -59,7 +59,8 @@ final class ProduceCommand implements Callable<Integer> {
         PipelineConfig config = kafka.load();
         // A switch with no region and zone would be read with guesses: refuse, naming the settings to add.
         config.requireSource(source);
-        io.cdrpipeline.app.ClusterChecks.requireTopics(config, List.of(config.topic(OwnedTopic.RAW)));
+        io.cdrpipeline.app.ClusterChecks.require(config, io.cdrpipeline.catalogue.Role.PRODUCER,
+                io.cdrpipeline.app.ClusterChecks.needs(config.topic(OwnedTopic.RAW), org.apache.kafka.common.acl.AclOperation.WRITE));
         config = io.cdrpipeline.app.KafkaClients.withProducerBounds(config);
         if (follow) {
             return follow(cdrFormat, paths, config);

@@ -1,5 +1,7 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.Role;
+
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import java.util.concurrent.Callable;
@@ -23,7 +25,7 @@ final class ReleaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineConfig config = kafka.load();
+        PipelineConfig config = kafka.loadFor(Role.OPS, OwnedTopic.LEGAL_HOLDS);
         HoldCommand.check(account, "--account");
         HoldCommand.check(id, "--id");
         try (ControlTopics control = new ControlTopics(config)) {

@@ -48,6 +48,7 @@ final class RetentionCommand {
         @Override
         public Integer call() throws Exception {
             PipelineConfig config = kafka.load();
+            io.cdrpipeline.app.ClusterChecks.awaitCluster(config);
             RetentionPolicy policy = RetentionPolicies.load(config);
             try (Admin admin = admin(config)) {
                 Map<String, ErasureBound.Kind> owned = ownedTopics(config, admin.listTopics().names().get());
@@ -136,7 +137,7 @@ final class RetentionCommand {
 
         @Override
         public Integer call() {
-            PipelineConfig config = kafka.load();
+            PipelineConfig config = kafka.loadFor(io.cdrpipeline.catalogue.Role.OPS, OwnedTopic.AUDIT, OwnedTopic.LEGAL_HOLDS);
             Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
             ReceiptTally tally = new ReceiptTally();
             var serde = Topics.auditSerde();

@@ -1,6 +1,7 @@
 package io.cdrpipeline.config;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -22,6 +23,8 @@ import org.apache.kafka.streams.StreamsConfig;
 final class KafkaClientKeys {
 
     private static final Map<String, ConfigDef.Type> CLIENT = clientKeys();
+    private static final List<ConfigDef> DEFS = List.of(ProducerConfig.configDef(), ConsumerConfig.configDef(),
+            AdminClientConfig.configDef(), StreamsConfig.configDef());
     private static final Set<String> TOPIC = topicKeys();
     private static final String[] CLIENT_PREFIXES = {"main.consumer.", "restore.consumer.", "global.consumer.",
             "consumer.", "producer.", "admin."};
@@ -45,6 +48,46 @@ final class KafkaClientKeys {
         String nearest = nearest(bare, name.startsWith("topic.") ? TOPIC : CLIENT.keySet());
         throw new ConfigException("unknown Kafka client setting 'kafka." + name + "'"
                 + (nearest == null ? "" : "; did you mean 'kafka." + prefix + nearest + "'?"));
+    }
+
+    /**
+     * Throws when {@code value} is no valid value of the client setting {@code name} (without
+     * {@code kafka.}): its type, range or allowed values as Kafka's own ConfigDefs define them —
+     * {@code linger.ms=soon}, {@code security.protocol=SASL_SSLL} — so that it stops the load, not a
+     * client minutes later with a message about the cluster. The value is not echoed (it may be secret).
+     */
+    static void checkValue(String name, String value) {
+        if (name.startsWith("topic.")) {
+            return;   // topic configs are checked by the broker when `topics --apply` writes them
+        }
+        String bare = bare(name);
+        for (ConfigDef def : DEFS) {
+            ConfigDef.ConfigKey key = def.configKeys().get(bare);
+            if (key == null) {
+                continue;
+            }
+            try {
+                Object parsed = ConfigDef.parseType(bare, value, key.type);
+                if (key.validator != null) {
+                    key.validator.ensureValid(bare, parsed);
+                }
+            } catch (org.apache.kafka.common.config.ConfigException e) {
+                throw new ConfigException("kafka." + name + ": not a valid value (expected " + expected(key) + ")");
+            }
+        }
+    }
+
+    private static String expected(ConfigDef.ConfigKey key) {
+        String what = switch (key.type) {
+            case INT, SHORT -> "an integer";
+            case LONG -> "a whole number";
+            case DOUBLE -> "a number";
+            case BOOLEAN -> "true or false";
+            case LIST -> "a comma-separated list";
+            case CLASS -> "a class name";
+            default -> "a string";
+        };
+        return key.validator == null ? what : what + ", " + key.validator;
     }
 
     /** True for a setting whose value must never be printed. */

@@ -64,6 +64,7 @@ public final class PipelineConfig {
             String v = value.strip();
             if (k.startsWith("kafka.")) {
                 KafkaClientKeys.check(k.substring("kafka.".length()));
+                KafkaClientKeys.checkValue(k.substring("kafka.".length()), v);
                 kafka.put(k.substring("kafka.".length()), v);
             } else if (k.startsWith("source.")) {
                 int dot = k.indexOf('.', "source.".length());

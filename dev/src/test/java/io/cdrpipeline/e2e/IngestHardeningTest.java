@@ -66,7 +66,7 @@ class IngestHardeningTest {
 
     private static IngestCredentials twoSwitches() {
         return IngestCredentials.parse("# user:password:source[:format]\nfs-lon:" + PASSWORD + ":fs-lon\n"
-                + "pbx-ber:other-pass:pbx-ber:asterisk-csv\n", "test");
+                + "pbx-ber:other-pass-of-berlin:pbx-ber:asterisk-csv\n", "test");
     }
 
     private static RawProducer producer() {
@@ -194,7 +194,12 @@ class IngestHardeningTest {
             assertThat(status(http, post(base, "?source=fs-lon", "fs-lon", PASSWORD))).isEqualTo(200);
             assertThat(status(http, post(base, "?source=pbx-ber", "fs-lon", PASSWORD))).as("another switch").isEqualTo(403);
             assertThat(status(http, post(base, "?format=asterisk-csv", "fs-lon", PASSWORD))).as("another format").isEqualTo(403);
-            assertThat(status(http, post(base, "", "fs-lon", "other-pass"))).as("another switch's password").isEqualTo(401);
+            assertThat(status(http, post(base, "", "fs-lon", "other-pass-of-berlin"))).as("another switch's password").isEqualTo(401);
+            // Issue 23: only the documented endpoint takes CDRs; any other path is no endpoint.
+            assertThat(status(http, HttpRequest.newBuilder(URI.create(base + "/admin/upload")).timeout(Duration.ofSeconds(20))
+                    .header("Authorization", "Basic " + Base64.getEncoder().encodeToString(("fs-lon:" + PASSWORD)
+                            .getBytes(StandardCharsets.UTF_8)))
+                    .POST(HttpRequest.BodyPublishers.ofString(doc)).build())).as("another path").isEqualTo(404);
             assertThat(status(http, post(base, "", "fs-lon", PASSWORD + "x"))).as("wrong password").isEqualTo(401);
             assertThat(status(http, post(base, "", null, null))).as("no credentials").isEqualTo(401);
         }

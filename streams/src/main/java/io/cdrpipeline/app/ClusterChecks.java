@@ -159,6 +159,12 @@ public final class ClusterChecks {
     }
 
     private static ClusterUnavailableException unreachable(PipelineConfig c, Duration timeout, Throwable cause) {
+        if (cause instanceof org.apache.kafka.common.errors.AuthenticationException
+                || cause instanceof org.apache.kafka.common.errors.IllegalSaslStateException) {
+            return new ClusterUnavailableException("the Kafka cluster at " + c.bootstrapServers() + " (bootstrap.servers) "
+                    + "did not accept this client's authentication: check kafka.security.protocol and the kafka.sasl.* / "
+                    + "kafka.ssl.* settings against the listener's", cause);
+        }
         return new ClusterUnavailableException("no answer from the Kafka cluster at " + c.bootstrapServers()
                 + " within startup.timeout=" + io.cdrpipeline.config.Durations.format(timeout)
                 + ": check bootstrap.servers (--bootstrap-server, $CDR_BOOTSTRAP_SERVERS), the kafka.security.* / "

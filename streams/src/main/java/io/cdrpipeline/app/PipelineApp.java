@@ -126,6 +126,9 @@ public final class PipelineApp implements AutoCloseable {
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topic(OwnedTopic.REJECTED));
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");
+        // Kafka's partition assignor builds its own StreamsConfig from the main consumer's settings, and
+        // warned on every start that the handler was off: it is on, say so there too (issue 23).
+        p.put(StreamsConfig.mainConsumerPrefix(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG), "true");
         // Internal topics (repartition above all: it carries whole billing records) roll on the
         // policy's erasure budget; Streams would otherwise leave the broker's 7-day segment.ms.
         String segmentMs = TopicSpecs.compacted(policy).get("segment.ms");

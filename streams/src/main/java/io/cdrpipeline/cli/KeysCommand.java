@@ -31,8 +31,15 @@ final class KeysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(out)) {
-            throw new IllegalArgumentException(out + " exists; refusing to overwrite a key file");
+        if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(out + (Files.isSymbolicLink(out) && !Files.exists(out)
+                    ? " is a link to nothing; a key file is created as a new file, never through a link"
+                    : " exists; refusing to overwrite a key file"));
+        }
+        Path dir = out.toAbsolutePath().getParent();
+        if (dir != null && !Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("the directory " + dir + " does not exist; create it first (mkdir -p "
+                    + dir + ", readable by the key's owner only: chmod 700)");
         }
         if (masterKey) {
             byte[] key = new byte[32];

@@ -32,11 +32,26 @@ final class EnvironmentOverrides {
             } else if (name.startsWith("CDR_KAFKA_") && name.length() > "CDR_KAFKA_".length()) {
                 out.put("kafka." + name.substring("CDR_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             } else {
-                throw new ConfigException("environment variable " + name + " names no setting (settings are CDR_ + the key"
-                        + " in upper case with _ for . and -, e.g. CDR_BOOTSTRAP_SERVERS)");
+                String nearest = nearest(name, byVariable.keySet());
+                throw new ConfigException("environment variable " + name + " names no setting"
+                        + (nearest == null ? "" : "; did you mean " + nearest + "?")
+                        + " (settings are CDR_ + the key in upper case with _ for . and -, e.g. CDR_BOOTSTRAP_SERVERS)");
             }
         });
         return out;
+    }
+
+    private static String nearest(String name, Set<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String k : known) {
+            int d = io.cdrpipeline.ingest.TemplateColumns.distance(k, name);
+            if (d < bestDistance) {
+                best = k;
+                bestDistance = d;
+            }
+        }
+        return bestDistance <= Math.max(3, name.length() / 4) ? best : null;
     }
 
     static String variable(String key) {

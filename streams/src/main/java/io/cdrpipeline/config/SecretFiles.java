@@ -32,6 +32,13 @@ public final class SecretFiles {
 
     /** Refuses a file that group or others can read or write, naming the {@code chmod} that fixes it. */
     public static void requirePrivate(Path file, String setting) {
+        if (Files.isDirectory(file)) {
+            throw new ConfigException(setting + ": " + file + " is a directory, not a key file");
+        }
+        if (!Files.exists(file)) {
+            throw new ConfigException(setting + ": " + file + (Files.isSymbolicLink(file) ? " is a link to nothing"
+                    : " does not exist"));
+        }
         Set<PosixFilePermission> perms;
         try {
             perms = Files.getPosixFilePermissions(file);

@@ -112,6 +112,9 @@ public final class HttpIngest implements AutoCloseable {
     }
 
     /** Authenticates, fixes source and format, and reads the body without a thread, within the body timeout. */
+    /** Where CDRs are posted: {@code /cdr} (the documented URL) or the root. Any other path is no endpoint. */
+    private static final java.util.Set<String> ENDPOINTS = java.util.Set.of("/cdr", "/");
+
     private final class Reader extends Handler.Wrapper {
 
         Reader(Handler next) {
@@ -123,6 +126,11 @@ public final class HttpIngest implements AutoCloseable {
             var connection = request.getConnectionMetaData().getConnection();
             guard.requestStarted(connection);
             Callback done = Callback.from(callback, () -> guard.requestDone(connection));
+            String path = request.getHttpURI().getPath();
+            if (!ENDPOINTS.contains(path == null ? "" : path)) {
+                reply(response, done, 404, "no such endpoint: POST CDRs to /cdr");
+                return true;
+            }
             if (!request.getMethod().equals("POST")) {
                 reply(response, done, 405, "POST a CDR");
                 return true;

@@ -19,7 +19,9 @@ import java.util.Set;
  * neither a wrong password nor a wrong user name answers faster.
  *
  * <p>File format, one credential a line ({@code #} starts a comment):
- * {@code user:password:source[:format]} — format defaults to {@code freeswitch-json}.
+ * {@code user:password:source[:format]} — format defaults to {@code freeswitch-json}; a {@code :} or
+ * {@code \} inside a field is written {@code \:} or {@code \\}, so a password can hold any character.
+ * A password has at least {@value #MIN_PASSWORD} characters, {@value #MIN_DISTINCT} of them distinct.
  */
 public final class IngestCredentials {
 
@@ -29,6 +31,9 @@ public final class IngestCredentials {
 
     private record Entry(byte[] digest, Binding binding) {
     }
+
+    static final int MIN_PASSWORD = 12;
+    static final int MIN_DISTINCT = 5;
 
     private final List<Entry> entries;
 
@@ -42,8 +47,9 @@ public final class IngestCredentials {
         if (colon <= 0 || colon == userColonPassword.length() - 1) {
             throw new IllegalArgumentException("ingest.http.credentials must be user:password");
         }
-        return new IngestCredentials(List.of(entry(userColonPassword.substring(0, colon),
-                userColonPassword.substring(colon + 1), source, format)));
+        String password = userColonPassword.substring(colon + 1);
+        requireStrong(password, "ingest.http.credentials");
+        return new IngestCredentials(List.of(entry(userColonPassword.substring(0, colon), password, source, format)));
     }
 
     /** Parses a credentials file's text; {@code origin} names it in messages (never a password). */
@@ -56,8 +62,8 @@ public final class IngestCredentials {
             if (line.isEmpty() || line.startsWith("#")) {
                 continue;
             }
-            String[] f = line.split(":", -1);
             String where = origin + " line " + (i + 1);
+            String[] f = fields(line, where);
             if (f.length < 3 || f.length > 4 || f[0].isBlank() || f[1].isEmpty() || f[2].isBlank()) {
                 throw new IllegalArgumentException(where + ": expected user:password:source[:format]");
             }
@@ -70,12 +76,43 @@ public final class IngestCredentials {
             if (!users.add(f[0])) {
                 throw new IllegalArgumentException(where + ": user '" + f[0] + "' appears twice");
             }
+            requireStrong(f[1], where);
             out.add(entry(f[0], f[1], f[2], format));
         }
         if (out.isEmpty()) {
             throw new IllegalArgumentException(origin + ": no credentials (user:password:source[:format] lines)");
         }
         return new IngestCredentials(out);
+    }
+
+    /** The fields of a line split at unescaped {@code :} ({@code \:} is a colon, {@code \\} a backslash). */
+    private static String[] fields(String line, String where) {
+        List<String> out = new ArrayList<>();
+        StringBuilder f = new StringBuilder();
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '\\') {
+                if (i + 1 == line.length() || line.charAt(i + 1) != ':' && line.charAt(i + 1) != '\\') {
+                    throw new IllegalArgumentException(where + ": a backslash escapes only ':' or itself (\\: or \\\\)");
+                }
+                f.append(line.charAt(++i));
+            } else if (c == ':') {
+                out.add(f.toString());
+                f.setLength(0);
+            } else {
+                f.append(c);
+            }
+        }
+        out.add(f.toString());
+        return out.toArray(String[]::new);
+    }
+
+    /** A password an attacker does not guess in an afternoon: long enough, not one repeated character. */
+    private static void requireStrong(String password, String where) {
+        if (password.length() < MIN_PASSWORD || password.chars().distinct().count() < MIN_DISTINCT) {
+            throw new IllegalArgumentException(where + ": the password is too weak (at least " + MIN_PASSWORD
+                    + " characters, " + MIN_DISTINCT + " of them distinct; e.g. openssl rand -base64 24)");
+        }
     }
 
     private static Entry entry(String user, String password, String source, CdrFormat format) {

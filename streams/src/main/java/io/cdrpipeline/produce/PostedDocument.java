@@ -17,7 +17,9 @@ import org.eclipse.jetty.util.UrlEncoded;
  */
 final class PostedDocument {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    /** Trailing tokens fail the read: {@code {"a":1} garbage} is no document (issue 23), not a stored CDR. */
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private PostedDocument() {
     }

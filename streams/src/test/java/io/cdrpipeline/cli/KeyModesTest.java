@@ -98,4 +98,19 @@ class KeyModesTest {
         }
         return buf.toString(StandardCharsets.UTF_8);
     }
+
+    /** Issue 23, finding 6: exact reasons for key files that are not files. */
+    @Test
+    void keyFilesThatAreNoFilesAreRefusedForWhatTheyAre() throws Exception {
+        Path conf = config("pseudonym.key.file=" + dir + "\npseudonym.key.mode=static\n");
+        assertThat(stderrOf(() -> assertThat(CdrPipelineCli.execute("run", "--config", conf.toString())).isEqualTo(2)))
+                .contains("is a directory, not a key file");
+        Path dangling = dir.resolve("dangling.key");
+        Files.createSymbolicLink(dangling, dir.resolve("nowhere"));
+        assertThat(stderrOf(() -> assertThat(CdrPipelineCli.execute("keys", "--master-key", "--out", dangling.toString()))
+                .isEqualTo(2))).contains("is a link to nothing");
+        Path missingDir = dir.resolve("no-such-dir").resolve("master.key");
+        assertThat(stderrOf(() -> assertThat(CdrPipelineCli.execute("keys", "--master-key", "--out", missingDir.toString()))
+                .isEqualTo(2))).contains("does not exist; create it first");
+    }
 }

@@ -62,7 +62,8 @@ class PipelineConfigTest {
         assertThat(c.get("topic.erasure-requests")).isEqualTo("erasures");
         assertThat(c.sources().apply("pbx-paris").defaultFormat()).isEqualTo(CdrFormat.ASTERISK_CUSTOM);
         assertThatThrownBy(() -> PipelineConfig.load(file, Map.of("CDR_BOOTSTRAP_SERVER", "x")))
-                .hasMessageContaining("environment variable CDR_BOOTSTRAP_SERVER names no setting");
+                .hasMessageContaining("environment variable CDR_BOOTSTRAP_SERVER names no setting")
+                .hasMessageContaining("did you mean CDR_BOOTSTRAP_SERVERS?");
     }
 
     @Test
@@ -135,5 +136,18 @@ class PipelineConfigTest {
         assertThat(ok.effective()).containsEntry("kafka.ssl.keystore.password", "******")
                 .containsEntry("ingest.http.tls.keystore.password", "******")
                 .containsEntry("kafka.ssl.truststore.type", "PKCS12").containsEntry("kafka.producer.linger.ms", "5");
+    }
+
+    /** Issue 23, finding 3: a client setting's value is checked at load, as our own settings are (exit 2, key named). */
+    @Test
+    void shouldRefuseAKafkaClientValueOfTheWrongTypeOrOutsideItsRange() {
+        for (String[] kv : new String[][] {{"kafka.linger.ms", "soon"}, {"kafka.max.poll.records", "many"},
+                {"kafka.security.protocol", "SASL_SSLL"}, {"kafka.acks", "most"}, {"kafka.max.poll.records", "0"}}) {
+            assertThatThrownBy(() -> PipelineConfig.of(Map.of("bootstrap.servers", "k:9092", kv[0], kv[1])))
+                    .as(kv[0]).isInstanceOf(ConfigException.class).hasMessageContaining(kv[0])
+                    .hasMessageNotContaining(kv[1] + ",");
+        }
+        assertThat(PipelineConfig.of(Map.of("bootstrap.servers", "k:9092", "kafka.security.protocol", "sasl_ssl",
+                "kafka.linger.ms", "5")).kafkaClientSettings()).containsEntry("linger.ms", "5");
     }
 }

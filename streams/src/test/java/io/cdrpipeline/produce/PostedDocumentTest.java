@@ -32,6 +32,11 @@ class PostedDocumentTest {
             assertThat(PostedDocument.extract(bytes(b), FORM)).as(b.length() > 40 ? b.substring(0, 40) : b).isNull();
         }
         assertThat(PostedDocument.extract(new byte[] {(byte) 0xFF, (byte) 0xFE, 0, 1}, "application/json")).isNull();
+        // Issue 23: a document followed by anything but white space is no document.
+        assertThat(PostedDocument.extract(bytes("{\"a\":1} trailing text"), "application/json")).isNull();
+        assertThat(PostedDocument.extract(bytes("{\"a\":1}{\"b\":2}"), "application/json")).isNull();
+        assertThat(PostedDocument.extract(bytes("cdr=%7B%22a%22%3A1%7D%20x"), FORM)).isNull();
+        assertThat(PostedDocument.extract(bytes("{\"a\":1}\n"), "application/json")).isNotNull();
         // A malformed pair elsewhere in the form does not hide the document.
         assertThat(PostedDocument.extract(bytes("x=%zz&cdr=%7B%22a%22%3A1%7D"), FORM)).isNotNull();
         assertThat(PostedDocument.fields("source=pbx%201&format=asterisk-csv&bad=%")).containsEntry("source", "pbx 1")

@@ -104,6 +104,33 @@ public final class ClusterChecks {
         }
     }
 
+    /**
+     * The cluster's refusal of an admin operation, told as {@link #require} tells one — whose principal,
+     * which resource, the role to grant — or null when {@code e} is no authorization failure.
+     */
+    public static AccessDeniedException refusal(PipelineConfig c, Role role, String operation, Throwable e) {
+        return refusal(c, role, operation, List.of(), e);
+    }
+
+    /** As {@link #refusal(PipelineConfig, Role, String, Throwable)}, naming {@code topics} when Kafka names none. */
+    public static AccessDeniedException refusal(PipelineConfig c, Role role, String operation, Collection<String> topics,
+            Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof org.apache.kafka.common.errors.AuthorizationException a) {
+                Set<String> named = a instanceof TopicAuthorizationException ta && !ta.unauthorizedTopics().isEmpty()
+                        ? new TreeSet<>(ta.unauthorizedTopics()) : new TreeSet<>(topics);
+                String what = a instanceof TopicAuthorizationException && !named.isEmpty()
+                        ? "on topic(s) " + String.join(", ", named)
+                        : a instanceof org.apache.kafka.common.errors.ClusterAuthorizationException ? "on the cluster"
+                        : "(" + a.getClass().getSimpleName() + ")";
+                return new AccessDeniedException("the cluster at " + c.bootstrapServers() + " refuses " + principal(c) + " "
+                        + operation + " " + what + ": run this as a principal of the '"
+                        + role.name().toLowerCase(java.util.Locale.ROOT) + "' role (see cdr-pipeline acls), or grant it");
+            }
+        }
+        return null;
+    }
+
     private static <T> T await(PipelineConfig c, Duration timeout, org.apache.kafka.common.KafkaFuture<T> f)
             throws InterruptedException {
         try {

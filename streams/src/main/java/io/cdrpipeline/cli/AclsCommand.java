@@ -55,6 +55,9 @@ final class AclsCommand implements Callable<Integer> {
             ClusterChecks.awaitCluster(c);
             try (Admin admin = Admin.create(ClusterChecks.adminProps(c))) {
                 admin.createAcls(bindings).all().get();
+            } catch (Exception e) {
+                RuntimeException refused = ClusterChecks.refusal(c, Role.OPS, "creating ACLs", e);
+                throw refused != null ? refused : e;
             }
             System.err.println(bindings.size() + " ACL(s) applied");
         }

@@ -13,6 +13,7 @@ import io.cdrpipeline.schema.DeletionReason;
 import io.cdrpipeline.topology.Topics;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -58,7 +59,23 @@ final class RetentionCommand {
                         : Long.toString(io.cdrpipeline.topology.TopicSpecs.purgeInterval(policy)));
                 List<ConfigResource> resources = owned.keySet().stream()
                         .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
-                Map<ConfigResource, Config> configs = admin.describeConfigs(resources).all().get();
+                Map<ConfigResource, Config> configs = new HashMap<>();
+                List<String> refused = new ArrayList<>();
+                for (var f : admin.describeConfigs(resources).values().entrySet()) {
+                    try {
+                        configs.put(f.getKey(), f.getValue().get());
+                    } catch (java.util.concurrent.ExecutionException e) {
+                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException)) {
+                            throw e;
+                        }
+                        refused.add(f.getKey().name());
+                    }
+                }
+                if (!refused.isEmpty()) {
+                    throw io.cdrpipeline.app.ClusterChecks.refusal(config, io.cdrpipeline.catalogue.Role.OPS,
+                            "describing the configs", new org.apache.kafka.common.errors.TopicAuthorizationException(
+                                    new java.util.TreeSet<>(refused)));
+                }
                 boolean allOk = true;
                 System.out.printf("policy version %d, max-erasure-delay %s%n", policy.version(), human(policy.maxErasureDelay()));
                 for (var e : owned.entrySet()) {

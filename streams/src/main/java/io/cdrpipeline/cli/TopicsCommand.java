@@ -31,6 +31,11 @@ final class TopicsCommand implements Callable<Integer> {
                 TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config))).forEach(System.out::println);
             }
             TopicAdmin.plan(admin, TopicSpecs.all(config, RetentionPolicies.load(config))).forEach(System.out::println);
+        } catch (Exception e) {
+            RuntimeException refused = io.cdrpipeline.app.ClusterChecks.refusal(config, io.cdrpipeline.catalogue.Role.OPS,
+                    apply ? "creating or altering topics" : "describing topics",
+                    TopicSpecs.all(config, RetentionPolicies.load(config)).stream().map(t -> t.name()).toList(), e);
+            throw refused != null ? refused : e;
         }
         return 0;
     }

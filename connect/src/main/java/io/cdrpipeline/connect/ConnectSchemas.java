@@ -14,6 +14,8 @@ import org.apache.kafka.connect.data.SchemaBuilder;
 import org.apache.kafka.connect.data.Struct;
 import org.apache.kafka.connect.data.Timestamp;
 import org.apache.kafka.connect.errors.DataException;
+import java.util.Date;
+import org.apache.avro.JsonProperties;
 
 /**
  * Our Avro contracts as Kafka Connect data, both ways: records become {@link Struct}s (nested
@@ -94,7 +96,7 @@ final class ConnectSchemas {
                 yield s;
             }
             case STRING, ENUM -> value.toString();
-            case LONG -> Timestamp.LOGICAL_NAME.equals(schema.name()) ? new java.util.Date((Long) value) : value;
+            case LONG -> Timestamp.LOGICAL_NAME.equals(schema.name()) ? new Date((Long) value) : value;
             case BYTES -> bytes((ByteBuffer) value);
             case FIXED -> ((GenericData.Fixed) value).bytes().clone();
             case ARRAY -> {
@@ -127,13 +129,13 @@ final class ConnectSchemas {
                 Struct s = (Struct) value;
                 GenericData.Record r = new GenericData.Record(avro);
                 for (org.apache.avro.Schema.Field f : avro.getFields()) {
-                    r.put(f.pos(), s.schema().field(f.name()) == null ? f.defaultVal() == org.apache.avro.JsonProperties.NULL_VALUE
+                    r.put(f.pos(), s.schema().field(f.name()) == null ? f.defaultVal() == JsonProperties.NULL_VALUE
                             ? null : GenericData.get().getDefaultValue(f) : toAvroValue(f.schema(), s.get(f.name())));
                 }
                 yield r;
             }
             case ENUM -> new GenericData.EnumSymbol(avro, value.toString());
-            case LONG -> value instanceof java.util.Date d ? d.getTime() : value;
+            case LONG -> value instanceof Date d ? d.getTime() : value;
             case BYTES -> ByteBuffer.wrap((byte[]) value);
             case FIXED -> new GenericData.Fixed(avro, (byte[]) value);
             case ARRAY -> {

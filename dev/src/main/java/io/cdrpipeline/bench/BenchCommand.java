@@ -14,6 +14,7 @@ import org.openjdk.jmh.runner.options.OptionsBuilder;
 import org.openjdk.jmh.runner.options.TimeValue;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.util.List;
 
 /** {@code cdr-pipeline bench}: every figure of BENCHMARKS.md from one run, printed as Markdown. */
 @Command(name = "bench", mixinStandardHelpOptions = true,
@@ -40,7 +41,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--recovery", split = ",", paramLabel = "N", description = "Only the recovery bench: time to ready "
             + "after kill -9 of run with N retained CDRs in one task, transactional stores or not (e.g. 100000,1000000).")
-    java.util.List<Integer> recovery;
+    List<Integer> recovery;
 
     @Override
     public Integer call() throws Exception {

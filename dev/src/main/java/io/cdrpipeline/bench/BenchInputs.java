@@ -7,6 +7,7 @@ import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.produce.RawProducer;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /** What the end-to-end bench loads into its raw topics: as our producers do, as foreign ones might. */
 final class BenchInputs {
@@ -15,7 +16,7 @@ final class BenchInputs {
     }
 
     /** Loads as our producers do: keyed by identity under the bench's source settings. */
-    static void load(String bs, String topic, CdrFormat format, java.util.function.Supplier<byte[]> gen, int n) {
+    static void load(String bs, String topic, CdrFormat format, Supplier<byte[]> gen, int n) {
         PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", bs, "topic.raw", topic,
                 "default.region", "DE", "default.zone", "UTC"));
         try (RawProducer p = new RawProducer(config)) {
@@ -27,7 +28,7 @@ final class BenchInputs {
     }
 
     /** Loads as a producer that is not ours might: keys that are not the identity key. */
-    static void loadForeign(String bs, String topic, java.util.function.Supplier<byte[]> gen, int n) {
+    static void loadForeign(String bs, String topic, Supplier<byte[]> gen, int n) {
         try (RawProducer p = new RawProducer(bs, topic, Map.of())) {
             for (int i = 0; i < n; i++) {
                 p.send(gen.get(), CdrFormat.ASTERISK_CSV, "bench-" + (i % 8), null, 0);
@@ -36,7 +37,7 @@ final class BenchInputs {
         }
     }
 
-    static java.util.function.Supplier<byte[]> jsonDocs() {
+    static Supplier<byte[]> jsonDocs() {
         String doc = new String(SampleCorpus.files().stream().filter(f -> f.path().contains("a_7f4d")).findFirst()
                 .orElseThrow().bytes(), StandardCharsets.UTF_8);
         TrafficGenerator numbers = new TrafficGenerator(7, 20_000, 1.1, 0, 0);

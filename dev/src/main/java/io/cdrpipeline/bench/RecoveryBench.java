@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import io.cdrpipeline.retention.KeepAlive;
 
 /**
  * Recovery after {@code kill -9} against the number of CDRs a task retains: loads N CDRs into one
@@ -148,7 +149,7 @@ final class RecoveryBench {
     private static void awaitBilled(KafkaConsumer<byte[], byte[]> billing, Process run) {
         while (run.isAlive()) {
             for (var r : billing.poll(Duration.ofMillis(100))) {
-                if (r.value() != null && !io.cdrpipeline.retention.KeepAlive.isKeepAlive(r.key())) {
+                if (r.value() != null && !KeepAlive.isKeepAlive(r.key())) {
                     return;
                 }
             }

@@ -31,6 +31,7 @@ import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
+import java.util.Map;
 
 /**
  * Per-CDR cost of each stage, one thread: parse (adapter), normalise (numbers, validation, id),
@@ -77,7 +78,7 @@ public class StageBenchmarks {
         NumberNormalizer numberCache = new NumberNormalizer(200_000);
         normalizer = new Normalizer(numberCache);
         pseudonymizer = new Pseudonymizer(KeyRing.random("bench", Instant.EPOCH), new NumberFacts(200_000));
-        parser = new CdrParser(PipelineConfig.of(java.util.Map.of("source.pbx-synth.region", "DE", "source.pbx-synth.zone", "UTC")).sources(),
+        parser = new CdrParser(PipelineConfig.of(Map.of("source.pbx-synth.region", "DE", "source.pbx-synth.zone", "UTC")).sources(),
                 new Normalizer(numberCache), 262_144);
         lines = new byte[LINES][];
         texts = new String[LINES];

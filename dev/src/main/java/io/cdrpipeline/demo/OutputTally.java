@@ -19,6 +19,8 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import io.cdrpipeline.app.KafkaClients;
+import io.cdrpipeline.retention.KeepAlive;
 
 /**
  * What the pipeline committed to its output topics, read back as a billing consumer would
@@ -37,7 +39,7 @@ public final class OutputTally implements AutoCloseable {
 
     public OutputTally(PipelineConfig config) {
         this.config = config;
-        Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
+        Map<String, Object> props = KafkaClients.consumer(config);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
         for (String t : List.of(config.topic(OwnedTopic.BILLING), config.topic(OwnedTopic.ANALYTICS), config.topic(OwnedTopic.REJECTED))) {
@@ -58,7 +60,7 @@ public final class OutputTally implements AutoCloseable {
             }
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                 String key = r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8);
-                if (io.cdrpipeline.retention.KeepAlive.isKeepAlive(key)) {
+                if (KeepAlive.isKeepAlive(key)) {
                     continue;   // a sweep's keep-alive: no CDR
                 }
                 if (r.topic().equals(config.topic(OwnedTopic.BILLING))) {

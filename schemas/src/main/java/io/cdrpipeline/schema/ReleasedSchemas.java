@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.message.SchemaStore;
+import java.util.LinkedHashMap;
 
 /**
  * Every released version of every topic contract, loaded from {@code released/} on the class
@@ -50,7 +51,7 @@ public final class ReleasedSchemas {
                 .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
         return files.stream().collect(Collectors.groupingBy(
                 f -> f.substring(0, f.indexOf('/')),
-                java.util.LinkedHashMap::new,
+                LinkedHashMap::new,
                 Collectors.mapping(f -> new Schema.Parser().parse(read("released/" + f)),
                         Collectors.toCollection(ArrayList::new))));
     }

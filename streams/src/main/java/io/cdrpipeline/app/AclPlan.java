@@ -14,6 +14,7 @@ import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.resource.PatternType;
 import org.apache.kafka.common.resource.ResourcePattern;
 import org.apache.kafka.common.resource.ResourceType;
+import java.util.Locale;
 
 /**
  * Who may do what on the cluster: the ACLs each kind of user needs, and nothing more. One
@@ -32,7 +33,7 @@ public final class AclPlan {
                 case GROUP -> "group";
                 case TRANSACTIONAL_ID -> "transactional id";
                 case CLUSTER -> "cluster";
-                default -> type.name().toLowerCase(java.util.Locale.ROOT);
+                default -> type.name().toLowerCase(Locale.ROOT);
             };
             String ops = operations.stream().map(Grant::camel).collect(Collectors.joining(", "));
             String target = type == ResourceType.CLUSTER ? "" : " `" + name + (pattern == PatternType.PREFIXED ? "*" : "") + "`";
@@ -43,7 +44,7 @@ public final class AclPlan {
         private static String camel(AclOperation op) {
             StringBuilder out = new StringBuilder();
             for (String part : op.name().split("_")) {
-                out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+                out.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
             }
             return out.toString();
         }

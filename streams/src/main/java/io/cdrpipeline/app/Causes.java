@@ -1,5 +1,10 @@
 package io.cdrpipeline.app;
 
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.Set;
+import java.util.regex.Pattern;
+
 /** How errors are told to operators: the message and its cause chain, without a stack trace. */
 public final class Causes {
 
@@ -11,7 +16,7 @@ public final class Causes {
      * like. Third-party messages may quote their input (a JSON parser quotes the document it choked on),
      * so the causes' messages are masked before they reach a log line or the terminal.
      */
-    private static final java.util.regex.Pattern NUMBER_LIKE = java.util.regex.Pattern.compile("\\+?\\d(?:[ -]?\\d){5,}");
+    private static final Pattern NUMBER_LIKE = Pattern.compile("\\+?\\d(?:[ -]?\\d){5,}");
 
     /**
      * The message of an error and of every cause under it, one per line ("No space left on device"
@@ -21,7 +26,7 @@ public final class Causes {
      */
     public static String describe(Throwable e) {
         StringBuilder out = new StringBuilder(e.getMessage() == null ? e.getClass().getName() : e.getMessage());
-        java.util.Set<Throwable> seen = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         seen.add(e);
         String last = e.getMessage();
         for (Throwable c = e.getCause(); c != null && seen.add(c); c = c.getCause()) {

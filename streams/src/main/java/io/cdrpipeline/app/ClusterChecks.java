@@ -19,6 +19,22 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
+import io.cdrpipeline.config.Durations;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.OptionalInt;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import org.apache.kafka.common.KafkaFuture;
+import org.apache.kafka.common.errors.AuthenticationException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.ClusterAuthorizationException;
+import org.apache.kafka.common.errors.IllegalSaslStateException;
+import org.slf4j.LoggerFactory;
 
 /**
  * What every command that talks to Kafka checks before it starts: the cluster answers within
@@ -60,12 +76,12 @@ public final class ClusterChecks {
         Admin admin = Admin.create(adminProps(c));
         try {
             await(c, timeout, admin.describeCluster().clusterId());
-            Map<String, org.apache.kafka.common.KafkaFuture<TopicDescription>> described = admin.describeTopics(needs.keySet(),
+            Map<String, KafkaFuture<TopicDescription>> described = admin.describeTopics(needs.keySet(),
                     new DescribeTopicsOptions().includeAuthorizedOperations(true)).topicNameValues();
             Set<String> missing = new TreeSet<>();
             List<String> denied = new ArrayList<>();
-            for (Map.Entry<String, Set<AclOperation>> need : new java.util.TreeMap<>(needs).entrySet()) {
-                String ops = need.getValue().stream().map(ClusterChecks::camel).sorted().collect(java.util.stream.Collectors.joining(", "));
+            for (Map.Entry<String, Set<AclOperation>> need : new TreeMap<>(needs).entrySet()) {
+                String ops = need.getValue().stream().map(ClusterChecks::camel).sorted().collect(Collectors.joining(", "));
                 try {
                     TopicDescription d = described.get(need.getKey()).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
                     Set<AclOperation> allowed = d.authorizedOperations();
@@ -88,8 +104,8 @@ public final class ClusterChecks {
             }
             if (!denied.isEmpty()) {
                 throw new AccessDeniedException("the cluster at " + c.bootstrapServers() + " refuses " + principal(c) + " "
-                        + String.join(", ", denied) + ": grant it the ACLs of the '" + role.name().toLowerCase(java.util.Locale.ROOT)
-                        + "' role (cdr-pipeline acls --principal " + role.name().toLowerCase(java.util.Locale.ROOT)
+                        + String.join(", ", denied) + ": grant it the ACLs of the '" + role.name().toLowerCase(Locale.ROOT)
+                        + "' role (cdr-pipeline acls --principal " + role.name().toLowerCase(Locale.ROOT)
                         + "=User:NAME --apply), or run this as a principal that has them");
             }
             if (!missing.isEmpty()) {
@@ -116,22 +132,22 @@ public final class ClusterChecks {
     public static AccessDeniedException refusal(PipelineConfig c, Role role, String operation, Collection<String> topics,
             Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof org.apache.kafka.common.errors.AuthorizationException a) {
+            if (t instanceof AuthorizationException a) {
                 Set<String> named = a instanceof TopicAuthorizationException ta && !ta.unauthorizedTopics().isEmpty()
                         ? new TreeSet<>(ta.unauthorizedTopics()) : new TreeSet<>(topics);
                 String what = a instanceof TopicAuthorizationException && !named.isEmpty()
                         ? "on topic(s) " + String.join(", ", named)
-                        : a instanceof org.apache.kafka.common.errors.ClusterAuthorizationException ? "on the cluster"
+                        : a instanceof ClusterAuthorizationException ? "on the cluster"
                         : "(" + a.getClass().getSimpleName() + ")";
                 return new AccessDeniedException("the cluster at " + c.bootstrapServers() + " refuses " + principal(c) + " "
                         + operation + " " + what + ": run this as a principal of the '"
-                        + role.name().toLowerCase(java.util.Locale.ROOT) + "' role (see cdr-pipeline acls), or grant it");
+                        + role.name().toLowerCase(Locale.ROOT) + "' role (see cdr-pipeline acls), or grant it");
             }
         }
         return null;
     }
 
-    private static <T> T await(PipelineConfig c, Duration timeout, org.apache.kafka.common.KafkaFuture<T> f)
+    private static <T> T await(PipelineConfig c, Duration timeout, KafkaFuture<T> f)
             throws InterruptedException {
         try {
             return f.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -143,9 +159,9 @@ public final class ClusterChecks {
     /** Who this client is to the cluster, as far as its settings tell: the SASL user, a certificate, or anonymous. */
     static String principal(PipelineConfig c) {
         Map<String, String> k = c.kafkaClientSettings();
-        String protocol = k.getOrDefault("security.protocol", "PLAINTEXT").toUpperCase(java.util.Locale.ROOT);
+        String protocol = k.getOrDefault("security.protocol", "PLAINTEXT").toUpperCase(Locale.ROOT);
         if (protocol.startsWith("SASL")) {
-            java.util.regex.Matcher m = java.util.regex.Pattern.compile("username\\s*=\\s*\"([^\"]*)\"")
+            Matcher m = Pattern.compile("username\\s*=\\s*\"([^\"]*)\"")
                     .matcher(k.getOrDefault("sasl.jaas.config", ""));
             return m.find() ? "the principal User:" + m.group(1) + " (kafka.sasl.jaas.config)"
                     : "the SASL principal of kafka.sasl.jaas.config";
@@ -157,7 +173,7 @@ public final class ClusterChecks {
     private static String camel(AclOperation op) {
         StringBuilder out = new StringBuilder();
         for (String part : op.name().split("_")) {
-            out.append(part.charAt(0)).append(part.substring(1).toLowerCase(java.util.Locale.ROOT));
+            out.append(part.charAt(0)).append(part.substring(1).toLowerCase(Locale.ROOT));
         }
         return out.toString();
     }
@@ -170,7 +186,7 @@ public final class ClusterChecks {
 
 
     /** One question to the cluster, answered within {@code startup.timeout} or an error naming the settings. */
-    private static <T> T ask(PipelineConfig c, java.util.function.Function<Admin, org.apache.kafka.common.KafkaFuture<T>> question) {
+    private static <T> T ask(PipelineConfig c, Function<Admin, KafkaFuture<T>> question) {
         Duration timeout = c.duration("startup.timeout");
         Admin admin = Admin.create(adminProps(c));
         try {
@@ -186,21 +202,21 @@ public final class ClusterChecks {
     }
 
     private static ClusterUnavailableException unreachable(PipelineConfig c, Duration timeout, Throwable cause) {
-        if (cause instanceof org.apache.kafka.common.errors.AuthenticationException
-                || cause instanceof org.apache.kafka.common.errors.IllegalSaslStateException) {
+        if (cause instanceof AuthenticationException
+                || cause instanceof IllegalSaslStateException) {
             return new ClusterUnavailableException("the Kafka cluster at " + c.bootstrapServers() + " (bootstrap.servers) "
                     + "did not accept this client's authentication: check kafka.security.protocol and the kafka.sasl.* / "
                     + "kafka.ssl.* settings against the listener's", cause);
         }
         return new ClusterUnavailableException("no answer from the Kafka cluster at " + c.bootstrapServers()
-                + " within startup.timeout=" + io.cdrpipeline.config.Durations.format(timeout)
+                + " within startup.timeout=" + Durations.format(timeout)
                 + ": check bootstrap.servers (--bootstrap-server, $CDR_BOOTSTRAP_SERVERS), the kafka.security.* / "
                 + "kafka.sasl.* settings and that the brokers are up", cause);
     }
 
     /** What {@code run} needs of each topic it owns, as the catalogue grants it (internal ones are created by Kafka Streams). */
     public static Map<String, Set<AclOperation>> pipelineTopics(PipelineConfig c) {
-        Map<String, Set<AclOperation>> needs = new java.util.LinkedHashMap<>();
+        Map<String, Set<AclOperation>> needs = new LinkedHashMap<>();
         for (OwnedTopic t : OwnedTopic.values()) {
             needs.put(c.get(t.setting()), rights(t, Role.PIPELINE));
         }
@@ -209,7 +225,7 @@ public final class ClusterChecks {
 
     /** The rights the catalogue gives {@code role} on {@code topic}: Read and/or Write. */
     public static Set<AclOperation> rights(OwnedTopic topic, Role role) {
-        Set<AclOperation> r = java.util.EnumSet.noneOf(AclOperation.class);
+        Set<AclOperation> r = EnumSet.noneOf(AclOperation.class);
         if (topic.readers().contains(role)) {
             r.add(AclOperation.READ);
         }
@@ -229,22 +245,22 @@ public final class ClusterChecks {
      * already placed by identity; empty (every record takes the repartition hop) when the
      * cluster cannot say.
      */
-    static java.util.OptionalInt rawPartitions(PipelineConfig config) {
-        java.util.Map<String, Object> props = KafkaClients.admin(config);
+    static OptionalInt rawPartitions(PipelineConfig config) {
+        Map<String, Object> props = KafkaClients.admin(config);
         props.put("request.timeout.ms", "15000");
         props.put("default.api.timeout.ms", "30000");
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+        try (Admin admin = Admin.create(props)) {
             String raw = config.topic(OwnedTopic.RAW);
-            int n = admin.describeTopics(java.util.List.of(raw)).allTopicNames().get(30, java.util.concurrent.TimeUnit.SECONDS)
+            int n = admin.describeTopics(List.of(raw)).allTopicNames().get(30, TimeUnit.SECONDS)
                     .get(raw).partitions().size();
-            return java.util.OptionalInt.of(n);
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-            org.slf4j.LoggerFactory.getLogger(ClusterChecks.class).warn("could not read the partition count of {} ({}); every record takes the by-identity repartition",
+            return OptionalInt.of(n);
+        } catch (ExecutionException | TimeoutException e) {
+            LoggerFactory.getLogger(ClusterChecks.class).warn("could not read the partition count of {} ({}); every record takes the by-identity repartition",
                     config.topic(OwnedTopic.RAW), e.getClass().getSimpleName());
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.OptionalInt.empty();
+            return OptionalInt.empty();
         }
     }
 }

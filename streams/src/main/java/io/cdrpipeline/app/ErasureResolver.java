@@ -33,6 +33,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.apache.kafka.clients.consumer.CloseOptions;
 
 /**
  * Resolves erasure requests on the pipeline's side, so that an operator files them holding no key
@@ -189,7 +190,7 @@ public final class ErasureResolver implements AutoCloseable {
     /** Closes within {@code timeout}: a dead cluster does not hold the process. */
     public void close(Duration timeout) {
         Duration half = timeout.dividedBy(2);
-        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(half));
+        consumer.close(CloseOptions.timeout(half));
         producer.close(half);
     }
 }

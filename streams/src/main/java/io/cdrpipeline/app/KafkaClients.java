@@ -79,7 +79,7 @@ public final class KafkaClients {
     public static PipelineConfig withProducerBounds(PipelineConfig config) {
         long ms = config.duration("startup.timeout").toMillis();
         Map<String, String> user = config.kafkaClientSettings();
-        Map<String, String> extra = new java.util.HashMap<>();
+        Map<String, String> extra = new HashMap<>();
         if (!user.containsKey("max.block.ms")) {
             extra.put("kafka.max.block.ms", Long.toString(ms));
         }

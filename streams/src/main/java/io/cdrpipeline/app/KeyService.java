@@ -38,6 +38,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Comparator;
+import java.util.concurrent.ThreadLocalRandom;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.common.errors.InterruptException;
 
 /**
  * The key store on Kafka: key epochs, wrapped by the master key, in a compacted topic only the
@@ -189,7 +193,7 @@ public final class KeyService implements AutoCloseable {
         while (!plan(now).isEmpty() && System.nanoTime() < deadline) {
             // Instances tick on the same interval: a random pause lets one of two that met here write
             // while the other reads it, rather than both fencing each other.
-            pause(java.util.concurrent.ThreadLocalRandom.current().nextInt(0, 300));
+            pause(ThreadLocalRandom.current().nextInt(0, 300));
             readToEnd();
             if (plan(now).isEmpty()) {
                 break;
@@ -233,7 +237,7 @@ public final class KeyService implements AutoCloseable {
             Thread.sleep(millis);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new org.apache.kafka.common.errors.InterruptException(e);
+            throw new InterruptException(e);
         }
     }
 
@@ -313,7 +317,7 @@ public final class KeyService implements AutoCloseable {
     private List<KeyEpoch> effective() {
         Map<String, KeyEpoch> all = new TreeMap<>(tokenKeys);
         all.putAll(epochKeys);
-        return all.values().stream().sorted(java.util.Comparator.comparing(KeyEpoch::notBefore)).toList();
+        return all.values().stream().sorted(Comparator.comparing(KeyEpoch::notBefore)).toList();
     }
 
     @Override
@@ -324,7 +328,7 @@ public final class KeyService implements AutoCloseable {
     /** Closes within {@code timeout}: a dead cluster does not hold the process. */
     public void close(Duration timeout) {
         Duration half = timeout.dividedBy(2);
-        consumer.close(org.apache.kafka.clients.consumer.CloseOptions.timeout(half));
+        consumer.close(CloseOptions.timeout(half));
         keepAlives.close(half);
     }
 }

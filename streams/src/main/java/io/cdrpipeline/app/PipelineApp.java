@@ -27,6 +27,11 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.kafka.streams.errors.MissingSourceTopicException;
 
 /**
  * Owns the {@link KafkaStreams} lifecycle of the pipeline: its client configuration (exactly-once
@@ -45,11 +50,11 @@ public final class PipelineApp implements AutoCloseable {
     private final PipelineMaintenance maintenance;
     /** A thread that dies this often within {@link #DEATH_WINDOW} meets a fault a new thread cannot fix (a full disk). */
     private static final int MAX_THREAD_DEATHS = 3;
-    private static final java.time.Duration DEATH_WINDOW = java.time.Duration.ofMinutes(5);
-    private final java.util.concurrent.ConcurrentLinkedDeque<Long> deaths = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private static final Duration DEATH_WINDOW = Duration.ofMinutes(5);
+    private final ConcurrentLinkedDeque<Long> deaths = new ConcurrentLinkedDeque<>();
     private volatile boolean closing;
     private volatile String failure = "see the log";
-    private final java.util.concurrent.atomic.AtomicInteger rebalances = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger rebalances = new AtomicInteger();
 
     public PipelineApp(PipelineConfig config, KeyRing keys) {
         this(config, keys, RetentionPolicies.load(config));
@@ -84,7 +89,7 @@ public final class PipelineApp implements AutoCloseable {
         // A topic deleted under the running pipeline cannot be fixed by a new thread: stop, and say so.
         streams.setUncaughtExceptionHandler(e -> {
             for (Throwable c = e; c != null; c = c.getCause()) {
-                if (c instanceof org.apache.kafka.streams.errors.MissingSourceTopicException) {
+                if (c instanceof MissingSourceTopicException) {
                     failure = "a source topic is missing (" + c.getMessage() + "); create it with: cdr-pipeline topics --apply";
                     LOG.error("stopping: {}", failure);
                     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
@@ -160,7 +165,7 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     /** Serves /metrics and /health on {@code port} (0: any free port) until the app closes. */
-    public OpsServer serveOps(int port, java.util.Map<String, Object> adminProps) throws java.io.IOException {
+    public OpsServer serveOps(int port, Map<String, Object> adminProps) throws IOException {
         return serveOps("0.0.0.0", port, adminProps, Duration.ofSeconds(30));
     }
 
@@ -168,8 +173,8 @@ public final class PipelineApp implements AutoCloseable {
      * Serves /metrics and /health on {@code bind:port}; liveness fails once the pipeline has had no
      * broker contact for {@code startupTimeout} without running (a pipeline that cannot start).
      */
-    public OpsServer serveOps(String bind, int port, java.util.Map<String, Object> adminProps, Duration startupTimeout)
-            throws java.io.IOException {
+    public OpsServer serveOps(String bind, int port, Map<String, Object> adminProps, Duration startupTimeout)
+            throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         PipelineMeters.bind(registry, streams, metrics, retentionMetrics);
         health = new Health(streams, adminProps, startupTimeout);

@@ -7,6 +7,8 @@ import io.cdrpipeline.pseudonymize.KeyVault;
 import java.nio.file.Path;
 import java.util.List;
 import org.slf4j.LoggerFactory;
+import io.cdrpipeline.config.SecretFiles;
+import java.io.IOException;
 
 /**
  * Where the pseudonymisation keys come from: the master key (environment or file), which unwraps
@@ -39,7 +41,7 @@ public final class PipelineKeys {
         if (file.isBlank()) {
             return null;
         }
-        String text = io.cdrpipeline.config.SecretFiles.read(Path.of(file), "pseudonym.master.key.file");
+        String text = SecretFiles.read(Path.of(file), "pseudonym.master.key.file");
         try {
             return KeyVault.fromEnvironment(text);
         } catch (IllegalArgumentException e) {
@@ -87,7 +89,7 @@ public final class PipelineKeys {
             if (env != null && !env.isBlank()) {
                 return KeyRing.parse(env, "$" + PipelineConfig.keyEnvironmentVariable());
             }
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             throw new ConfigException("pseudonym.key.file: cannot read " + file + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());

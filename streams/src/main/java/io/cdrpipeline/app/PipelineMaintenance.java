@@ -17,6 +17,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.concurrent.Callable;
 
 /**
  * What a pipeline instance does beside its stream threads, once per sweep interval: key
@@ -70,7 +71,7 @@ final class PipelineMaintenance implements AutoCloseable {
         step("standby purge", () -> local.purgeIdle(policy.physicalStep()));
     }
 
-    private void step(String what, java.util.concurrent.Callable<?> step) {
+    private void step(String what, Callable<?> step) {
         try {
             step.call();
         } catch (InterruptedException e) {

@@ -11,6 +11,7 @@ import java.time.Instant;
 import org.apache.kafka.streams.KafkaStreams;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import io.cdrpipeline.catalogue.Role;
 
 /**
  * Everything {@code run} needs, built and closed in one place: configuration checks, keys (and
@@ -41,7 +42,7 @@ public final class PipelineRuntime implements AutoCloseable {
         RetentionPolicy policy = RetentionPolicies.load(c);
         KeyVault vault = PipelineKeys.masterKeyVault(c);
         KeyRing keys = vault == null ? PipelineKeys.staticKeysForRun(c) : null;
-        ClusterChecks.require(c, io.cdrpipeline.catalogue.Role.PIPELINE, ClusterChecks.pipelineTopics(c));
+        ClusterChecks.require(c, Role.PIPELINE, ClusterChecks.pipelineTopics(c));
         KeyService keyService = null;
         KeyMaterial material;
         if (vault != null) {

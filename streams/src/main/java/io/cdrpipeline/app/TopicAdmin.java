@@ -12,6 +12,7 @@ import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.config.ConfigResource;
+import java.util.concurrent.TimeUnit;
 
 /** Compares the topics a cluster has with the ones the pipeline wants, and creates or aligns them. */
 public final class TopicAdmin {
@@ -67,7 +68,7 @@ public final class TopicAdmin {
      * would call it MISSING and a client would not find it. Waits for that, at most 30 s.
      */
     private static void awaitVisible(Admin admin, List<String> names) throws ExecutionException, InterruptedException {
-        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(30);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
         while (!admin.listTopics().names().get().containsAll(names) && System.nanoTime() < deadline) {
             Thread.sleep(100);
         }

@@ -3,6 +3,7 @@ package io.cdrpipeline.catalogue;
 import io.cdrpipeline.schema.DataClass;
 import java.util.EnumSet;
 import java.util.Set;
+import java.util.Locale;
 
 /**
  * The catalogue of the topics the pipeline owns — one entry each: the setting that names it and
@@ -140,7 +141,7 @@ public enum OwnedTopic {
     /** The README's words for its configuration. */
     public String configWords() {
         if (cleanup == Cleanup.DELETE_BY_AGE) {
-            return "`cleanup.policy=delete`, `retention.ms` = policy `windows." + dataClass.name().toLowerCase(java.util.Locale.ROOT)
+            return "`cleanup.policy=delete`, `retention.ms` = policy `windows." + dataClass.name().toLowerCase(Locale.ROOT)
                     + "`";
         }
         return "compacted; `segment.ms`, `max.compaction.lag.ms`, `delete.retention.ms` derived from the policy"

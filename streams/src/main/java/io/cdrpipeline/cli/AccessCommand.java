@@ -40,6 +40,16 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.cdrpipeline.app.KafkaClients;
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.nio.file.LinkOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collection;
+import java.util.HexFormat;
 
 /**
  * Answers a subject access request (GDPR art. 15): every billing record the pipeline still
@@ -85,7 +95,7 @@ final class AccessCommand implements Callable<Integer> {
         SubjectOptions.Resolved subject = who.resolve(config);
         String caseRef = CaseReferences.check(caseReference);
         String billingTopic = config.topic(OwnedTopic.BILLING);
-        if (out != null && Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (out != null && Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException("--out " + out + " exists: an export is never written over another");
         }
         long started = System.nanoTime();
@@ -119,9 +129,9 @@ final class AccessCommand implements Callable<Integer> {
      * The key of an access receipt: SHA-256 of {@code access:<request id>}, 128 bits, hex. The request id
      * is random and names no record, so no key is needed: ops runs {@code access} holding none.
      */
-    static String receiptKey(String requestId) throws java.security.NoSuchAlgorithmException {
-        byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(("access:" + requestId).getBytes(StandardCharsets.UTF_8));
-        return java.util.HexFormat.of().formatHex(d, 0, 16);
+    static String receiptKey(String requestId) throws NoSuchAlgorithmException {
+        byte[] d = MessageDigest.getInstance("SHA-256").digest(("access:" + requestId).getBytes(StandardCharsets.UTF_8));
+        return HexFormat.of().formatHex(d, 0, 16);
     }
 
     /**
@@ -133,7 +143,7 @@ final class AccessCommand implements Callable<Integer> {
     }
 
     static Scan scan(PipelineConfig config, String topic, String subjectInput, PossibleMatches possibleMatches) {
-        Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
+        Map<String, Object> props = KafkaClients.consumer(config);
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
         Map<String, BillingRecord> found = new LinkedHashMap<>();
         Map<String, BillingRecord> possible = new LinkedHashMap<>();
@@ -177,8 +187,8 @@ final class AccessCommand implements Callable<Integer> {
     }
 
     /** The export: the subject's records ({@code match} "subject"), then the possible matches ({@code match} "possible"). */
-    static void write(java.util.Collection<BillingRecord> records, java.util.Collection<BillingRecord> possible, Format format,
-            OutputStream os) throws java.io.IOException {
+    static void write(Collection<BillingRecord> records, Collection<BillingRecord> possible, Format format,
+            OutputStream os) throws IOException {
         if (format == Format.jsonl) {
             ObjectMapper json = new ObjectMapper();
             PrintStream p = new PrintStream(os, false, StandardCharsets.UTF_8);
@@ -196,7 +206,7 @@ final class AccessCommand implements Callable<Integer> {
                 "calling", "called_type", "called", "start_time", "answer_time", "end_time", "duration_seconds",
                 "billable_seconds", "disposition", "hangup_cause", "q850_cause", "leg_role", "match"), CsvSchema.ColumnType.STRING)
                 .build().withHeader();
-        try (SequenceWriter w = csv.writer(schema).writeValues(new java.io.OutputStreamWriter(os, StandardCharsets.UTF_8))) {
+        try (SequenceWriter w = csv.writer(schema).writeValues(new OutputStreamWriter(os, StandardCharsets.UTF_8))) {
             for (BillingRecord b : records) {
                 w.write(row(b, "subject"));
             }
@@ -219,7 +229,7 @@ final class AccessCommand implements Callable<Integer> {
 
     /** Standard output for a try-with-resources that must not close it. */
     private static OutputStream unclosable(PrintStream stdout) {
-        return new java.io.FilterOutputStream(stdout) {
+        return new FilterOutputStream(stdout) {
             @Override
             public void write(byte[] b, int off, int len) {
                 stdout.write(b, off, len);
@@ -232,10 +242,10 @@ final class AccessCommand implements Callable<Integer> {
         };
     }
 
-    private static OutputStream createPrivate(Path file) throws java.io.IOException {
+    private static OutputStream createPrivate(Path file) throws IOException {
         try {
-            Files.createFile(file, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
-                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(
+                    PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {
             Files.createFile(file);
         }

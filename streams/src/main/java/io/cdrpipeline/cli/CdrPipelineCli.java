@@ -3,6 +3,7 @@ package io.cdrpipeline.cli;
 import io.cdrpipeline.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import io.cdrpipeline.app.Causes;
 
 /** {@code cdr-pipeline}: the one runnable jar. Bad arguments and bad configuration stop with a message naming the problem (exit 2). */
 @Command(name = "cdr-pipeline", mixinStandardHelpOptions = true, version = "cdr-pipeline 0.1.0",
@@ -96,6 +97,6 @@ public final class CdrPipelineCli {
 
     /** The message of an error and of each cause under it (see {@link io.cdrpipeline.app.Causes}). */
     public static String describe(Throwable e) {
-        return io.cdrpipeline.app.Causes.describe(e);
+        return Causes.describe(e);
     }
 }

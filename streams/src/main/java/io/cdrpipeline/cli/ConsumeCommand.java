@@ -19,6 +19,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.cdrpipeline.app.KafkaClients;
+import io.cdrpipeline.retention.KeepAlive;
+import java.util.Comparator;
 
 /**
  * Prints a topic as people read one: JSON lines (Avro decoded by fingerprint, tombstones as null)
@@ -72,7 +75,7 @@ final class ConsumeCommand implements Callable<Integer> {
         }
         PipelineConfig config = kafka.load();
         ClusterChecks.require(config, readerOf(config, topic), ClusterChecks.needs(topic, AclOperation.READ));
-        Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
+        Map<String, Object> props = KafkaClients.consumer(config);
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, fromBeginning ? "earliest" : "latest");
         RecordPrinter printer = new RecordPrinter(config, format, System.out);
         long printed = 0;
@@ -95,7 +98,7 @@ final class ConsumeCommand implements Callable<Integer> {
                 }
                 for (ConsumerRecord<byte[], byte[]> r : records) {
                     // A keep-alive is no record of the topic: each sweep writes one, and it would keep an idle topic busy.
-                    if (io.cdrpipeline.retention.KeepAlive.isKeepAlive(r.key())) {
+                    if (KeepAlive.isKeepAlive(r.key())) {
                         if (showKeepAlives) {
                             printer.print(r);
                         }
@@ -137,6 +140,6 @@ final class ConsumeCommand implements Callable<Integer> {
             return List.of(new TopicPartition(topic, partition));
         }
         return infos.stream().map(p -> new TopicPartition(topic, p.partition())).sorted(
-                java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
+                Comparator.comparingInt(TopicPartition::partition)).toList();
     }
 }

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import io.cdrpipeline.app.KafkaClients;
 
 /** Writes operator requests (erasures, holds, releases) and waits until Kafka has them. */
 final class ControlTopics implements AutoCloseable {
@@ -15,7 +16,7 @@ final class ControlTopics implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
 
     ControlTopics(PipelineConfig config) {
-        Map<String, Object> props = io.cdrpipeline.app.KafkaClients.producer(config);
+        Map<String, Object> props = KafkaClients.producer(config);
         props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(config.duration("startup.timeout").toMillis()));
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }

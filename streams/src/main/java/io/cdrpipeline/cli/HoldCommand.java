@@ -11,6 +11,7 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.cdrpipeline.schema.HoldReason;
 
 /** Places a legal hold on an account's billing records (a dispute, a court order). */
 @Command(name = "hold", mixinStandardHelpOptions = true,
@@ -28,7 +29,7 @@ final class HoldCommand implements Callable<Integer> {
 
     @Option(names = "--reason", defaultValue = "UNSPECIFIED",
             description = "Why, as a code: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}). Free text is not kept.")
-    io.cdrpipeline.schema.HoldReason reason;
+    HoldReason reason;
 
     @Option(names = "--case", paramLabel = "REF", description = "Your dispute or case id (1-64 of A-Z a-z 0-9 . _ : / -).")
     String caseReference;

@@ -11,6 +11,9 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import io.cdrpipeline.catalogue.Role;
+import java.util.Set;
+import org.apache.kafka.common.acl.AclOperation;
 
 /** Runs the HTTP endpoint that FreeSWITCH mod_json_cdr posts to. */
 @Command(name = "ingest", mixinStandardHelpOptions = true,
@@ -26,12 +29,12 @@ final class IngestCommand implements Callable<Integer> {
         PipelineConfig c = kafka.load();
         IngestSettings settings = IngestSettings.from(c);
         // Every source a credential posts for must be configured (anonymous posts: the default source).
-        for (String source : settings.credentials() == null ? java.util.Set.of(settings.defaultSource())
+        for (String source : settings.credentials() == null ? Set.of(settings.defaultSource())
                 : settings.credentials().sources()) {
             c.requireSource(source);
         }
-        ClusterChecks.require(c, io.cdrpipeline.catalogue.Role.PRODUCER, ClusterChecks.needs(c.topic(OwnedTopic.RAW),
-                org.apache.kafka.common.acl.AclOperation.WRITE));
+        ClusterChecks.require(c, Role.PRODUCER, ClusterChecks.needs(c.topic(OwnedTopic.RAW),
+                AclOperation.WRITE));
         long kafkaMs = settings.kafkaTimeout().toMillis();
         // A post is answered within the Kafka timeout, whatever the broker does.
         RawProducer producer = new RawProducer(c, Map.of("delivery.timeout.ms", Long.toString(kafkaMs),

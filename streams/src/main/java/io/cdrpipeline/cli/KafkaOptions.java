@@ -8,6 +8,8 @@ import org.apache.kafka.common.acl.AclOperation;
 import java.nio.file.Path;
 import java.util.Map;
 import picocli.CommandLine.Option;
+import java.util.LinkedHashMap;
+import java.util.Set;
 
 /** Where the cluster is and, optionally, the pipeline config whose topic names and kafka.* client settings to use. */
 final class KafkaOptions {
@@ -25,7 +27,7 @@ final class KafkaOptions {
      */
     PipelineConfig loadFor(Role role, OwnedTopic... topics) {
         PipelineConfig c = load();
-        Map<String, java.util.Set<AclOperation>> needs = new java.util.LinkedHashMap<>();
+        Map<String, Set<AclOperation>> needs = new LinkedHashMap<>();
         for (OwnedTopic t : topics) {
             needs.put(c.topic(t), ClusterChecks.rights(t, role));
         }

@@ -9,6 +9,10 @@ import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import java.io.IOException;
+import java.nio.file.LinkOption;
+import java.security.SecureRandom;
+import java.util.Base64;
 
 /** Creates a master key file (production) or a static pseudonymisation key file (labs and tests). */
 @Command(name = "keys", mixinStandardHelpOptions = true,
@@ -31,7 +35,7 @@ final class KeysCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (Files.exists(out, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+        if (Files.exists(out, LinkOption.NOFOLLOW_LINKS)) {
             throw new IllegalArgumentException(out + (Files.isSymbolicLink(out) && !Files.exists(out)
                     ? " is a link to nothing; a key file is created as a new file, never through a link"
                     : " exists; refusing to overwrite a key file"));
@@ -43,8 +47,8 @@ final class KeysCommand implements Callable<Integer> {
         }
         if (masterKey) {
             byte[] key = new byte[32];
-            new java.security.SecureRandom().nextBytes(key);
-            writePrivate(out, java.util.Base64.getEncoder().encodeToString(key) + "\n");
+            new SecureRandom().nextBytes(key);
+            writePrivate(out, Base64.getEncoder().encodeToString(key) + "\n");
             System.out.println("wrote a master key to " + out + " (pseudonym.master.key.file=" + out.toAbsolutePath() + ")");
             return 0;
         }
@@ -59,7 +63,7 @@ final class KeysCommand implements Callable<Integer> {
     }
 
     /** Creates the file readable by its owner only from the first byte on (not written, then restricted). */
-    private static void writePrivate(Path out, String text) throws java.io.IOException {
+    private static void writePrivate(Path out, String text) throws IOException {
         try {
             Files.createFile(out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         } catch (UnsupportedOperationException e) {

@@ -17,6 +17,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import io.cdrpipeline.app.ClusterChecks;
+import io.cdrpipeline.app.KafkaClients;
+import io.cdrpipeline.catalogue.Role;
+import io.cdrpipeline.config.Durations;
+import io.cdrpipeline.produce.FileFollower;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.common.acl.AclOperation;
 
 /** Loads CDR files (or stdin, or directories of them) into the raw topic. */
 @Command(name = "produce", mixinStandardHelpOptions = true,
@@ -59,9 +67,9 @@ final class ProduceCommand implements Callable<Integer> {
         PipelineConfig config = kafka.load();
         // A switch with no region and zone would be read with guesses: refuse, naming the settings to add.
         config.requireSource(source);
-        io.cdrpipeline.app.ClusterChecks.require(config, io.cdrpipeline.catalogue.Role.PRODUCER,
-                io.cdrpipeline.app.ClusterChecks.needs(config.topic(OwnedTopic.RAW), org.apache.kafka.common.acl.AclOperation.WRITE));
-        config = io.cdrpipeline.app.KafkaClients.withProducerBounds(config);
+        ClusterChecks.require(config, Role.PRODUCER,
+                ClusterChecks.needs(config.topic(OwnedTopic.RAW), AclOperation.WRITE));
+        config = KafkaClients.withProducerBounds(config);
         if (follow) {
             return follow(cdrFormat, paths, config);
         }
@@ -98,8 +106,8 @@ final class ProduceCommand implements Callable<Integer> {
         if (paths.contains(null)) {
             throw new IllegalArgumentException("--follow needs files, not standard input");
         }
-        java.time.Duration idle = maxIdle == null ? null : io.cdrpipeline.config.Durations.parse(maxIdle, "--max-idle");
-        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Duration idle = maxIdle == null ? null : Durations.parse(maxIdle, "--max-idle");
+        AtomicBoolean stop = new AtomicBoolean();
         Thread main = Thread.currentThread();
         Thread hook = new Thread(() -> {
             stop.set(true);
@@ -112,11 +120,11 @@ final class ProduceCommand implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(hook);
         long sent = 0;
         try (RawProducer producer = new RawProducer(config)) {
-            List<io.cdrpipeline.produce.FileFollower> followers = new ArrayList<>();
+            List<FileFollower> followers = new ArrayList<>();
             for (Path p : paths) {
                 Path state = (stateDir != null ? stateDir : p.toAbsolutePath().getParent())
                         .resolve(p.getFileName() + ".cdr-pipeline-offset");
-                followers.add(new io.cdrpipeline.produce.FileFollower(p, state, new io.cdrpipeline.produce.FileFollower.Sink() {
+                followers.add(new FileFollower(p, state, new FileFollower.Sink() {
                     @Override
                     public void send(byte[] line, String file, long number) {
                         producer.send(line, cdrFormat, source, file, number);

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
+import io.cdrpipeline.serde.AvroSerde;
 
 /**
  * How {@code consume} prints a record: JSON lines (Avro values decoded, tombstones as null, keep-alives
@@ -39,9 +40,9 @@ final class RecordPrinter {
     private final PipelineConfig config;
     private final Format format;
     private final PrintStream out;
-    private final io.cdrpipeline.serde.AvroSerde<?> billing = Topics.billingSerde();
-    private final io.cdrpipeline.serde.AvroSerde<?> analytics = Topics.analyticsSerde();
-    private final io.cdrpipeline.serde.AvroSerde<?> audit = Topics.auditSerde();
+    private final AvroSerde<?> billing = Topics.billingSerde();
+    private final AvroSerde<?> analytics = Topics.analyticsSerde();
+    private final AvroSerde<?> audit = Topics.auditSerde();
     private List<String> columns;
 
     RecordPrinter(PipelineConfig config, Format format, PrintStream out) {

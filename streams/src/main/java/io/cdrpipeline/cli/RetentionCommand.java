@@ -28,6 +28,16 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import io.cdrpipeline.app.ClusterChecks;
+import io.cdrpipeline.app.KafkaClients;
+import io.cdrpipeline.app.PipelineApp;
+import io.cdrpipeline.catalogue.Role;
+import io.cdrpipeline.topology.TopicSpecs;
+import java.nio.charset.StandardCharsets;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import org.apache.kafka.common.errors.AuthorizationException;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 /** {@code retention check} (is every owned topic's worst-case erasure within the policy?) and {@code retention report}. */
 @Command(name = "retention", mixinStandardHelpOptions = true, description = "Check and report on retention and deletion.",
@@ -35,7 +45,7 @@ import picocli.CommandLine.Mixin;
 final class RetentionCommand {
 
     static Admin admin(PipelineConfig config) {
-        return Admin.create(io.cdrpipeline.app.KafkaClients.admin(config));
+        return Admin.create(KafkaClients.admin(config));
     }
 
     @Command(name = "check", mixinStandardHelpOptions = true,
@@ -49,14 +59,14 @@ final class RetentionCommand {
         @Override
         public Integer call() throws Exception {
             PipelineConfig config = kafka.load();
-            io.cdrpipeline.app.ClusterChecks.awaitCluster(config);
+            ClusterChecks.awaitCluster(config);
             RetentionPolicy policy = RetentionPolicies.load(config);
             try (Admin admin = admin(config)) {
                 Map<String, ErasureBound.Kind> owned = ownedTopics(config, admin.listTopics().names().get());
                 Map<String, String> broker = new HashMap<>(brokerConfigs(admin));
                 String purge = config.kafkaClientSettings().get("repartition.purge.interval.ms");
                 broker.put("repartition.purge.interval.ms", purge != null ? purge
-                        : Long.toString(io.cdrpipeline.topology.TopicSpecs.purgeInterval(policy)));
+                        : Long.toString(TopicSpecs.purgeInterval(policy)));
                 List<ConfigResource> resources = owned.keySet().stream()
                         .map(t -> new ConfigResource(ConfigResource.Type.TOPIC, t)).toList();
                 Map<ConfigResource, Config> configs = new HashMap<>();
@@ -64,17 +74,17 @@ final class RetentionCommand {
                 for (var f : admin.describeConfigs(resources).values().entrySet()) {
                     try {
                         configs.put(f.getKey(), f.getValue().get());
-                    } catch (java.util.concurrent.ExecutionException e) {
-                        if (!(e.getCause() instanceof org.apache.kafka.common.errors.AuthorizationException)) {
+                    } catch (ExecutionException e) {
+                        if (!(e.getCause() instanceof AuthorizationException)) {
                             throw e;
                         }
                         refused.add(f.getKey().name());
                     }
                 }
                 if (!refused.isEmpty()) {
-                    throw io.cdrpipeline.app.ClusterChecks.refusal(config, io.cdrpipeline.catalogue.Role.OPS,
-                            "describing the configs", new org.apache.kafka.common.errors.TopicAuthorizationException(
-                                    new java.util.TreeSet<>(refused)));
+                    throw ClusterChecks.refusal(config, Role.OPS,
+                            "describing the configs", new TopicAuthorizationException(
+                                    new TreeSet<>(refused)));
                 }
                 boolean allOk = true;
                 System.out.printf("policy version %d, max-erasure-delay %s%n", policy.version(), human(policy.maxErasureDelay()));
@@ -95,8 +105,8 @@ final class RetentionCommand {
                 // restore) once they have been idle a step; a task that moved away leaves a directory that Streams
                 // deletes within two cleanup delays.
                 String cleanup = config.kafkaClientSettings().get("state.cleanup.delay.ms");
-                long cleanupDelay = cleanup != null ? Long.parseLong(cleanup) : io.cdrpipeline.app.PipelineApp.stateCleanupDelay(policy);
-                java.time.Duration local = policy.physicalStep().plus(policy.sweepInterval())
+                long cleanupDelay = cleanup != null ? Long.parseLong(cleanup) : PipelineApp.stateCleanupDelay(policy);
+                Duration local = policy.physicalStep().plus(policy.sweepInterval())
                         .plusMillis(Math.max(0, 2 * cleanupDelay - policy.physicalStep().toMillis()));
                 boolean localOk = local.compareTo(policy.maxErasureDelay()) <= 0;
                 allOk &= localOk;
@@ -154,8 +164,8 @@ final class RetentionCommand {
 
         @Override
         public Integer call() {
-            PipelineConfig config = kafka.loadFor(io.cdrpipeline.catalogue.Role.OPS, OwnedTopic.AUDIT, OwnedTopic.LEGAL_HOLDS);
-            Map<String, Object> props = io.cdrpipeline.app.KafkaClients.consumer(config);
+            PipelineConfig config = kafka.loadFor(Role.OPS, OwnedTopic.AUDIT, OwnedTopic.LEGAL_HOLDS);
+            Map<String, Object> props = KafkaClients.consumer(config);
             ReceiptTally tally = new ReceiptTally();
             var serde = Topics.auditSerde();
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
@@ -178,7 +188,7 @@ final class RetentionCommand {
             try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                     new ByteArrayDeserializer())) {
                 TopicReader.readWhole(consumer, config.topic(OwnedTopic.LEGAL_HOLDS), r ->
-                        live.put(new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), r.value() != null));
+                        live.put(new String(r.key(), StandardCharsets.UTF_8), r.value() != null));
             }
             return live.values().stream().filter(v -> v).count();
         }

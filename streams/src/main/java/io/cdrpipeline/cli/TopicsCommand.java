@@ -10,6 +10,8 @@ import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+import io.cdrpipeline.app.ClusterChecks;
+import io.cdrpipeline.catalogue.Role;
 
 /** Shows, or with --apply creates and aligns, the topics the pipeline owns. */
 @Command(name = "topics", mixinStandardHelpOptions = true,
@@ -25,14 +27,14 @@ final class TopicsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PipelineConfig config = kafka.load();
-        io.cdrpipeline.app.ClusterChecks.awaitCluster(config);
-        try (Admin admin = Admin.create(io.cdrpipeline.app.ClusterChecks.adminProps(config))) {
+        ClusterChecks.awaitCluster(config);
+        try (Admin admin = Admin.create(ClusterChecks.adminProps(config))) {
             if (apply) {
                 TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config))).forEach(System.out::println);
             }
             TopicAdmin.plan(admin, TopicSpecs.all(config, RetentionPolicies.load(config))).forEach(System.out::println);
         } catch (Exception e) {
-            RuntimeException refused = io.cdrpipeline.app.ClusterChecks.refusal(config, io.cdrpipeline.catalogue.Role.OPS,
+            RuntimeException refused = ClusterChecks.refusal(config, Role.OPS,
                     apply ? "creating or altering topics" : "describing topics",
                     TopicSpecs.all(config, RetentionPolicies.load(config)).stream().map(t -> t.name()).toList(), e);
             throw refused != null ? refused : e;

@@ -4,6 +4,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import io.cdrpipeline.ingest.TemplateColumns;
 
 /**
  * Settings from the environment, as containers pass them: {@code CDR_} + the key in upper case
@@ -45,7 +46,7 @@ final class EnvironmentOverrides {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
-            int d = io.cdrpipeline.ingest.TemplateColumns.distance(k, name);
+            int d = TemplateColumns.distance(k, name);
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;

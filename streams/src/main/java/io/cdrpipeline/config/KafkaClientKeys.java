@@ -11,6 +11,8 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
+import io.cdrpipeline.ingest.TemplateColumns;
+import java.lang.reflect.Field;
 
 /**
  * The {@code kafka.*} pass-through keys, checked against what Kafka's own clients define
@@ -113,7 +115,7 @@ final class KafkaClientKeys {
         String best = null;
         int bestDistance = Integer.MAX_VALUE;
         for (String k : known) {
-            int d = io.cdrpipeline.ingest.TemplateColumns.distance(k, name);
+            int d = TemplateColumns.distance(k, name);
             if (d < bestDistance) {
                 best = k;
                 bestDistance = d;
@@ -133,7 +135,7 @@ final class KafkaClientKeys {
 
     private static Set<String> topicKeys() {
         Set<String> names = new TreeSet<>();
-        for (java.lang.reflect.Field f : TopicConfig.class.getFields()) {
+        for (Field f : TopicConfig.class.getFields()) {
             if (f.getName().endsWith("_CONFIG") && f.getType() == String.class) {
                 try {
                     names.add((String) f.get(null));

@@ -145,7 +145,7 @@ public final class PipelineConfig {
             return dir;
         }
         String instance = kafka.getOrDefault("group.instance.id", "default");
-        return java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "cdr-pipeline-state", applicationId(), instance)
+        return Path.of(System.getProperty("java.io.tmpdir"), "cdr-pipeline-state", applicationId(), instance)
                 .toString();
     }
 

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Set;
+import java.nio.file.attribute.PosixFilePermissions;
 
 /**
  * Reads files that hold secrets (keys, the master key, ingest credentials, keystore passwords) and
@@ -49,7 +50,7 @@ public final class SecretFiles {
         }
         if (perms.stream().anyMatch(LOOSE::contains)) {
             throw new ConfigException(setting + ": " + file + " holds a secret but is accessible by group or others ("
-                    + java.nio.file.attribute.PosixFilePermissions.toString(perms) + "); run: chmod 600 " + file);
+                    + PosixFilePermissions.toString(perms) + "); run: chmod 600 " + file);
         }
     }
 }

@@ -12,6 +12,7 @@ import java.util.List;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
 import org.apache.kafka.common.config.ConfigDef.Type;
+import java.util.Locale;
 
 /**
  * The one definition of every setting: type, default, bounds and documentation, as Kafka's own
@@ -176,10 +177,10 @@ public final class Settings {
     public static String markdownTable() {
         StringBuilder out = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
         for (ConfigDef.ConfigKey k : DEFINITION.configKeys().values()) {
-            Object value = k.defaultValue instanceof org.apache.kafka.common.config.types.Password p ? p.value() : k.defaultValue;
+            Object value = k.defaultValue instanceof Password p ? p.value() : k.defaultValue;
             String def = value == null || value.toString().isEmpty() ? "—"
                     : "`" + value + "`";
-            String type = k.validator == DURATION ? "duration" : k.type.name().toLowerCase(java.util.Locale.ROOT);
+            String type = k.validator == DURATION ? "duration" : k.type.name().toLowerCase(Locale.ROOT);
             String bounds = k.validator instanceof ConfigDef.Range || k.validator instanceof ConfigDef.ValidString
                     ? " " + k.validator : "";
             out.append("| `").append(k.name).append("` | ").append(type).append(bounds.replace("|", "\\|")).append(" | ")

@@ -12,6 +12,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
+import com.google.i18n.phonenumbers.PhoneNumberUtil;
+import java.util.ArrayList;
 
 /**
  * One switch's settings ({@code source.<name>.*}, or the default source's {@code default.*}) read
@@ -33,7 +35,7 @@ final class SourceConfigs {
         String region = get.apply("region");
         String zone = get.apply("zone");
         if (region == null || region.isBlank() || zone == null || zone.isBlank()) {
-            List<String> missing = new java.util.ArrayList<>();
+            List<String> missing = new ArrayList<>();
             if (region == null || region.isBlank()) {
                 missing.add(prefix + "region (e.g. DE)");
             }
@@ -116,7 +118,7 @@ final class SourceConfigs {
 
     private static String region(String v, String key) {
         String r = v.strip().toUpperCase(Locale.ROOT);
-        if (!r.equals("ZZ") && !com.google.i18n.phonenumbers.PhoneNumberUtil.getInstance().getSupportedRegions().contains(r)) {
+        if (!r.equals("ZZ") && !PhoneNumberUtil.getInstance().getSupportedRegions().contains(r)) {
             throw new ConfigException(key + ": '" + v + "' is not a region libphonenumber knows (ISO 3166 alpha-2, or ZZ)");
         }
         return r;

@@ -4,6 +4,7 @@ import io.cdrpipeline.schema.Disposition;
 import io.cdrpipeline.schema.LegRole;
 import java.util.Locale;
 import java.util.function.Function;
+import java.time.Instant;
 
 /**
  * Asterisk CDR variables ({@code accountcode, src, dst, channel, start, answer, end, duration,
@@ -75,7 +76,7 @@ final class AsteriskFields {
      * whatever the CDR's time zone. A CDR starts at or after it; the difference is null when
      * the id has no epoch.
      */
-    static Long zoneSkew(String uniqueId, java.time.Instant start) {
+    static Long zoneSkew(String uniqueId, Instant start) {
         String u = Fields.text(uniqueId);
         if (u == null) {
             return null;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.Locale;
 
 /**
  * Reads the column layout of a template-driven source from what the operator pastes: a line of
@@ -118,7 +119,7 @@ public final class TemplateColumns {
         String best = null;
         int bestDistance = 3;
         for (String known : ASTERISK_VARIABLES) {
-            int d = distance(known, name.toLowerCase(java.util.Locale.ROOT));
+            int d = distance(known, name.toLowerCase(Locale.ROOT));
             if (d < bestDistance) {
                 bestDistance = d;
                 best = known;

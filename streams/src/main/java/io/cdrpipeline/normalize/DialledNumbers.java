@@ -9,6 +9,7 @@ import com.google.i18n.phonenumbers.Phonenumber.PhoneNumber.CountryCodeSource;
 import com.google.i18n.phonenumbers.ShortNumberInfo;
 import io.cdrpipeline.ingest.DialPlan;
 import io.cdrpipeline.schema.NumberType;
+import java.util.regex.Pattern;
 
 /**
  * Dialled digits read under a plan with libphonenumber: international and trunk prefixes, a
@@ -20,7 +21,7 @@ final class DialledNumbers {
 
     private static final PhoneNumberUtil UTIL = PhoneNumberUtil.getInstance();
     private static final ShortNumberInfo SHORT = ShortNumberInfo.getInstance();
-    private static final java.util.regex.Pattern NANP = java.util.regex.Pattern.compile("[2-9]\\d{2}[2-9]\\d{6}");
+    private static final Pattern NANP = Pattern.compile("[2-9]\\d{2}[2-9]\\d{6}");
 
     private DialledNumbers() {
     }

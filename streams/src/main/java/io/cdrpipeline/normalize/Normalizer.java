@@ -6,6 +6,8 @@ import io.cdrpipeline.ingest.RejectedCdr;
 import io.cdrpipeline.ingest.SourceSettings;
 import io.cdrpipeline.ingest.SwitchCdr;
 import io.cdrpipeline.schema.Disposition;
+import java.util.EnumSet;
+import java.util.Set;
 
 /**
  * Validates what an adapter read and normalises it into a {@link CallRecord}. Structurally
@@ -16,7 +18,7 @@ import io.cdrpipeline.schema.Disposition;
 public final class Normalizer {
 
     /** Outcomes of a call nobody answered: no billable time, whatever was logged. */
-    private static final java.util.Set<Disposition> UNANSWERED = java.util.EnumSet.of(Disposition.NO_ANSWER,
+    private static final Set<Disposition> UNANSWERED = EnumSet.of(Disposition.NO_ANSWER,
             Disposition.BUSY, Disposition.FAILED, Disposition.CONGESTION, Disposition.CANCELLED);
     /** Seconds of rounding a switch may show between billsec and duration. */
     private static final long ROUNDING_SECONDS = 1;

@@ -2,6 +2,7 @@ package io.cdrpipeline.normalize;
 
 import io.cdrpipeline.ingest.DialPlan;
 import io.cdrpipeline.schema.NumberType;
+import java.util.Set;
 
 /**
  * Reads the subject an operator names in {@code erase} the way the pipeline read the CDRs: any
@@ -16,7 +17,7 @@ public final class SubjectNumbers {
 
     /** A plan for subjects named with no source or region: only international forms are numbers. */
     public static DialPlan internationalOnly() {
-        return DialPlan.builder("ZZ").extensionMaxDigits(0).sipUserNames(false).pseudoExtensions(java.util.Set.of()).build();
+        return DialPlan.builder("ZZ").extensionMaxDigits(0).sipUserNames(false).pseudoExtensions(Set.of()).build();
     }
 
     /**

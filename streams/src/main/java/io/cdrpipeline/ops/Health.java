@@ -10,6 +10,7 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.DescribeClusterOptions;
 import org.apache.kafka.streams.KafkaStreams;
+import java.util.HashMap;
 
 /**
  * Liveness and readiness of an instance. Live while Kafka Streams has not failed for good.
@@ -46,7 +47,7 @@ public final class Health implements AutoCloseable {
     public Health(KafkaStreams streams, Map<String, Object> adminProps, Duration startupTimeout) {
         this.streams = streams;
         this.startupTimeout = startupTimeout;
-        Map<String, Object> props = new java.util.HashMap<>(adminProps);
+        Map<String, Object> props = new HashMap<>(adminProps);
         props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
         props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) PROBE_TIMEOUT.toMillis());
         this.admin = Admin.create(props);

@@ -13,6 +13,8 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import io.cdrpipeline.config.ConfigException;
+import java.net.BindException;
 
 /**
  * The operator's HTTP endpoint: {@code /metrics} (Prometheus text), {@code /health/live}
@@ -68,8 +70,8 @@ public final class OpsServer implements AutoCloseable {
             } catch (Exception ignored) {
                 // nothing more to release
             }
-            if (e instanceof java.net.BindException || e.getCause() instanceof java.net.BindException) {
-                throw new io.cdrpipeline.config.ConfigException("ops.port: cannot listen on " + bind + ":" + port + " ("
+            if (e instanceof BindException || e.getCause() instanceof BindException) {
+                throw new ConfigException("ops.port: cannot listen on " + bind + ":" + port + " ("
                         + e.getMessage() + "); choose another ops.port / ops.bind, or -1 to turn the endpoint off");
             }
             throw new IOException("ops endpoint on " + bind + ":" + port + ": " + e.getMessage(), e);

@@ -18,6 +18,8 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
+import io.cdrpipeline.retention.Subjects;
+import java.time.Duration;
 
 /**
  * Binds the pipeline's counters and Kafka Streams' own metrics to a Micrometer registry. Names
@@ -26,11 +28,11 @@ import org.apache.kafka.streams.KafkaStreams;
 public final class PipelineMeters {
 
     /** Lateness buckets from a sweep interval to past the default erasure budget (14 days). */
-    static final java.time.Duration[] LATENESS_BUCKETS = {java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(10),
-            java.time.Duration.ofMinutes(1), java.time.Duration.ofMinutes(5), java.time.Duration.ofMinutes(15),
-            java.time.Duration.ofHours(1), java.time.Duration.ofHours(6), java.time.Duration.ofDays(1),
-            java.time.Duration.ofDays(3), java.time.Duration.ofDays(7), java.time.Duration.ofDays(14),
-            java.time.Duration.ofDays(30)};
+    static final Duration[] LATENESS_BUCKETS = {Duration.ofSeconds(1), Duration.ofSeconds(10),
+            Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15),
+            Duration.ofHours(1), Duration.ofHours(6), Duration.ofDays(1),
+            Duration.ofDays(3), Duration.ofDays(7), Duration.ofDays(14),
+            Duration.ofDays(30)};
 
     private PipelineMeters() {
     }
@@ -66,8 +68,8 @@ public final class PipelineMeters {
                 .register(registry);
         FunctionCounter.builder("cdr.records.erased.suppressed", ingest, IngestMetrics::erasedSuppressed)
                 .description("new CDRs of erased subjects kept out of analytics").register(registry);
-        for (String store : new String[] {io.cdrpipeline.retention.Subjects.ERASURES_STORE,
-                io.cdrpipeline.retention.Subjects.HOLDS_STORE}) {
+        for (String store : new String[] {Subjects.ERASURES_STORE,
+                Subjects.HOLDS_STORE}) {
             FunctionCounter.builder("cdr.control.records.skipped", retention, m -> m.controlSkipped().getOrDefault(store, 0L))
                     .tag("store", store)
                     .description("records of a control topic that cannot be used (undecodable, unknown version): skipped")

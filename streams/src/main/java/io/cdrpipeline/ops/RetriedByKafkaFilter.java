@@ -6,6 +6,12 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.filter.Filter;
 import ch.qos.logback.core.spi.FilterReply;
 import java.util.Set;
+import org.apache.kafka.common.errors.DisconnectException;
+import org.apache.kafka.common.errors.NetworkException;
+import org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException;
+import org.apache.kafka.common.errors.NotEnoughReplicasException;
+import org.apache.kafka.common.errors.NotLeaderOrFollowerException;
+import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 
 /**
  * Keeps out of the log the ERROR lines Kafka writes for conditions its clients retry by
@@ -16,13 +22,10 @@ import java.util.Set;
  */
 public final class RetriedByKafkaFilter extends Filter<ILoggingEvent> {
 
-    private static final Set<String> RETRIED = Set.of(
-            "org.apache.kafka.common.errors.OutOfOrderSequenceException",
-            "org.apache.kafka.common.errors.NotLeaderOrFollowerException",
-            "org.apache.kafka.common.errors.NetworkException",
-            "org.apache.kafka.common.errors.DisconnectException",
-            "org.apache.kafka.common.errors.NotEnoughReplicasException",
-            "org.apache.kafka.common.errors.NotEnoughReplicasAfterAppendException");
+    private static final Set<String> RETRIED = Set.of(OutOfOrderSequenceException.class.getName(),
+            NotLeaderOrFollowerException.class.getName(), NetworkException.class.getName(),
+            DisconnectException.class.getName(), NotEnoughReplicasException.class.getName(),
+            NotEnoughReplicasAfterAppendException.class.getName());
 
     @Override
     public FilterReply decide(ILoggingEvent event) {

@@ -24,6 +24,11 @@ import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Accepts what FreeSWITCH {@code mod_json_cdr} posts — a form field {@code cdr} holding the
@@ -52,7 +57,7 @@ public final class HttpIngest implements AutoCloseable {
     private final IngestSettings settings;
     private final SlowClientGuard guard;
     private final AtomicLong failuresSinceLog = new AtomicLong();
-    private final java.util.concurrent.atomic.AtomicInteger waitingForKafka = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger waitingForKafka = new AtomicInteger();
     private volatile long lastFailureLog;
 
     public HttpIngest(IngestSettings settings, RawProducer producer) throws IOException {
@@ -113,7 +118,7 @@ public final class HttpIngest implements AutoCloseable {
 
     /** Authenticates, fixes source and format, and reads the body without a thread, within the body timeout. */
     /** Where CDRs are posted: {@code /cdr} (the documented URL) or the root. Any other path is no endpoint. */
-    private static final java.util.Set<String> ENDPOINTS = java.util.Set.of("/cdr", "/");
+    private static final Set<String> ENDPOINTS = Set.of("/cdr", "/");
 
     private final class Reader extends Handler.Wrapper {
 
@@ -135,7 +140,7 @@ public final class HttpIngest implements AutoCloseable {
                 reply(response, done, 405, "POST a CDR");
                 return true;
             }
-            java.util.Map<String, String> query = PostedDocument.fields(request.getHttpURI().getQuery());
+            Map<String, String> query = PostedDocument.fields(request.getHttpURI().getQuery());
             String source;
             CdrFormat format;
             if (settings.credentials() != null) {
@@ -148,7 +153,7 @@ public final class HttpIngest implements AutoCloseable {
                 source = binding.get().source();
                 format = binding.get().format();
                 if (!query.getOrDefault("source", source).equals(source)
-                        || !CdrFormat.parse(query.getOrDefault("format", format.id())).equals(java.util.Optional.of(format))) {
+                        || !CdrFormat.parse(query.getOrDefault("format", format.id())).equals(Optional.of(format))) {
                     reply(response, done, 403, "this credential posts " + format.id() + " for source " + source + " only");
                     return true;
                 }
@@ -233,7 +238,7 @@ public final class HttpIngest implements AutoCloseable {
         if (now - lastFailureLog > TimeUnit.SECONDS.toNanos(10)) {
             lastFailureLog = now;
             failuresSinceLog.addAndGet(-n);
-            Throwable cause = failure instanceof java.util.concurrent.CompletionException && failure.getCause() != null
+            Throwable cause = failure instanceof CompletionException && failure.getCause() != null
                     ? failure.getCause() : failure;
             LOG.warn("ingest: {} post(s) answered 503: Kafka did not acknowledge within {} ({})", n,
                     settings.kafkaTimeout(), cause.getClass().getName());

@@ -10,6 +10,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
 
 /**
  * Who may post CDRs to the HTTP ingest, and for which switch. Each credential is bound to one
@@ -142,8 +144,8 @@ public final class IngestCredentials {
     }
 
     /** The sources credentials post for. */
-    public java.util.Set<String> sources() {
-        return entries.stream().map(e -> e.binding().source()).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new));
+    public Set<String> sources() {
+        return entries.stream().map(e -> e.binding().source()).collect(Collectors.toCollection(TreeSet::new));
     }
 
     public int size() {

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import org.eclipse.jetty.util.UrlEncoded;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 
 /**
  * The JSON document inside what FreeSWITCH {@code mod_json_cdr} posts: a form field {@code cdr}
@@ -19,7 +20,7 @@ final class PostedDocument {
 
     /** Trailing tokens fail the read: {@code {"a":1} garbage} is no document (issue 23), not a stored CDR. */
     private static final ObjectMapper JSON = new ObjectMapper()
-            .enable(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
     private PostedDocument() {
     }

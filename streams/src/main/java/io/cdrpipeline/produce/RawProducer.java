@@ -19,6 +19,14 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.Callback;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.utils.Utils;
 
 /**
  * Writes raw CDRs to {@code cdr.raw} with the headers the pipeline reads ({@code cdr.format},
@@ -91,10 +99,10 @@ public final class RawProducer implements AutoCloseable {
      * Sends one record without blocking on its acknowledgement; the future completes when Kafka has
      * it (acks=all) or fails — including when the send itself is refused (no metadata within max.block.ms).
      */
-    public java.util.concurrent.CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata> sendAsync(byte[] value,
+    public CompletableFuture<RecordMetadata> sendAsync(byte[] value,
             CdrFormat format, String source, String file) {
-        java.util.concurrent.CompletableFuture<org.apache.kafka.clients.producer.RecordMetadata> done =
-                new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<RecordMetadata> done =
+                new CompletableFuture<>();
         try {
             send(value, format, source, file, 0, (metadata, e) -> {
                 if (e != null) {
@@ -110,14 +118,14 @@ public final class RawProducer implements AutoCloseable {
     }
 
     /** Sends one record; the future completes when Kafka has acknowledged it (acks=all). */
-    public java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> sendAndConfirm(byte[] value,
+    public Future<RecordMetadata> sendAndConfirm(byte[] value,
             CdrFormat format, String source, String file, long position) {
         return send(value, format, source, file, position, null);
     }
 
-    private java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata> send(byte[] value,
+    private Future<RecordMetadata> send(byte[] value,
             CdrFormat format, String source, String file, long position,
-            org.apache.kafka.clients.producer.Callback then) {
+            Callback then) {
         RecordHeaders headers = new RecordHeaders();
         headers.add(RawHeaders.FORMAT, format.id().getBytes(StandardCharsets.UTF_8));
         headers.add(RawHeaders.SOURCE, source.getBytes(StandardCharsets.UTF_8));
@@ -128,7 +136,7 @@ public final class RawProducer implements AutoCloseable {
         byte[] payload = value;
         if (value.length > MAX_SEND_BYTES) {
             headers.add(TRUNCATED_HEADER, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
-            payload = java.util.Arrays.copyOf(value, MAX_SEND_BYTES);
+            payload = Arrays.copyOf(value, MAX_SEND_BYTES);
         }
         int size = payload.length;
         byte[] key = keys == null || value.length > MAX_SEND_BYTES ? null : keys.get().partitionKey(payload, format.id(), source);
@@ -166,7 +174,7 @@ public final class RawProducer implements AutoCloseable {
         byte[] content = new byte[s.length + 1 + to - from];
         System.arraycopy(s, 0, content, 0, s.length);
         System.arraycopy(payload, from, content, s.length + 1, to - from);
-        return java.nio.ByteBuffer.allocate(4).putInt(org.apache.kafka.common.utils.Utils.murmur2(content)).array();
+        return ByteBuffer.allocate(4).putInt(Utils.murmur2(content)).array();
     }
 
     public long sent() {
@@ -192,7 +200,7 @@ public final class RawProducer implements AutoCloseable {
     }
 
     /** Closes, giving unsent records at most {@code timeout} (a broker that is gone does not hold the exit). */
-    public void close(java.time.Duration timeout) {
+    public void close(Duration timeout) {
         producer.close(timeout);
     }
 }

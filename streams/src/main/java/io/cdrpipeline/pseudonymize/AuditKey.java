@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
+import java.util.Arrays;
 
 /**
  * The key of the audit trail's record hashes. A receipt names the record it deleted by
@@ -64,7 +65,7 @@ public final class AuditKey {
         Mac m = mac();
         m.update(topic.getBytes(StandardCharsets.UTF_8));
         m.update((byte) 0);
-        return java.util.Arrays.copyOf(m.doFinal(recordKey.getBytes(StandardCharsets.UTF_8)), 16);
+        return Arrays.copyOf(m.doFinal(recordKey.getBytes(StandardCharsets.UTF_8)), 16);
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 import java.util.TreeSet;
+import io.cdrpipeline.config.SecretFiles;
 
 /**
  * The pseudonymisation key epochs, on the billing side only: loaded from a key file or the
@@ -102,7 +103,7 @@ public final class KeyRing {
 
     /** Reads a key file; refused when group or others can read it (as ssh refuses a private key). */
     public static KeyRing load(Path file) throws IOException {
-        io.cdrpipeline.config.SecretFiles.requirePrivate(file, "pseudonym.key.file");
+        SecretFiles.requirePrivate(file, "pseudonym.key.file");
         return parse(Files.readString(file), file.toString());
     }
 

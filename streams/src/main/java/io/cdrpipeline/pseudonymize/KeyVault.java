@@ -9,6 +9,7 @@ import java.util.Base64;
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
+import java.util.Arrays;
 
 /**
  * Wraps and unwraps pseudonymisation keys for the key topic with AES-256-GCM under a master key
@@ -46,8 +47,8 @@ public final class KeyVault {
     }
 
     /** The audit trail's key in key-store mode: derived from the master key, so it outlives every epoch. */
-    public io.cdrpipeline.pseudonymize.AuditKey auditKey() {
-        return io.cdrpipeline.pseudonymize.AuditKey.derivedFrom(master.getEncoded());
+    public AuditKey auditKey() {
+        return AuditKey.derivedFrom(master.getEncoded());
     }
 
     /** The key pair erasure subjects are sealed to, in key-store mode: derived from the master key. */
@@ -70,7 +71,7 @@ public final class KeyVault {
         if (parts.length < 5 || !parts[0].equals("t1")) {
             throw new IllegalArgumentException("token key of epoch " + epochId + ": not of format t1");
         }
-        String instant = String.join(":", java.util.Arrays.copyOfRange(parts, 1, parts.length - 2));
+        String instant = String.join(":", Arrays.copyOfRange(parts, 1, parts.length - 2));
         try {
             Instant notBefore = Instant.parse(instant);
             byte[] key = decrypt(parts[parts.length - 2], parts[parts.length - 1], tokenAad(epochId, notBefore));
@@ -128,7 +129,7 @@ public final class KeyVault {
         if (parts.length < 5 || !parts[0].equals("v1")) {
             throw new IllegalArgumentException("key epoch " + epochId + ": not a wrapped key of format v1");
         }
-        String instant = String.join(":", java.util.Arrays.copyOfRange(parts, 1, parts.length - 2));
+        String instant = String.join(":", Arrays.copyOfRange(parts, 1, parts.length - 2));
         try {
             Instant notBefore = Instant.parse(instant);
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");

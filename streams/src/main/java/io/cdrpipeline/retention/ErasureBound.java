@@ -2,6 +2,7 @@ package io.cdrpipeline.retention;
 
 import java.time.Duration;
 import java.util.Map;
+import io.cdrpipeline.schema.DataClass;
 
 /**
  * The worst-case time from a record's window closing to its bytes being physically gone from one
@@ -86,7 +87,7 @@ public final class ErasureBound {
                         + " + file.delete.delay.ms " + fileDelete;
             }
             case RECEIPTS -> {
-                long window = policy.window(io.cdrpipeline.schema.DataClass.AUDIT).toMillis();
+                long window = policy.window(DataClass.AUDIT).toMillis();
                 long retention = number(configs, "retention.ms", Long.MAX_VALUE);
                 if (!configs.getOrDefault("cleanup.policy", "delete").contains("delete") || retention > window) {
                     return new Finding(topic, kind, Duration.ofMillis(Long.MAX_VALUE), policy.maxErasureDelay(),

@@ -9,6 +9,8 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import java.util.Arrays;
+import java.util.function.Predicate;
 
 /**
  * Billing records whose window closed while their account was under a legal hold:
@@ -42,7 +44,7 @@ public final class HeldIndex {
      * Up to {@code max} parked records of accounts no longer held, in account order. A held
      * account costs one look-up and a seek past its records, however many it has parked.
      */
-    public List<Parked> released(java.util.function.Predicate<String> held, int max) {
+    public List<Parked> released(Predicate<String> held, int max) {
         List<Parked> out = new ArrayList<>();
         Bytes from = null;
         int accounts = 0;
@@ -77,7 +79,7 @@ public final class HeldIndex {
                 break;
             }
             byte[] a = account.getBytes(StandardCharsets.UTF_8);
-            byte[] next = java.util.Arrays.copyOf(a, a.length + 1);
+            byte[] next = Arrays.copyOf(a, a.length + 1);
             next[a.length] = 1;
             from = Bytes.wrap(next);
             if (!skip && out.size() >= max) {

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongConsumer;
+import java.util.TreeMap;
 
 /**
  * What the retention sweeps did, for all tasks of an instance: tombstones per data class, each
@@ -62,7 +63,7 @@ public final class RetentionMetrics {
 
     /** Control records skipped per mirror (store name): undecodable or of an unknown contract version. */
     public Map<String, Long> controlSkipped() {
-        Map<String, Long> out = new java.util.TreeMap<>();
+        Map<String, Long> out = new TreeMap<>();
         controlSkipped.forEach((store, n) -> out.put(store, n.sum()));
         return out;
     }

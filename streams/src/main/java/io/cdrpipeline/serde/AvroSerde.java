@@ -16,6 +16,7 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serializer;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * Avro single-object encoding (marker C3 01, 8-byte schema fingerprint, binary body) for a
@@ -38,7 +39,7 @@ public final class AvroSerde<T extends SpecificRecord> implements Serde<T> {
         try {
             byte[] fingerprint = SchemaNormalization.parsingFingerprint("CRC-64-AVRO", schema);
             this.header = ByteBuffer.allocate(2 + fingerprint.length).put((byte) 0xC3).put((byte) 0x01).put(fingerprint).array();
-        } catch (java.security.NoSuchAlgorithmException e) {
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
         this.decoder = new BinaryMessageDecoder<>(model, schema, ReleasedSchemas.store());

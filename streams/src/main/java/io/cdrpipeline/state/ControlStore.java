@@ -12,6 +12,8 @@ import org.apache.kafka.streams.processor.StateStoreContext;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
+import java.util.Arrays;
+import java.util.NoSuchElementException;
 
 /**
  * The in-memory mirror of a control topic (erasure requests, legal holds), written by Kafka
@@ -155,7 +157,7 @@ public final class ControlStore extends BytesStore {
             @Override
             public KeyValue<Bytes, byte[]> next() {
                 if (next == null) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 KeyValue<Bytes, byte[]> kv = KeyValue.pair(next.getKey(), next.getValue());
                 next = advance();
@@ -165,7 +167,7 @@ public final class ControlStore extends BytesStore {
             @Override
             public Bytes peekNextKey() {
                 if (next == null) {
-                    throw new java.util.NoSuchElementException();
+                    throw new NoSuchElementException();
                 }
                 return next.getKey();
             }
@@ -178,6 +180,6 @@ public final class ControlStore extends BytesStore {
     }
 
     private static boolean startsWith(byte[] key, byte[] prefix) {
-        return key.length >= prefix.length && java.util.Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
     }
 }

@@ -8,6 +8,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.TaskId;
 import org.apache.kafka.streams.state.KeyValueBytesStoreSupplier;
 import org.apache.kafka.streams.state.KeyValueStore;
+import java.time.Duration;
 
 /**
  * The {@link PurgeableStore}s of one Kafka Streams application: a store supplier per store name
@@ -73,7 +74,7 @@ public final class PurgeableStores {
      * changelog's deletions as they restore — that deleted something and was not purged for
      * {@code idle}. Returns how many it purged.
      */
-    public int purgeIdle(java.time.Duration idle) {
+    public int purgeIdle(Duration idle) {
         int n = 0;
         for (List<PurgeableStore> stores : open.values()) {
             for (PurgeableStore s : stores) {

@@ -18,6 +18,7 @@ import org.rocksdb.FlushOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
 import org.rocksdb.WriteBatch;
+import org.apache.kafka.streams.KeyValue;
 
 /**
  * The RocksDB files under one {@link PurgeableStore}: a data column family (no compression, so a
@@ -103,9 +104,9 @@ final class RocksFiles implements AutoCloseable {
     }
 
     /** Restored (committed) records, straight to the data family. */
-    void restore(Iterable<org.apache.kafka.streams.KeyValue<byte[], byte[]>> records) {
+    void restore(Iterable<KeyValue<byte[], byte[]>> records) {
         try (WriteBatch batch = new WriteBatch()) {
-            for (org.apache.kafka.streams.KeyValue<byte[], byte[]> kv : records) {
+            for (KeyValue<byte[], byte[]> kv : records) {
                 if (kv.value == null) {
                     batch.delete(data, kv.key);
                     deleted(kv.key);

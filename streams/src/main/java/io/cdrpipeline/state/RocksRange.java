@@ -7,6 +7,7 @@ import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueIterator;
 import org.rocksdb.RocksIterator;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 
 /**
  * The committed keys of a {@link PurgeableStore} from {@code from} to {@code to}, both inclusive
@@ -70,7 +71,7 @@ final class RocksRange implements KeyValueIterator<Bytes, byte[]> {
     @Override
     public boolean hasNext() {
         if (closed) {
-            throw new org.apache.kafka.streams.errors.InvalidStateStoreException("iterator of " + store + " is closed");
+            throw new InvalidStateStoreException("iterator of " + store + " is closed");
         }
         return next != null;
     }

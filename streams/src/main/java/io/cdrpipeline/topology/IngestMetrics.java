@@ -4,6 +4,9 @@ import io.cdrpipeline.ingest.RejectReason;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 
 /**
  * Counters of the ingest topology, shared by all its tasks: records read, accepted, rejected by
@@ -22,7 +25,7 @@ public final class IngestMetrics {
     private final LongAdder erasedSuppressed = new LongAdder();
     private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
     private final LongAdder switchIdReused = new LongAdder();
-    private final Map<String, LongAdder> zoneMismatches = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, LongAdder> zoneMismatches = new ConcurrentHashMap<>();
 
     public IngestMetrics() {
         for (RejectReason r : RejectReason.values()) {
@@ -81,7 +84,7 @@ public final class IngestMetrics {
         switchIdReused.increment();
     }
 
-    private volatile java.util.function.Consumer<String> newZoneSource = s -> { };
+    private volatile Consumer<String> newZoneSource = s -> { };
 
     void recordZoneMismatch(String source) {
         zoneMismatches.computeIfAbsent(source, s -> {
@@ -91,7 +94,7 @@ public final class IngestMetrics {
     }
 
     /** Called once per source the first time a zone mismatch is counted for it (to register a meter). */
-    public void onZoneMismatchSource(java.util.function.Consumer<String> listener) {
+    public void onZoneMismatchSource(Consumer<String> listener) {
         this.newZoneSource = listener;
         zoneMismatches.keySet().forEach(listener);
     }
@@ -108,7 +111,7 @@ public final class IngestMetrics {
 
     /** Records whose local stamps disagree with the switch's epoch as a wrong zone would, per source. */
     public Map<String, Long> zoneMismatches() {
-        Map<String, Long> m = new java.util.TreeMap<>();
+        Map<String, Long> m = new TreeMap<>();
         zoneMismatches.forEach((k, v) -> m.put(k, v.sum()));
         return m;
     }

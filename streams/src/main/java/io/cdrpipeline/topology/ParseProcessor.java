@@ -12,6 +12,10 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import io.cdrpipeline.normalize.CallRecord;
+import io.cdrpipeline.retention.KeepAlive;
+import java.util.Arrays;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 
 /**
  * Reads each raw record through its format adapter and the normaliser; every record comes out,
@@ -23,7 +27,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRaw> {
 
     /** Application config key (set by the app from the cluster) holding the raw topic's partition count. */
-    public static final String RAW_PARTITIONS = io.cdrpipeline.retention.KeepAlive.RAW_PARTITIONS_CONFIG;
+    public static final String RAW_PARTITIONS = KeepAlive.RAW_PARTITIONS_CONFIG;
 
     private final Supplier<CdrParser> parsers;
     private final IngestMetrics metrics;
@@ -68,15 +72,15 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRa
         // them here: billing, analytics and the changelogs need none of them (file names, line numbers),
         // and each header is written again with every output record.
         FixedKeyRecord<byte[], ParsedRaw> parsed = record.withValue(new ParsedRaw(outcome, record.value(), placed));
-        context.forward(outcome.isRejected() ? parsed : parsed.withHeaders(new org.apache.kafka.common.header.internals.RecordHeaders()));
+        context.forward(outcome.isRejected() ? parsed : parsed.withHeaders(new RecordHeaders()));
     }
 
-    private boolean placed(byte[] rawKey, io.cdrpipeline.normalize.CallRecord cdr) {
+    private boolean placed(byte[] rawKey, CallRecord cdr) {
         if (rawPartitions <= 0 || rawKey == null || rawKey.length != 4) {
             return false;   // not an identity key: no need to compute one
         }
         byte[] identityKey = cdr.partitionKey();
-        if (!java.util.Arrays.equals(rawKey, identityKey)) {
+        if (!Arrays.equals(rawKey, identityKey)) {
             return false;
         }
         return context.recordMetadata().map(m -> m.partition() == RecordIds.partitionOf(identityKey, rawPartitions))

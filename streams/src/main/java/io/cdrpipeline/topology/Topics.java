@@ -7,6 +7,7 @@ import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
+import io.cdrpipeline.ingest.RawHeaders;
 
 /** The topics the topology reads and writes, named by configuration, with their serdes (the catalogue: {@link OwnedTopic}). */
 public record Topics(
@@ -19,9 +20,9 @@ public record Topics(
         String legalHolds) {
 
     /** Header naming the CDR format of a raw record. */
-    public static final String FORMAT_HEADER = io.cdrpipeline.ingest.RawHeaders.FORMAT;
+    public static final String FORMAT_HEADER = RawHeaders.FORMAT;
     /** Header naming the switch a raw record came from. */
-    public static final String SOURCE_HEADER = io.cdrpipeline.ingest.RawHeaders.SOURCE;
+    public static final String SOURCE_HEADER = RawHeaders.SOURCE;
 
     public static Topics from(PipelineConfig config) {
         return new Topics(

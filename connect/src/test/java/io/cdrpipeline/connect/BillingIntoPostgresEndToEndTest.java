@@ -31,7 +31,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.Assumptions;
+import io.cdrpipeline.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -48,8 +48,7 @@ class BillingIntoPostgresEndToEndTest {
     @Test
     void billingRowsAreUpsertedByKeyAndDeletedByTheTombstonesOfErasureAndWindowClose() throws Exception {
         Optional<Path> bin = ThrowawayPostgres.binaries();
-        Assumptions.assumeTrue(bin.isPresent(), "PostgreSQL is not installed (Debian: apt-get install postgresql; .ci/run "
-                + "installs it): the billing-into-PostgreSQL test cannot run here");
+        Prerequisite.require(bin.isPresent(), "PostgreSQL's initdb and pg_ctl (Debian: apt-get install postgresql; .ci/run installs it)");
         Files.createDirectories(WORK);
         try (ThrowawayPostgres pg = ThrowawayPostgres.start(bin.get());
                 EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, Map.of())) {

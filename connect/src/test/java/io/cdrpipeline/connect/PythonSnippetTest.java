@@ -20,7 +20,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageEncoder;
-import org.junit.jupiter.api.Assumptions;
+import io.cdrpipeline.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -35,8 +35,8 @@ class PythonSnippetTest {
 
     @Test
     void theReadmeSnippetDecodesWhatThePipelineWrites(@TempDir Path dir) throws Exception {
-        Assumptions.assumeTrue(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import avro.io"), dir)
-                .exit == 0, "python3-avro is not installed (Debian: apt-get install python3-avro; .ci/run installs it)");
+        Prerequisite.require(Files.isExecutable(PYTHON) && run(List.of(PYTHON.toString(), "-c", "import avro.io"), dir)
+                .exit == 0, "Python's Avro library for " + PYTHON + " (Debian: apt-get install python3-avro; .ci/run installs it)");
         String readme = Files.readString(Path.of("..", "README.md"));
         String block = readme.substring(readme.indexOf("<!-- python-snippet:begin -->"), readme.indexOf("<!-- python-snippet:end -->"));
         String snippet = block.substring(block.indexOf("```python\n") + "```python\n".length(), block.lastIndexOf("```"));

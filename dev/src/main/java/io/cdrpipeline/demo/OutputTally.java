@@ -24,7 +24,8 @@ import io.cdrpipeline.retention.KeepAlive;
 
 /**
  * What the pipeline committed to its output topics, read back as a billing consumer would
- * ({@code read_committed}): billing and analytics records by key, rejections by reason.
+ * ({@code read_committed}): billing and analytics records by key, rejections by reason. A
+ * tombstone is a deletion, counted apart, and removes its key; keep-alives are skipped.
  */
 public final class OutputTally implements AutoCloseable {
 
@@ -36,6 +37,8 @@ public final class OutputTally implements AutoCloseable {
     private long billingRecords;
     private long analyticsRecords;
     private long rejected;
+    private long billingDeletions;
+    private long analyticsDeletions;
 
     public OutputTally(PipelineConfig config) {
         this.config = config;
@@ -64,11 +67,21 @@ public final class OutputTally implements AutoCloseable {
                     continue;   // a sweep's keep-alive: no CDR
                 }
                 if (r.topic().equals(config.topic(OwnedTopic.BILLING))) {
-                    billingRecords++;
-                    billing.put(key, billingSerde.decode(r.value()));
+                    if (r.value() == null) {
+                        billingDeletions++;          // a tombstone: retention or erasure deleted the record
+                        billing.remove(key);
+                    } else {
+                        billingRecords++;
+                        billing.put(key, billingSerde.decode(r.value()));
+                    }
                 } else if (r.topic().equals(config.topic(OwnedTopic.ANALYTICS))) {
-                    analyticsRecords++;
-                    analytics.put(key, analyticsSerde.decode(r.value()));
+                    if (r.value() == null) {
+                        analyticsDeletions++;
+                        analytics.remove(key);
+                    } else {
+                        analyticsRecords++;
+                        analytics.put(key, analyticsSerde.decode(r.value()));
+                    }
                 } else {
                     rejected++;
                     Header h = r.headers().lastHeader("cdr.error.class");
@@ -86,6 +99,16 @@ public final class OutputTally implements AutoCloseable {
 
     public long analyticsRecords() {
         return analyticsRecords;
+    }
+
+    /** Tombstones read on the billing topic (records deleted since they were written). */
+    public long billingDeletions() {
+        return billingDeletions;
+    }
+
+    /** Tombstones read on the analytics topic. */
+    public long analyticsDeletions() {
+        return analyticsDeletions;
     }
 
     public long rejected() {

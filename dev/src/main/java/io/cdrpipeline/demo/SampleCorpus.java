@@ -6,6 +6,8 @@ import java.io.InputStream;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,6 +46,20 @@ public final class SampleCorpus {
         Map<String, String> m = new HashMap<>();
         p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
         return m;
+    }
+
+    /**
+     * Writes the policy the samples are kept under ({@code samples/retention-policy.yaml}: windows
+     * longer than the samples' age, so that nothing is deleted while a demo or test reads them) into
+     * {@code dir}; returns its path, for {@code retention.policy.file}.
+     */
+    public static Path writeRetentionPolicy(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            return Files.write(dir.resolve("retention-policy.yaml"), read("retention-policy.yaml"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] read(String path) {

@@ -1,5 +1,8 @@
 package io.cdrpipeline.dev;
 
+import ch.qos.logback.classic.LoggerContext;
+import ch.qos.logback.classic.util.ContextInitializer;
+import ch.qos.logback.core.joran.spi.JoranException;
 import io.cdrpipeline.demo.Demo;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -7,6 +10,7 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -26,9 +30,11 @@ final class DemoCommand implements Callable<Integer> {
         if (records < 0 || records > 10_000_000) {
             throw new IllegalArgumentException("--records must be 0..10000000, got " + records);
         }
-        // Before any logger exists: the demo's own output is the point, Kafka's start-up chatter is not.
+        // The demo's own output is the point, Kafka's start-up chatter (an empty metadata log, a state
+        // directory under /tmp, internal topics not created yet) is not: errors only, unless asked.
         System.setProperty("KAFKA_LOG_LEVEL", System.getProperty("KAFKA_LOG_LEVEL", "ERROR"));
         System.setProperty("CDR_LOG_LEVEL", System.getProperty("CDR_LOG_LEVEL", "WARN"));
+        reloadLogging();
         Path work = Files.createTempDirectory("cdr-demo-");
         try {
             return new Demo(System.out, work, records).run() ? 0 : 1;
@@ -38,6 +44,14 @@ final class DemoCommand implements Callable<Integer> {
             } else {
                 delete(work);
             }
+        }
+    }
+
+    /** Reads logback.xml again, with the levels just set (a logger may exist already: picocli's start-up). */
+    private static void reloadLogging() throws JoranException {
+        if (LoggerFactory.getILoggerFactory() instanceof LoggerContext context) {
+            context.reset();
+            new ContextInitializer(context).autoConfig();
         }
     }
 

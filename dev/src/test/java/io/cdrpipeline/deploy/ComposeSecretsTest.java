@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.cdrpipeline.config.PipelineConfig;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
+import java.util.Set;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assumptions;
+import io.cdrpipeline.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,8 +33,8 @@ class ComposeSecretsTest {
         Process p;
         try {
             p = pb.start();
-        } catch (java.io.IOException e) {
-            Assumptions.abort("docker-compose is not installed (.ci/run installs it): " + e.getMessage());
+        } catch (IOException e) {
+            Prerequisite.require(false, "docker-compose (Debian: apt-get install docker-compose; .ci/run installs it)");
             return;
         }
         String yaml = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
@@ -41,8 +44,8 @@ class ComposeSecretsTest {
         PipelineConfig deployed = PipelineConfig.load(root.resolve("deploy/pipeline.properties"), Map.of());
         Duration close = deployed.duration("close.timeout");
         int pipelines = 0;
-        java.util.Set<String> stateVolumes = new java.util.HashSet<>();
-        java.util.Set<String> instanceIds = new java.util.HashSet<>();
+        Set<String> stateVolumes = new HashSet<>();
+        Set<String> instanceIds = new HashSet<>();
         for (var it = compose.get("services").fields(); it.hasNext(); ) {
             var service = it.next();
             JsonNode command = service.getValue().get("command");

@@ -19,7 +19,7 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.junit.jupiter.api.Assumptions;
+import io.cdrpipeline.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,8 +37,7 @@ class FullDiskTest {
         Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=128k", "tmpfs", state.toString())
                 .redirectErrorStream(true).start();
         boolean mounted = mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0;
-        Assumptions.assumeTrue(mounted, "mounting a small tmpfs needs root: "
-                + new String(mount.getInputStream().readAllBytes()));
+        Prerequisite.require(mounted, "root, to mount a 128 KiB tmpfs (" + new String(mount.getInputStream().readAllBytes()).strip() + ")");
         try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("broker"), 0, Map.of())) {
             Map<String, String> s = new HashMap<>();
             s.put("bootstrap.servers", kafka.bootstrapServers());

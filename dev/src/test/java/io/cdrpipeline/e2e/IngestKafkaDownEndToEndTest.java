@@ -42,11 +42,11 @@ class IngestKafkaDownEndToEndTest {
         String doc = new String(SampleCorpus.files().stream().filter(f -> f.path().contains("a_7f4d")).findFirst()
                 .orElseThrow().bytes(), StandardCharsets.UTF_8);
         HttpClient http = HttpClient.newHttpClient();
-        String auth = "Basic " + Base64.getEncoder().encodeToString("fs:secret".getBytes(StandardCharsets.UTF_8));
+        String auth = "Basic " + Base64.getEncoder().encodeToString("fs:s3cret-of-fs-lon".getBytes(StandardCharsets.UTF_8));
         Map<String, String> fast = Map.of("delivery.timeout.ms", "6000", "request.timeout.ms", "2000",
                 "max.block.ms", "3000", "linger.ms", "0");
         try (RawProducer producer = new RawProducer(kafka.bootstrapServers(), "http.raw", fast);
-                HttpIngest ingest = new HttpIngest(io.cdrpipeline.produce.IngestSettings.loopback("fs-lon", 8192, "fs:secret")
+                HttpIngest ingest = new HttpIngest(io.cdrpipeline.produce.IngestSettings.loopback("fs-lon", 8192, "fs:s3cret-of-fs-lon")
                         .withTimeouts(Duration.ofSeconds(10), Duration.ofSeconds(10), Duration.ofSeconds(5)), producer)) {
             HttpRequest post = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ingest.port() + "/cdr?source=fs-lon"))
                     .header("Authorization", auth).header("Content-Type", "application/json")

@@ -25,8 +25,8 @@ import org.testcontainers.junit.jupiter.Container;
 import org.testcontainers.junit.jupiter.Testcontainers;
 import org.testcontainers.kafka.KafkaContainer;
 
-/** The pipeline against the official Apache Kafka image, where Docker exists; skipped (reported as such) elsewhere. */
-@Testcontainers(disabledWithoutDocker = true)
+/** The pipeline against the official Apache Kafka image; needs a Docker engine, so it runs only with {@code mvn -Pdocker verify -pl dev}. */
+@Testcontainers
 class OfficialImageTest {
 
     @Container
@@ -37,7 +37,9 @@ class OfficialImageTest {
         Map<String, String> settings = new HashMap<>(SampleCorpus.sourceSettings());
         settings.put("bootstrap.servers", KAFKA.getBootstrapServers());
         settings.put("application.id", "cdr-image");
-        settings.put("state.dir", Path.of("target", "image-" + System.nanoTime()).toAbsolutePath().toString());
+        Path work = Path.of("target", "image-" + System.nanoTime()).toAbsolutePath();
+        settings.put("state.dir", work.resolve("state").toString());
+        settings.put("retention.policy.file", SampleCorpus.writeRetentionPolicy(work).toString());
         PipelineConfig config = PipelineConfig.of(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBootstrapServers()))) {
             TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config)));

@@ -1,6 +1,7 @@
 package io.cdrpipeline.golden;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,8 +61,8 @@ import org.junit.jupiter.api.Test;
  * (JDK {@link Mac}, its own key), not with the pipeline's {@code Pseudonymizer}. A wrong billsec, a
  * wrong number, a clear digit in analytics or a lost rejection fails here.
  *
- * <p>To review a deliberate change: run with {@code -Dgolden.update=true}, which rewrites the files;
- * read the diff before committing it.
+ * <p>To review a deliberate change: run with {@code -Dgolden.update=true}, which rewrites the files
+ * and fails (a run that wrote its own expectations proves nothing); read the diff, commit it, run again.
  */
 class CorpusGoldenTest {
 
@@ -125,7 +126,9 @@ class CorpusGoldenTest {
         rejectedOut.sort(null);
 
         if (Boolean.getBoolean("golden.update")) {
+            // Never green in this mode: comparing with what was just written would prove nothing.
             write(billingOut, billingRecords, analyticsOut, rejectedOut);
+            fail("golden files rewritten under " + GOLDEN + ": review them with git diff, then run again without -Dgolden.update");
         }
 
         // Billing: every field of every record, and no other record.

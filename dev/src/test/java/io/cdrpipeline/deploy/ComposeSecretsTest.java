@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.retention.RetentionPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Set;
 import java.nio.file.Path;
@@ -64,6 +66,8 @@ class ComposeSecretsTest {
             // Started once the topics exist; state on a named volume of its own; its own static member id.
             assertThat(service.getValue().get("depends_on").get("topics").get("condition").asText())
                     .isEqualTo("service_completed_successfully");
+            assertThat(mounts(service.getValue())).as("%s: the deployment's retention policy where its config looks",
+                    service.getKey()).containsEntry(deployed.get("retention.policy.file"), "deploy/retention-policy.yaml");
             String stateVolume = null;
             for (JsonNode v : service.getValue().get("volumes")) {
                 // Long syntax (type, source, target) or short (source:target[:mode]), as docker-compose renders it.
@@ -81,6 +85,13 @@ class ComposeSecretsTest {
             assertThat(instanceIds.add(service.getValue().get("environment").get("CDR_KAFKA_GROUP_INSTANCE_ID").asText()))
                     .isTrue();
         }
+        // The topic job derives the topics' configs from the same policy; the policy itself is valid and keeps
+        // the French switch's billing a year.
+        assertThat(mounts(compose.get("services").get("topics"))).containsEntry(deployed.get("retention.policy.file"),
+                "deploy/retention-policy.yaml");
+        RetentionPolicy policy = RetentionPolicy.load(root.resolve("deploy/retention-policy.yaml"));
+        assertThat(policy.billingWindow("pbx-paris")).isEqualTo(Duration.ofDays(365));
+        assertThat(deployed.configuredSources()).containsKey("pbx-paris");
         // The topic job waits for healthy brokers, each with a health check.
         for (var broker : compose.get("services").get("topics").get("depends_on").properties()) {
             assertThat(broker.getValue().get("condition").asText()).isEqualTo("service_healthy");
@@ -91,5 +102,17 @@ class ComposeSecretsTest {
         assertThat(source.has("version")).as("obsolete version key").isFalse();
         assertThat(pipelines).isEqualTo(2);
         assertThat(compose.get("secrets").get("master_key").get("file").asText()).endsWith("deploy/master.key");
+    }
+
+    /** A service's bind mounts of files under the repository: target → source relative to the repository. */
+    private static Map<String, String> mounts(JsonNode service) {
+        Map<String, String> m = new HashMap<>();
+        String root = Path.of("..").toAbsolutePath().normalize() + "/";
+        for (JsonNode v : service.get("volumes")) {
+            String source = v.isTextual() ? v.asText().split(":")[0] : v.get("source").asText();
+            String target = v.isTextual() ? v.asText().split(":")[1] : v.get("target").asText();
+            m.put(target, source.startsWith(root) ? source.substring(root.length()) : source.replaceFirst("^\\./", ""));
+        }
+        return m;
     }
 }

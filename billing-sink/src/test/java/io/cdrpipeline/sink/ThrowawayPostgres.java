@@ -1,4 +1,4 @@
-package io.cdrpipeline.connect;
+package io.cdrpipeline.sink;
 
 import java.io.IOException;
 import java.net.ServerSocket;

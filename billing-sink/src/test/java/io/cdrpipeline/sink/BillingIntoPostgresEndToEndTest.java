@@ -1,4 +1,4 @@
-package io.cdrpipeline.connect;
+package io.cdrpipeline.sink;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -35,9 +35,10 @@ import io.cdrpipeline.testing.Prerequisite;
 import org.junit.jupiter.api.Test;
 
 /**
- * Billing's own tools, end to end: the pipeline on a real broker writes {@code cdr.billing}; a
- * Kafka Connect 4.4 worker (standalone, its own JVM) runs Debezium's JDBC sink with our converter
- * and Kafka's Flatten transform into a throwaway PostgreSQL. Rows are upserted by record key; the
+ * Billing's own tools, end to end: the pipeline on a real broker writes {@code cdr.billing}; the
+ * shipped billing sink ({@link BillingSink}: a Kafka Connect 4.4 worker, standalone, in its own JVM,
+ * started by {@code bin/billing-sink.sh}) runs Debezium's JDBC sink with our converter and Kafka's
+ * transforms into a throwaway PostgreSQL. Rows are upserted by record key; the
  * same files sent again change no row; an erasure and a closed billing window delete rows — the
  * tombstones reach the database. Every assertion is SQL on the table.
  */
@@ -75,8 +76,8 @@ class BillingIntoPostgresEndToEndTest {
                 TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.load(policyFile)));
             }
             try (PipelineApp app = new PipelineApp(config, KeyRing.load(keys), RetentionPolicy.load(policyFile));
-                    ConnectWorker connect = ConnectWorker.start(WORK.resolve("connect"), kafka.bootstrapServers(),
-                            sinkConfig(pg.jdbcUrl()));
+                    BillingSink connect = BillingSink.start(WORK.resolve("billing-sink"), kafka.bootstrapServers(),
+                            pg.jdbcUrl(), ThrowawayPostgres.USER, "");
                     Connection db = pg.connect()) {
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(60));
@@ -130,23 +131,6 @@ class BillingIntoPostgresEndToEndTest {
                         + "deleted %d, the closed window's switch has none%n", inserted, subjects);
             }
         }
-    }
-
-    /** The README's connector configuration, pointed at the throwaway database. */
-    private static Map<String, String> sinkConfig(String jdbcUrl) throws java.io.IOException {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        String block = readme.substring(readme.indexOf("<!-- billing-connector:begin -->"),
-                readme.indexOf("<!-- billing-connector:end -->"));
-        java.util.Properties p = new java.util.Properties();
-        p.load(new java.io.StringReader(block.substring(block.indexOf("```properties\n") + "```properties\n".length(),
-                block.lastIndexOf("```"))));
-        Map<String, String> c = new HashMap<>();
-        p.stringPropertyNames().forEach(k -> c.put(k, p.getProperty(k)));
-        assertThat(c).containsEntry("delete.enabled", "true").containsEntry("primary.key.mode", "record_key");
-        c.put("connection.url", jdbcUrl);
-        c.put("connection.username", ThrowawayPostgres.USER);
-        c.put("connection.password", "");
-        return c;
     }
 
     private static void produceSamples(EmbeddedKafka kafka, Path conf) throws Exception {

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The pipeline on a secured cluster: a SASL_SSL listener with certificates this test generates,
  * the StandardAuthorizer denying whatever no ACL allows, and the ACLs that {@code cdr-pipeline acls
- * --apply} creates from {@link AclPlan} — the README's table (checked to be the same). The pipeline
+ * --apply} creates from {@link AclPlan} — the table of docs/operations.md (checked to be the same). The pipeline
  * runs as its own principal; then each principal is tried where it may and may not go.
  */
 class SecureClusterTest {

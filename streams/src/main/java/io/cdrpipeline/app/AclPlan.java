@@ -18,7 +18,7 @@ import java.util.Locale;
 
 /**
  * Who may do what on the cluster: the ACLs each kind of user needs, and nothing more. One
- * definition for {@code cdr-pipeline acls} (which prints or applies them), the README's table
+ * definition for {@code cdr-pipeline acls} (which prints or applies them), the table of docs/operations.md
  * (a test compares them) and the secured-cluster test (which applies them and then checks that
  * analysts are refused everywhere but the analytics stream).
  */
@@ -123,7 +123,7 @@ public final class AclPlan {
         return out;
     }
 
-    /** The README's table: one row per kind of user. */
+    /** The table of docs/operations.md: one row per kind of user. */
     public static String markdownTable(PipelineConfig c) {
         StringBuilder out = new StringBuilder("| principal | needs (allow; nothing else) |\n|---|---|\n");
         for (Role r : Role.values()) {

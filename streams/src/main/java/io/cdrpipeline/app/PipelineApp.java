@@ -3,6 +3,7 @@ package io.cdrpipeline.app;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.config.RawPartitions;
 import io.cdrpipeline.ops.Health;
 import io.cdrpipeline.ops.OpsServer;
 import io.cdrpipeline.ops.PipelineMeters;
@@ -77,7 +78,7 @@ public final class PipelineApp implements AutoCloseable {
                 keys.auditKey(), local);
         this.maintenance = new PipelineMaintenance(config, keys, policy, local);
         Properties props = streamsProperties(config, policy);
-        ClusterChecks.rawPartitions(config).ifPresent(n -> props.put(IngestTopology.RAW_PARTITIONS, Integer.toString(n)));
+        ClusterChecks.rawPartitions(config).ifPresent(n -> RawPartitions.put(props, n));
         this.streams = new KafkaStreams(topology, props);
         streams.setStateListener((now, before) -> {
             LOG.info("pipeline state {} -> {}", before, now);
@@ -122,6 +123,9 @@ public final class PipelineApp implements AutoCloseable {
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        // Every store and internal topic named in code (KIP-1111): a changed topology cannot silently rename a
+        // changelog (state lost) or the repartition topic the privacy map labels.
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         // The retention stores stage their writes and commit them with their changelog offsets, so a crash
         // does not wipe them (a restore that grows with retention); see PurgeableStore.
         p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, config.get("state.transactional"));

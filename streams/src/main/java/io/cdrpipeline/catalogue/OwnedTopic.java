@@ -10,7 +10,7 @@ import java.util.Locale;
  * its default, its contract (key and value), its data class and privacy class, how it is
  * cleaned up, its partitions, and who may read and write it. The topology's topic names,
  * {@code topics --apply}, {@code describe}'s labels and lint, {@code retention check}, the ACLs
- * of {@code acls} and the README's topic table are all derived from here: adding an output topic
+ * of {@code acls} and the topic table of docs/reference.md are all derived from here: adding an output topic
  * is one entry plus the processor that writes it.
  */
 public enum OwnedTopic {
@@ -107,7 +107,7 @@ public enum OwnedTopic {
         return sensitivity;
     }
 
-    /** The class in the README's words. */
+    /** The class in the documentation's words. */
     public String classWords() {
         return classWords;
     }
@@ -138,7 +138,7 @@ public enum OwnedTopic {
         return writers;
     }
 
-    /** The README's words for its configuration. */
+    /** The documentation's words for its configuration. */
     public String configWords() {
         if (cleanup == Cleanup.DELETE_BY_AGE) {
             return "`cleanup.policy=delete`, `retention.ms` = policy `windows." + dataClass.name().toLowerCase(Locale.ROOT)
@@ -149,7 +149,7 @@ public enum OwnedTopic {
                 + (sensitivity == Sensitivity.SECRET ? "; ACL: the pipeline's principal only" : "");
     }
 
-    /** The README's topic table. */
+    /** The topic table of docs/reference.md. */
     public static String markdownTable() {
         StringBuilder out = new StringBuilder("| topic | key | value | class | config |\n|---|---|---|---|---|\n");
         for (OwnedTopic t : values()) {

@@ -1,6 +1,6 @@
 package io.cdrpipeline.catalogue;
 
-/** The kinds of users of the cluster, as the README names them (see {@code app/AclPlan}). */
+/** The kinds of users of the cluster, as the documentation names them (see {@code app/AclPlan}). */
 public enum Role {
     PIPELINE("pipeline"),
     PRODUCER("switch producers (`produce`, `ingest`)"),

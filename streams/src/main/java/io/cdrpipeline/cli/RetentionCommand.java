@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.catalogue.InternalTopic;
 import io.cdrpipeline.app.TopicReader;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.catalogue.Sensitivity;
@@ -128,7 +129,7 @@ final class RetentionCommand {
             }
             String prefix = config.applicationId() + "-";
             existing.stream().filter(t -> t.startsWith(prefix)).sorted().forEach(t -> owned.put(t,
-                    t.endsWith("-repartition") ? ErasureBound.Kind.REPARTITION : ErasureBound.Kind.COMPACTED));
+                    InternalTopic.isRepartition(t) ? ErasureBound.Kind.REPARTITION : ErasureBound.Kind.COMPACTED));
             return owned;
         }
 

@@ -15,7 +15,7 @@ import java.util.function.Function;
  * Every setting of the pipeline with its default, read from a properties file. Unknown or
  * misspelled keys are errors, not silently ignored; so are bad values, with a message naming
  * the key. {@code kafka.*} keys are passed through to every Kafka client (security settings);
- * {@code source.<name>.*} describe one switch. The README's configuration reference lists them.
+ * {@code source.<name>.*} describe one switch. docs/reference.md's configuration table lists them.
  */
 public final class PipelineConfig {
 

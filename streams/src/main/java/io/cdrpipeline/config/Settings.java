@@ -16,7 +16,7 @@ import java.util.Locale;
 
 /**
  * The one definition of every setting: type, default, bounds and documentation, as Kafka's own
- * {@link ConfigDef}. {@link PipelineConfig} parses with it (once, at load); the README's
+ * {@link ConfigDef}. {@link PipelineConfig} parses with it (once, at load); docs/reference.md's
  * configuration reference is rendered from it ({@link #markdownTable}, checked by a test).
  * Durations are text checked by {@link Durations}; topic names come from the catalogue.
  */
@@ -63,7 +63,7 @@ public final class Settings {
                         + "template, pasted, or variable names"},
             new String[] {"source.<name>.international.prefixes` / `.trunk.prefix` / `.access.codes` / "
                     + "`.international.without.prefix` / `.extension.max.digits` / `.extension.digits` / `.extension.pattern` / "
-                    + "`.extension.names` / `.pseudo.extensions", "see \"Dialling plans\"", "the switch's dialling plan"},
+                    + "`.extension.names` / `.pseudo.extensions", "see docs/switches.md (dialling plans)", "the switch's dialling plan"},
             new String[] {"(key handling)", "", "every key — static key, `$CDR_PSEUDONYM_KEYS`, master key — must look random: at "
                     + "least min(16, n/2) distinct byte values, no repeated pattern (period ≤ n/2), no counting run, not all "
                     + "printable text; a key file (`pseudonym.key.file`, `pseudonym.master.key.file`) that group or others can "
@@ -99,7 +99,7 @@ public final class Settings {
                 .define("topic.replication.factor", Type.INT, -1, ConfigDef.Range.between(-1, 32), Importance.MEDIUM,
                         "for created and internal topics (-1: the broker's default)")
                 .define("retention.policy.file", Type.STRING, NONE, Importance.HIGH,
-                        "the retention policy (YAML); empty: the defaults in \"Retention and erasure\"")
+                        "the retention policy (YAML); empty: the default policy (docs/privacy.md)")
                 .define("ingest.max.payload.bytes", Type.INT, 262_144, ConfigDef.Range.between(1024, 16 * 1024 * 1024),
                         Importance.LOW, "larger raw records are rejected as `oversized`")
                 .define("numbers.cache.size", Type.INT, 200_000, ConfigDef.Range.between(0, 100_000_000), Importance.LOW,
@@ -128,7 +128,7 @@ public final class Settings {
                                 + "process exits")
                 .define("state.transactional", Type.BOOLEAN, true, Importance.MEDIUM,
                         "retention stores commit their writes with their changelog offsets "
-                                + "(`enable.transactional.statestores`): a crash does not wipe them (see \"Recovery\")")
+                                + "(`enable.transactional.statestores`): a crash does not wipe them (docs/operations.md, failure and recovery)")
                 .define("ops.port", Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM,
                         "`/metrics` (Prometheus), `/health/live`, `/health/ready` of `run`; -1 turns it off")
                 .define("ops.bind", Type.STRING, "0.0.0.0", Importance.LOW, "the address `ops.port` listens on")
@@ -173,7 +173,7 @@ public final class Settings {
                                 + "logged at most every 10 s");
     }
 
-    /** The README's configuration reference: one row per setting, then the key patterns. */
+    /** The configuration table of docs/reference.md: one row per setting, then the key patterns. */
     public static String markdownTable() {
         StringBuilder out = new StringBuilder("| key | type | default | meaning |\n|---|---|---|---|\n");
         for (ConfigDef.ConfigKey k : DEFINITION.configKeys().values()) {

@@ -22,14 +22,15 @@ public final class MermaidDiagram {
                 n.successors().forEach(s -> edges.append("  ").append(id("p", n.name())).append(" --> ")
                         .append(id("p", s.name())).append('\n'));
                 if (n instanceof TopologyDescription.Source src && src.topicSet() != null) {
-                    src.topicSet().forEach(t -> {
+                    src.topicSet().stream().map(map::topicNode).forEach(t -> {
                         topics.add(t);
                         edges.append("  ").append(id("t", t)).append(" --> ").append(id("p", n.name())).append('\n');
                     });
                 }
                 if (n instanceof TopologyDescription.Sink sink && sink.topic() != null) {
-                    topics.add(sink.topic());
-                    edges.append("  ").append(id("p", n.name())).append(" --> ").append(id("t", sink.topic())).append('\n');
+                    String t = map.topicNode(sink.topic());
+                    topics.add(t);
+                    edges.append("  ").append(id("p", n.name())).append(" --> ").append(id("t", t)).append('\n');
                 }
                 if (n instanceof TopologyDescription.Processor p) {
                     p.stores().forEach(s -> {
@@ -41,7 +42,7 @@ public final class MermaidDiagram {
             out.append("  end\n");
         }
         for (TopologyDescription.GlobalStore g : description.globalStores()) {
-            g.source().topicSet().forEach(t -> {
+            g.source().topicSet().stream().map(map::topicNode).forEach(t -> {
                 topics.add(t);
                 g.processor().stores().forEach(s -> {
                     stores.add(s);

@@ -1,13 +1,17 @@
 package io.cdrpipeline.describe;
 
+import io.cdrpipeline.catalogue.Declassifier;
+import io.cdrpipeline.catalogue.InternalTopic;
 import io.cdrpipeline.catalogue.OwnedStore;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.catalogue.Sensitivity;
 import io.cdrpipeline.config.Durations;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.retention.RetentionPolicy;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * What each topic and store of the pipeline holds, and how long: the annotations of the diagram
@@ -20,26 +24,23 @@ public final class PrivacyMap {
     public record Label(Sensitivity sensitivity, String retention) {
     }
 
-    /** Processor name → the class its output may have although its input is PII. */
-    public static final Map<String, Sensitivity> DECLASSIFIERS = Map.of(
-            // The analytics record of a decided CDR, re-keyed by its pseudonymous id: nothing else of the CDR.
-            "analytics-view", Sensitivity.PSEUDONYMOUS,
-            "analytics-tombstone", Sensitivity.PSEUDONYMOUS,
-            // A null value under a fixed reserved key (KeepAlive): nothing of the record it follows.
-            "analytics-keep-alive", Sensitivity.PSEUDONYMOUS,
-            "receipt", Sensitivity.AUDIT);
+    /** Processor name → the class its output may have although its input is PII ({@link Declassifier}). */
+    public static final Map<String, Sensitivity> DECLASSIFIERS = Arrays.stream(Declassifier.values())
+            .collect(Collectors.toUnmodifiableMap(Declassifier::processorName, Declassifier::output));
 
     private final Map<String, Label> topics = new HashMap<>();
     private final Map<String, Label> stores = new HashMap<>();
+    private final Map<String, String> described = new HashMap<>();
 
     public PrivacyMap(PipelineConfig config, RetentionPolicy policy) {
-        String app = config.applicationId() + "-";
         for (OwnedTopic t : OwnedTopic.values()) {
             topics.put(config.get(t.setting()), new Label(t.sensitivity(), retention(t, policy)));
         }
-        // describe() names internal topics without the application-id prefix the broker sees.
-        for (String repartition : new String[] {"by-identity-repartition", app + "by-identity-repartition"}) {
-            topics.put(repartition, new Label(Sensitivity.PII, "purged after each commit"));
+        // describe() names an internal topic without the application-id prefix; a sink that writes it by
+        // its broker name (the keep-alives) writes the same topic.
+        for (InternalTopic t : InternalTopic.values()) {
+            topics.put(t.describedName(), new Label(t.sensitivity(), t.retention()));
+            described.put(t.topicName(config.applicationId()), t.describedName());
         }
         for (OwnedStore s : OwnedStore.values()) {
             stores.put(s.storeName(), new Label(s.sensitivity(), s.retention()));
@@ -56,13 +57,13 @@ public final class PrivacyMap {
         };
     }
 
-    /** A map for tests: just these topics. */
-    PrivacyMap(Map<String, Label> topics) {
-        this.topics.putAll(topics);
+    public Label topic(String name) {
+        return topics.get(topicNode(name));
     }
 
-    public Label topic(String name) {
-        return topics.get(name);
+    /** The name a topic goes by in the diagram: an internal topic's broker name is its described name. */
+    public String topicNode(String name) {
+        return described.getOrDefault(name, name);
     }
 
     public Label store(String name) {

@@ -3,7 +3,7 @@ package io.cdrpipeline.pseudonymize;
 /**
  * Refuses keys that a person made rather than a random generator: a guessable key lets anyone
  * who has the analytics stream rebuild the pseudonym of every phone number by dictionary. The
- * rule (documented in the README) for a key of n bytes:
+ * rule (documented in docs/reference.md, key handling) for a key of n bytes:
  * <ul>
  *   <li>at least min(16, n/2) distinct byte values (32 random bytes have about 30);</li>
  *   <li>not periodic: no period p ≤ n/2 with key[i] = key[i+p] for every i ("ABAB…", "abcabc…");</li>

@@ -26,8 +26,6 @@ public final class KeepAlive {
      * {@code Filter} with the {@code HasHeaderKey} predicate on this name.
      */
     public static final String HEADER = "cdr.keep-alive";
-    /** Application config key (set by the app from the cluster) holding the raw topic's partition count. */
-    public static final String RAW_PARTITIONS_CONFIG = "cdr.raw.partitions";
     private static final String PREFIX = "cdr-pipeline#keep-alive#";
 
     private KeepAlive() {

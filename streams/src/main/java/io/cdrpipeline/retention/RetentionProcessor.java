@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.config.RawPartitions;
 import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.schema.DataClass;
@@ -92,8 +93,7 @@ public final class RetentionProcessor implements Processor<String, Arrival, Stri
         this.erasures = new ErasureStep(stores, metrics);
         this.releases = new ReleaseStep(stores);
         this.cursors = new WindowCursorStep(stores);
-        Object n = context.appConfigs().get(KeepAlive.RAW_PARTITIONS_CONFIG);
-        this.rawPartitions = n == null ? 0 : Integer.parseInt(n.toString());
+        this.rawPartitions = RawPartitions.of(context.appConfigs()).orElse(0);
         context.schedule(policy.sweepInterval(), PunctuationType.WALL_CLOCK_TIME, this::sweep);
         // While a sweep stops at its budget, further bounded steps follow quickly, each in its own
         // transaction (commits happen between punctuations), until the backlog is drained.

@@ -1,5 +1,7 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.catalogue.Declassifier;
+import io.cdrpipeline.catalogue.InternalTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.normalize.CdrParser;
 import io.cdrpipeline.normalize.Normalizer;
@@ -15,10 +17,13 @@ import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.BillingRecord;
+import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.KStream;
@@ -34,12 +39,6 @@ import org.apache.kafka.streams.kstream.Repartitioned;
  * Every processor, branch and store is named so internal topic names survive releases.
  */
 public final class IngestTopology {
-
-    /** Application config key holding the raw topic's partition count (set by the app from the cluster). */
-    public static final String RAW_PARTITIONS = ParseProcessor.RAW_PARTITIONS;
-
-    /** Name of the dedupe repartition (the internal topic is {@code <application.id>-by-identity-repartition}). */
-    static final String BY_IDENTITY = "by-identity";
 
     private IngestTopology() {
     }
@@ -69,7 +68,7 @@ public final class IngestTopology {
         Supplier<CdrParser> parsers = () -> new CdrParser(config.sources(), new Normalizer(numbers), maxPayload);
         Supplier<Pseudonymizer> pseudonymizers = () -> new Pseudonymizer(keys, facts);
 
-        StreamsBuilder builder = new StreamsBuilder();
+        StreamsBuilder builder = builder(config);
         RetentionTopology.addStores(builder, policy, topics, local, retentionMetrics);
         builder.stream(topics.raw().name(), topics.raw().consumed("cdr-raw-source"))
                 .processValues(() -> new ParseProcessor(parsers, metrics), Named.as("parse-and-normalize"))
@@ -86,10 +85,25 @@ public final class IngestTopology {
                                     () -> new DecideProcessor(pseudonymizers, metrics), Named.as("decide"));
                             splitByPurpose(decided, topics);
                             RetentionTopology.sweepInto(decided, topics, policy, retentionMetrics,
-                                    config.applicationId() + "-" + BY_IDENTITY + "-repartition", auditKey, local);
+                                    InternalTopic.BY_IDENTITY.topicName(config.applicationId()), auditKey, local);
                         },
                         "accepted"));
         return builder.build();
+    }
+
+    /**
+     * A builder whose topology refuses, when built, any store or internal topic left to an
+     * automatic name (KIP-1111): such a name changes with the topology — a changelog lost, the
+     * repartition topic the privacy map labels renamed.
+     */
+    public static StreamsBuilder builder(PipelineConfig config) {
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.applicationId());
+        // TopologyConfig reads topology-level settings only; StreamsConfig insists on a cluster to exist
+        // (describe builds the topology with no cluster configured).
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, true);
+        return new StreamsBuilder(new TopologyConfig(new StreamsConfig(p)));
     }
 
     /**
@@ -109,7 +123,7 @@ public final class IngestTopology {
         KStream<String, BillingRecord> moved = placement.get("placement-moved")
                 .map((key, parsed) -> KeyValue.pair(parsed.outcome().record().partitionKey(),
                         parsed.outcome().record().toBilling()), Named.as("key-by-identity"))
-                .repartition(Repartitioned.with(Serdes.ByteArray(), Topics.billingSerde()).withName(BY_IDENTITY))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Topics.billingSerde()).withName(InternalTopic.BY_IDENTITY.repartitionName()))
                 // The sweeps' keep-alives (null values) keep this topic's quiet partitions rolling; they carry no CDR.
                 .filter((key, billing) -> billing != null, Named.as("drop-keep-alives"))
                 .map((key, billing) -> KeyValue.pair(billing.getRecordId(), billing), Named.as("key-moved-by-record-id"));
@@ -127,7 +141,7 @@ public final class IngestTopology {
         decided.mapValues(Arrival::billing, Named.as("billing-view"))
                 .to(topics.billing().name(), topics.billing().produced("cdr-billing-sink"));
         decided.filter((key, a) -> a.analytics() != null, Named.as("analysed"))
-                .map((key, a) -> KeyValue.pair(a.pseudonyms().pseudoRecordId(), a.analytics()), Named.as("analytics-view"))
+                .map((key, a) -> KeyValue.pair(a.pseudonyms().pseudoRecordId(), a.analytics()), Named.as(Declassifier.ANALYTICS_VIEW.processorName()))
                 .to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-sink"));
     }
 }

@@ -13,7 +13,7 @@ import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
 import io.cdrpipeline.normalize.CallRecord;
-import io.cdrpipeline.retention.KeepAlive;
+import io.cdrpipeline.config.RawPartitions;
 import java.util.Arrays;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -21,13 +21,12 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  * Reads each raw record through its format adapter and the normaliser; every record comes out,
  * parsed or rejected, marked placed when its key is the CDR's identity key on the partition that
  * key hashes to (records of our producers), so that only the others take the repartition hop.
- * The raw topic's partition count comes from the application config ({@link #RAW_PARTITIONS});
+ * The raw topic's partition count comes from the application config ({@link RawPartitions});
  * without it every record counts as misplaced, which is slower but never wrong.
  */
 final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRaw> {
 
     /** Application config key (set by the app from the cluster) holding the raw topic's partition count. */
-    public static final String RAW_PARTITIONS = KeepAlive.RAW_PARTITIONS_CONFIG;
 
     private final Supplier<CdrParser> parsers;
     private final IngestMetrics metrics;
@@ -45,8 +44,7 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRa
     public void init(FixedKeyProcessorContext<byte[], ParsedRaw> context) {
         this.context = context;
         this.parser = parsers.get();
-        Object n = context.appConfigs().get(RAW_PARTITIONS);
-        this.rawPartitions = n == null ? 0 : Integer.parseInt(n.toString());
+        this.rawPartitions = RawPartitions.of(context.appConfigs()).orElse(0);
         this.zoneWarnings = new ZoneWarnings(metrics);
     }
 

@@ -1,5 +1,6 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.catalogue.Declassifier;
 import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.retention.Arrival;
 import io.cdrpipeline.retention.DeletionLedger;
@@ -88,11 +89,11 @@ final class RetentionTopology {
                         .mapValues(e -> (BillingRecord) null, Named.as("billing-tombstone"))
                         .to(topics.billing().name(), topics.billing().produced("cdr-billing-tombstone-sink")), "billing"))
                 .branch((key, e) -> e.isTombstoneFor(DataClass.ANALYTICS), Branched.withConsumer(s -> s
-                        .mapValues(e -> (AnalyticsRecord) null, Named.as("analytics-tombstone"))
+                        .mapValues(e -> (AnalyticsRecord) null, Named.as(Declassifier.ANALYTICS_TOMBSTONE.processorName()))
                         .to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-tombstone-sink")),
                         "analytics"))
                 .branch((key, e) -> e.isReceipt(), Branched.withConsumer(s -> s
-                        .mapValues(RetentionEvent::receipt, Named.as("receipt"))
+                        .mapValues(RetentionEvent::receipt, Named.as(Declassifier.RECEIPT.processorName()))
                         .to(topics.audit().name(), topics.audit().produced("cdr-audit-sink")), "receipt"));
     }
 
@@ -101,7 +102,7 @@ final class RetentionTopology {
         s.mapValues(e -> (BillingRecord) null, Named.as("billing-keep-alive"))
                 .to(topics.billing().name(), topics.billing().produced("cdr-billing-keep-alive-sink")
                         .withStreamPartitioner(KeepAlive.stringPartitioner()));
-        s.mapValues(e -> (AnalyticsRecord) null, Named.as("analytics-keep-alive"))
+        s.mapValues(e -> (AnalyticsRecord) null, Named.as(Declassifier.ANALYTICS_KEEP_ALIVE.processorName()))
                 .to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-keep-alive-sink")
                         .withStreamPartitioner(KeepAlive.stringPartitioner()));
         s.map((key, e) -> KeyValue.pair(key.getBytes(StandardCharsets.UTF_8), (BillingRecord) null),

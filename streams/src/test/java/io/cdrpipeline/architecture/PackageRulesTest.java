@@ -13,7 +13,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 /**
- * What each package may import (the README's "Extending" lists the same layers): no cycles between
+ * What each package may import (docs/development.md, "Extending", lists the same layers): no cycles between
  * packages, and each package depends only on the packages below it.
  */
 class PackageRulesTest {

@@ -10,6 +10,8 @@ import io.cdrpipeline.topology.IngestMetrics;
 import io.cdrpipeline.topology.IngestTopology;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.TopologyDescription;
@@ -52,6 +54,25 @@ class PrivacyLintTest {
         assertThat(PrivacyLint.check(b.build().describe(), map)).containsExactlyInAnyOrder(
                 "PII reaches audit topic cdr.audit without the receipt builder: raw -> audit-sink",
                 "topic cdr.scratch (written by scratch-sink) has no retention policy");
+    }
+
+    @Test
+    void shouldDrawTheRepartitionTopicOnceWhetherASinkNamesItAsDescribedOrAsOnTheBroker() {
+        TopologyDescription d = IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH), policy,
+                new IngestMetrics(), new RetentionMetrics()).describe();
+        String mermaid = MermaidDiagram.render(d, map);
+        assertThat(mermaid.lines().filter(l -> l.contains("by-identity-repartition<br/>"))).hasSize(1);
+        assertThat(mermaid).doesNotContain("t_cdr_pipeline_by_identity_repartition")
+                .contains("p_by_identity_keep_alive_sink --> t_by_identity_repartition");
+    }
+
+    @Test
+    void shouldTrustOnlyDeclassifiersThatAreProcessorsOfTheShippedTopology() {
+        TopologyDescription d = IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH), policy,
+                new IngestMetrics(), new RetentionMetrics()).describe();
+        Set<String> processors = d.subtopologies().stream().flatMap(s -> s.nodes().stream())
+                .map(TopologyDescription.Node::name).collect(Collectors.toSet());
+        assertThat(processors).containsAll(PrivacyMap.DECLASSIFIERS.keySet());
     }
 
     @Test

@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class NumbersAsLoggedTest {
 
     private static final DialPlan US = DialPlan.defaults("US");
-    /** The README's pbx-berlin plan. */
+    /** The pbx-berlin plan of docs/switches.md and deploy/pipeline.properties. */
     private static final DialPlan BERLIN = DialPlan.builder("DE").accessCodes(List.of("0")).extensionDigits("3-4").build();
     private static final DialPlan NYC = DialPlan.builder("US").accessCodes(List.of("9")).extensionDigits("3-4").build();
 
@@ -34,7 +34,7 @@ class NumbersAsLoggedTest {
                 // NANP area codes and exchanges never start with 0 or 1.
                 Arguments.of(US, "1234567890", NumberType.UNKNOWN, "1234567890"),
                 Arguments.of(US, "2121234567", NumberType.UNKNOWN, "2121234567"),
-                // The README's own plan and sample: the international prefix before the access code 0.
+                // The documented plan and sample: the international prefix before the access code 0.
                 Arguments.of(BERLIN, "0049891234567", NumberType.E164, "+49891234567"),
                 Arguments.of(BERLIN, "0030123456", NumberType.E164, "+4930123456"),        // access 0 + national 030…
                 Arguments.of(BERLIN, "00033612345678", NumberType.E164, "+33612345678"),  // access 0 + 00 33…

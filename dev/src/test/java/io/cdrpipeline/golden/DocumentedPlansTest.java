@@ -21,22 +21,22 @@ import java.util.Properties;
 import org.junit.jupiter.api.Test;
 
 /**
- * Issue 22, finding 7: the README's example dialling plans read the bundled samples of those
- * switches exactly as the demo's plans do — party for party, type and value (the README's
+ * Issue 22, finding 7: the example dialling plans of docs/switches.md read the bundled samples of those
+ * switches exactly as the demo's plans do — party for party, type and value (the documented
  * pbx-berlin plan once read {@code 0049891234567} as {@code +4949891234567}).
  */
-class ReadmePlansTest {
+class DocumentedPlansTest {
 
     @Test
-    void shouldReadTheBundledSamplesUnderTheReadmePlansAsTheDemoDoes() throws Exception {
-        Map<String, String> readme = readmeExamples();
-        assertThat(readme).containsKey("source.pbx-berlin.access.codes");
+    void shouldReadTheBundledSamplesUnderTheDocumentedPlansAsTheDemoDoes() throws Exception {
+        Map<String, String> documentedPlans = documentedExamples();
+        assertThat(documentedPlans).containsKey("source.pbx-berlin.access.codes");
         CdrParser demo = parser(SampleCorpus.sourceSettings());
-        CdrParser documented = parser(readme);
+        CdrParser documented = parser(documentedPlans);
         int compared = 0;
         List<String> differences = new ArrayList<>();
         for (SampleCorpus.SampleFile f : SampleCorpus.files()) {
-            if (!readme.containsKey("source." + f.source() + ".region")) {
+            if (!documentedPlans.containsKey("source." + f.source() + ".region")) {
                 continue;
             }
             List<byte[]> pieces = new ArrayList<>();
@@ -53,25 +53,25 @@ class ReadmePlansTest {
                 compare(a.record().called(), b.record().called(), f.source(), differences);
             }
         }
-        assertThat(compared).as("README examples cover bundled sources").isGreaterThan(5);
+        assertThat(compared).as("documented examples cover bundled sources").isGreaterThan(5);
         assertThat(differences).isEmpty();
     }
 
     private static void compare(ClearNumber demo, ClearNumber documented, String source, List<String> differences) {
         if (demo.type() != documented.type() || !java.util.Objects.equals(demo.value(), documented.value())) {
             differences.add(source + ": " + demo.raw() + " is " + demo.type() + " " + demo.value() + " under the demo's plan, "
-                    + documented.type() + " " + documented.value() + " under the README's");
+                    + documented.type() + " " + documented.value() + " under docs/switches.md's");
         }
     }
 
-    /** The {@code source.*} lines of the README's "Examples per switch" block. */
-    private static Map<String, String> readmeExamples() throws Exception {
-        String readme = Files.readString(Path.of("..", "README.md"));
-        int start = readme.indexOf("Examples per switch:");
-        int open = readme.indexOf("```properties", start);
-        int close = readme.indexOf("```", open + 3);
+    /** The {@code source.*} lines of the "Examples per switch" block of docs/switches.md. */
+    private static Map<String, String> documentedExamples() throws Exception {
+        String page = Files.readString(Path.of("..", "docs", "switches.md"));
+        int start = page.indexOf("Examples per switch:");
+        int open = page.indexOf("```properties", start);
+        int close = page.indexOf("```", open + 3);
         Properties p = new Properties();
-        p.load(new StringReader(readme.substring(open + "```properties".length(), close)));
+        p.load(new StringReader(page.substring(open + "```properties".length(), close)));
         Map<String, String> m = new HashMap<>();
         p.stringPropertyNames().forEach(k -> m.put(k, p.getProperty(k)));
         return m;

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.retention.RetentionPolicy;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,7 +45,7 @@ class ComposeSecretsTest {
         assertThat(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0).as("docker-compose config: %s", err).isTrue();
         JsonNode compose = new ObjectMapper(new YAMLFactory()).readTree(yaml);
         PipelineConfig deployed = PipelineConfig.load(root.resolve("deploy/pipeline.properties"), Map.of());
-        Duration close = deployed.duration("close.timeout");
+        Duration close = deployed.get(Settings.CLOSE_TIMEOUT);
         int pipelines = 0;
         Set<String> stateVolumes = new HashSet<>();
         Set<String> instanceIds = new HashSet<>();
@@ -60,14 +61,14 @@ class ComposeSecretsTest {
             assertThat(secret.get("uid").asText()).as("the image's user").isEqualTo("10001");
             assertThat(secret.get("mode").asInt()).as("mode 0400").isEqualTo(0400);
             assertThat("/run/secrets/" + secret.get("target").asText()).as(service.getKey() + " reads its key there")
-                    .isEqualTo(deployed.get("pseudonym.master.key.file"));
+                    .isEqualTo(deployed.get(Settings.PSEUDONYM_MASTER_KEY_FILE));
             Duration grace = io.cdrpipeline.config.Durations.parse(service.getValue().get("stop_grace_period").asText(), "grace");
             assertThat(grace).as("%s: stop grace period longer than close.timeout", service.getKey()).isGreaterThan(close);
             // Started once the topics exist; state on a named volume of its own; its own static member id.
             assertThat(service.getValue().get("depends_on").get("topics").get("condition").asText())
                     .isEqualTo("service_completed_successfully");
             assertThat(mounts(service.getValue())).as("%s: the deployment's retention policy where its config looks",
-                    service.getKey()).containsEntry(deployed.get("retention.policy.file"), "deploy/retention-policy.yaml");
+                    service.getKey()).containsEntry(deployed.get(Settings.RETENTION_POLICY_FILE), "deploy/retention-policy.yaml");
             String stateVolume = null;
             for (JsonNode v : service.getValue().get("volumes")) {
                 // Long syntax (type, source, target) or short (source:target[:mode]), as docker-compose renders it.
@@ -75,7 +76,7 @@ class ComposeSecretsTest {
                         v.get("target").asText()};
                 boolean named = v.isTextual() ? !parts[0].startsWith("/") && !parts[0].startsWith(".")
                         : "volume".equals(v.get("type").asText());
-                if (named && deployed.get("state.dir").startsWith(parts[1])) {
+                if (named && deployed.get(Settings.STATE_DIR).startsWith(parts[1])) {
                     stateVolume = parts[0];
                 }
             }
@@ -87,7 +88,7 @@ class ComposeSecretsTest {
         }
         // The topic job derives the topics' configs from the same policy; the policy itself is valid and keeps
         // the French switch's billing a year.
-        assertThat(mounts(compose.get("services").get("topics"))).containsEntry(deployed.get("retention.policy.file"),
+        assertThat(mounts(compose.get("services").get("topics"))).containsEntry(deployed.get(Settings.RETENTION_POLICY_FILE),
                 "deploy/retention-policy.yaml");
         RetentionPolicy policy = RetentionPolicy.load(root.resolve("deploy/retention-policy.yaml"));
         assertThat(policy.billingWindow("pbx-paris")).isEqualTo(Duration.ofDays(365));

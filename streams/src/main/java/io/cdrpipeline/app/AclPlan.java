@@ -63,12 +63,12 @@ public final class AclPlan {
         for (Role role : Role.values()) {
             for (OwnedTopic t : OwnedTopic.values()) {
                 if (t.readers().contains(role)) {
-                    g.add(topic(role, c.get(t.setting()), AclOperation.READ));
+                    g.add(topic(role, c.topic(t), AclOperation.READ));
                 }
             }
             for (OwnedTopic t : OwnedTopic.values()) {
                 if (t.writers().contains(role)) {
-                    g.add(topic(role, c.get(t.setting()), AclOperation.WRITE));
+                    g.add(topic(role, c.topic(t), AclOperation.WRITE));
                 }
             }
             switch (role) {
@@ -85,7 +85,7 @@ public final class AclPlan {
                     if (role == Role.OPS) {
                         // retention check: every owned topic's configuration (internal ones included) and the broker's.
                         for (OwnedTopic t : OwnedTopic.values()) {
-                            g.add(new Grant(role, ResourceType.TOPIC, c.get(t.setting()), PatternType.LITERAL,
+                            g.add(new Grant(role, ResourceType.TOPIC, c.topic(t), PatternType.LITERAL,
                                     List.of(AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS)));
                         }
                         g.add(new Grant(role, ResourceType.TOPIC, app + "-", PatternType.PREFIXED,

@@ -1,5 +1,6 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import java.time.Duration;
@@ -72,7 +73,7 @@ public final class ClusterChecks {
      * listing; here it is named as refused, never as missing.
      */
     public static void require(PipelineConfig c, Role role, Map<String, Set<AclOperation>> needs) {
-        Duration timeout = c.duration("startup.timeout");
+        Duration timeout = c.get(Settings.STARTUP_TIMEOUT);
         Admin admin = Admin.create(adminProps(c));
         try {
             await(c, timeout, admin.describeCluster().clusterId());
@@ -187,7 +188,7 @@ public final class ClusterChecks {
 
     /** One question to the cluster, answered within {@code startup.timeout} or an error naming the settings. */
     private static <T> T ask(PipelineConfig c, Function<Admin, KafkaFuture<T>> question) {
-        Duration timeout = c.duration("startup.timeout");
+        Duration timeout = c.get(Settings.STARTUP_TIMEOUT);
         Admin admin = Admin.create(adminProps(c));
         try {
             return question.apply(admin).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
@@ -218,7 +219,7 @@ public final class ClusterChecks {
     public static Map<String, Set<AclOperation>> pipelineTopics(PipelineConfig c) {
         Map<String, Set<AclOperation>> needs = new LinkedHashMap<>();
         for (OwnedTopic t : OwnedTopic.values()) {
-            needs.put(c.get(t.setting()), rights(t, Role.PIPELINE));
+            needs.put(c.topic(t), rights(t, Role.PIPELINE));
         }
         return needs;
     }

@@ -1,5 +1,6 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.config.PipelineConfig;
 import java.util.HashMap;
 import java.util.Map;
@@ -51,7 +52,7 @@ public final class KafkaClients {
     }
 
     private static long startupMillis(PipelineConfig c) {
-        return Math.min(Integer.MAX_VALUE, c.duration("startup.timeout").toMillis());
+        return Math.min(Integer.MAX_VALUE, c.get(Settings.STARTUP_TIMEOUT).toMillis());
     }
 
     private static Map<String, Object> settings(PipelineConfig c, Set<String> names, String prefix) {
@@ -77,7 +78,7 @@ public final class KafkaClients {
      * delivery timeout is kept at least linger + request timeout, as the producer requires.
      */
     public static PipelineConfig withProducerBounds(PipelineConfig config) {
-        long ms = config.duration("startup.timeout").toMillis();
+        long ms = config.get(Settings.STARTUP_TIMEOUT).toMillis();
         Map<String, String> user = config.kafkaClientSettings();
         Map<String, String> extra = new HashMap<>();
         if (!user.containsKey("max.block.ms")) {

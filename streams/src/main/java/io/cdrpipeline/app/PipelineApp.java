@@ -1,5 +1,6 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.config.PipelineConfig;
@@ -73,7 +74,7 @@ public final class PipelineApp implements AutoCloseable {
     public PipelineApp(PipelineConfig config, KeyMaterial keys, RetentionPolicy policy, NumberCaches caches) {
         this.metrics = new IngestMetrics();
         this.retentionMetrics = new RetentionMetrics();
-        PurgeableStores local = new PurgeableStores(config.flag("state.transactional"));
+        PurgeableStores local = new PurgeableStores(config.get(Settings.STATE_TRANSACTIONAL));
         Topology topology = IngestTopology.build(config, keys.ring(), policy, metrics, retentionMetrics, caches,
                 keys.auditKey(), local);
         this.maintenance = new PipelineMaintenance(config, keys, policy, local);
@@ -128,10 +129,10 @@ public final class PipelineApp implements AutoCloseable {
         p.put(StreamsConfig.ENSURE_EXPLICIT_INTERNAL_RESOURCE_NAMING_CONFIG, "true");
         // The retention stores stage their writes and commit them with their changelog offsets, so a crash
         // does not wipe them (a restore that grows with retention); see PurgeableStore.
-        p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, config.get("state.transactional"));
-        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get("num.stream.threads"));
+        p.put(StreamsConfig.TRANSACTIONAL_STATE_STORES_CONFIG, config.get(Settings.STATE_TRANSACTIONAL));
+        p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.get(Settings.NUM_STREAM_THREADS));
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.stateDir());
-        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get("topic.replication.factor"));
+        p.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, config.get(Settings.TOPIC_REPLICATION_FACTOR));
         p.put(StreamsConfig.ERRORS_DEAD_LETTER_QUEUE_TOPIC_NAME_CONFIG, config.topic(OwnedTopic.REJECTED));
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetterHandler.class.getName());
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, "true");

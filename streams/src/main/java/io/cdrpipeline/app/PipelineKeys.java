@@ -1,5 +1,6 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.config.ConfigException;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyRing;
@@ -37,7 +38,7 @@ public final class PipelineKeys {
                 throw new ConfigException("$" + KeyVault.MASTER_KEY_ENV + ": " + e.getMessage());
             }
         }
-        String file = c.get("pseudonym.master.key.file");
+        String file = c.get(Settings.PSEUDONYM_MASTER_KEY_FILE);
         if (file.isBlank()) {
             return null;
         }
@@ -51,7 +52,7 @@ public final class PipelineKeys {
 
     private static boolean staticKeysGiven(PipelineConfig c) {
         String env = System.getenv(PipelineConfig.keyEnvironmentVariable());
-        return !c.get("pseudonym.key.file").isBlank() || env != null && !env.isBlank();
+        return !c.get(Settings.PSEUDONYM_KEY_FILE).isBlank() || env != null && !env.isBlank();
     }
 
     /**
@@ -61,7 +62,7 @@ public final class PipelineKeys {
      * production the keys live on the key topic under the master key.
      */
     public static KeyRing staticKeysForRun(PipelineConfig c) {
-        String mode = c.get("pseudonym.key.mode");
+        String mode = c.get(Settings.PSEUDONYM_KEY_MODE);
         if (!List.of("", "store", "static").contains(mode)) {
             throw new ConfigException("pseudonym.key.mode: '" + mode + "' is not one of store, static");
         }
@@ -80,7 +81,7 @@ public final class PipelineKeys {
     }
 
     public static KeyRing loadKeys(PipelineConfig c) {
-        String file = c.get("pseudonym.key.file");
+        String file = c.get(Settings.PSEUDONYM_KEY_FILE);
         String env = System.getenv(PipelineConfig.keyEnvironmentVariable());
         try {
             if (!file.isBlank()) {

@@ -1,5 +1,6 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.KeyVault;
@@ -38,7 +39,7 @@ public final class PipelineRuntime implements AutoCloseable {
     /** Builds and starts the pipeline; throws with a message naming the fix when it cannot. */
     public static PipelineRuntime start(PipelineConfig c) throws Exception {
         c.bootstrapServers();
-        Duration closeTimeout = c.duration("close.timeout");
+        Duration closeTimeout = c.get(Settings.CLOSE_TIMEOUT);
         RetentionPolicy policy = RetentionPolicies.load(c);
         KeyVault vault = PipelineKeys.masterKeyVault(c);
         KeyRing keys = vault == null ? PipelineKeys.staticKeysForRun(c) : null;
@@ -53,9 +54,9 @@ public final class PipelineRuntime implements AutoCloseable {
             material = KeyMaterial.fixed(keys);
         }
         PipelineApp app = new PipelineApp(c, material, policy, NumberCaches.of(c));
-        int opsPort = c.intValue("ops.port");
+        int opsPort = c.get(Settings.OPS_PORT);
         if (opsPort >= 0) {
-            opsPort = app.serveOps(c.get("ops.bind"), opsPort, ClusterChecks.adminProps(c), c.duration("startup.timeout"))
+            opsPort = app.serveOps(c.get(Settings.OPS_BIND), opsPort, ClusterChecks.adminProps(c), c.get(Settings.STARTUP_TIMEOUT))
                     .port();
         }
         app.start();

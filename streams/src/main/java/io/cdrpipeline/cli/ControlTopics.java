@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.config.PipelineConfig;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -17,7 +18,7 @@ final class ControlTopics implements AutoCloseable {
 
     ControlTopics(PipelineConfig config) {
         Map<String, Object> props = KafkaClients.producer(config);
-        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(config.duration("startup.timeout").toMillis()));
+        props.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, Long.toString(config.get(Settings.STARTUP_TIMEOUT).toMillis()));
         this.producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
     }
 

@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.app.ClusterChecks;
 import io.cdrpipeline.config.PipelineConfig;
@@ -44,7 +45,7 @@ final class IngestCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             ingest.close();
-            producer.close(c.duration("close.timeout"));
+            producer.close(c.get(Settings.CLOSE_TIMEOUT));
             stopped.countDown();
         }, "ingest-shutdown"));
         System.err.println("mod_json_cdr endpoint on " + (settings.tls() == null ? "http" : "https") + "://"

@@ -1,5 +1,6 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.app.ClusterChecks;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.catalogue.Role;
@@ -40,7 +41,7 @@ final class KafkaOptions {
         if (bootstrapServer != null) {
             c = c.with(Map.of("bootstrap.servers", bootstrapServer));
         }
-        if (c.get("bootstrap.servers").isBlank()) {
+        if (c.get(Settings.BOOTSTRAP_SERVERS).isBlank()) {
             throw new IllegalArgumentException("--bootstrap-server is required (or bootstrap.servers in --config)");
         }
         return c;

@@ -122,8 +122,8 @@ final class RetentionCommand {
             Map<String, ErasureBound.Kind> owned = new LinkedHashMap<>();
             for (OwnedTopic t : OwnedTopic.values()) {
                 // Control topics (one partition: requests, holds, keys) are checked where they exist.
-                if (t.configuredPartitions() || existing.contains(config.get(t.setting()))) {
-                    owned.put(config.get(t.setting()), t.cleanup() == OwnedTopic.Cleanup.COMPACTED ? ErasureBound.Kind.COMPACTED
+                if (t.configuredPartitions() || existing.contains(config.topic(t))) {
+                    owned.put(config.topic(t), t.cleanup() == OwnedTopic.Cleanup.COMPACTED ? ErasureBound.Kind.COMPACTED
                             : t.sensitivity() == Sensitivity.AUDIT ? ErasureBound.Kind.RECEIPTS : ErasureBound.Kind.DELETE_BY_AGE);
                 }
             }

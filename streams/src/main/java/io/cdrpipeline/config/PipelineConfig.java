@@ -40,8 +40,8 @@ public final class PipelineConfig {
         this.typed = Settings.parse(values);
         this.kafka = Map.copyOf(kafka);
         this.sourceProps = Map.copyOf(sources);
-        boolean hasDefault = !values.get("default.region").isBlank() && !values.get("default.zone").isBlank();
-        if (values.get("default.region").isBlank() != values.get("default.zone").isBlank()) {
+        boolean hasDefault = !get(Settings.DEFAULT_REGION).isBlank() && !get(Settings.DEFAULT_ZONE).isBlank();
+        if (get(Settings.DEFAULT_REGION).isBlank() != get(Settings.DEFAULT_ZONE).isBlank()) {
             throw new ConfigException("default.region and default.zone go together: set both (a default source for "
                     + "switches not configured by name) or neither");
         }
@@ -118,7 +118,12 @@ public final class PipelineConfig {
         return of(all);
     }
 
-    public String get(String key) {
+    /** A setting's value, of its type (validated when the configuration was loaded). */
+    public <T> T get(Setting<T> setting) {
+        return setting.read(get(setting.key()));
+    }
+
+    String get(String key) {
         if (!DEFAULTS.containsKey(key)) {
             throw new IllegalArgumentException("no such setting " + key);
         }
@@ -126,7 +131,7 @@ public final class PipelineConfig {
     }
 
     public String bootstrapServers() {
-        String b = values.get("bootstrap.servers");
+        String b = get(Settings.BOOTSTRAP_SERVERS);
         if (b.isBlank()) {
             throw new ConfigException("bootstrap.servers is not set");
         }
@@ -140,7 +145,7 @@ public final class PipelineConfig {
 
     /** Where Kafka Streams keeps state: {@code state.dir}, else a directory of this application and instance. */
     public String stateDir() {
-        String dir = values.get("state.dir");
+        String dir = get(Settings.STATE_DIR);
         if (!dir.isBlank()) {
             return dir;
         }
@@ -150,20 +155,20 @@ public final class PipelineConfig {
     }
 
     public String applicationId() {
-        return values.get("application.id");
+        return get(Settings.APPLICATION_ID);
     }
 
-    public Duration duration(String key) {
+    Duration duration(String key) {
         return Durations.parse(get(key), key);
     }
 
     /** An INT setting, within the bounds of its definition. */
-    public int intValue(String key) {
+    int intValue(String key) {
         return (Integer) typed(key);
     }
 
     /** A BOOLEAN setting. */
-    public boolean flag(String key) {
+    boolean flag(String key) {
         return (Boolean) typed(key);
     }
 
@@ -233,7 +238,7 @@ public final class PipelineConfig {
     private String inherited(String key) {
         return key.equals("region") ? defaultSource.region() : key.equals("zone") ? defaultSource.zone().getId()
                 : key.equals("format") ? (defaultSource.defaultFormat() == null ? null : defaultSource.defaultFormat().id())
-                : key.equals("extension.max.digits") ? values.get("default.extension.max.digits") : null;
+                : key.equals("extension.max.digits") ? get(Settings.DEFAULT_EXTENSION_MAX_DIGITS) : null;
     }
 
     /** Name of the environment variable that may hold the key ring text instead of a key file. */

@@ -3,6 +3,7 @@ package io.cdrpipeline.config;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.ingest.DialPlan;
 import io.cdrpipeline.ingest.TemplateColumns;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Map;
@@ -46,6 +47,50 @@ public final class Settings {
         }
     };
 
+    // Every setting by key and type (read with PipelineConfig.get(Setting)); defined below.
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.text("bootstrap.servers");
+    public static final Setting<String> APPLICATION_ID = Setting.text("application.id");
+    public static final Setting<Integer> NUM_STREAM_THREADS = Setting.number("num.stream.threads");
+    public static final Setting<String> STATE_DIR = Setting.text("state.dir");
+    public static final Setting<Integer> TOPIC_PARTITIONS = Setting.number("topic.partitions");
+    public static final Setting<Integer> TOPIC_REPLICATION_FACTOR = Setting.number("topic.replication.factor");
+    public static final Setting<String> RETENTION_POLICY_FILE = Setting.text("retention.policy.file");
+    public static final Setting<Integer> INGEST_MAX_PAYLOAD_BYTES = Setting.number("ingest.max.payload.bytes");
+    public static final Setting<Integer> NUMBERS_CACHE_SIZE = Setting.number("numbers.cache.size");
+    public static final Setting<String> DEFAULT_FORMAT = Setting.text("default.format");
+    public static final Setting<String> DEFAULT_REGION = Setting.text("default.region");
+    public static final Setting<String> DEFAULT_ZONE = Setting.text("default.zone");
+    public static final Setting<String> DEFAULT_EXTENSION_MAX_DIGITS = Setting.text("default.extension.max.digits");
+    public static final Setting<String> PSEUDONYM_MASTER_KEY_FILE = Setting.text("pseudonym.master.key.file");
+    public static final Setting<String> PSEUDONYM_KEY_FILE = Setting.text("pseudonym.key.file");
+    public static final Setting<String> PSEUDONYM_KEY_MODE = Setting.text("pseudonym.key.mode");
+    public static final Setting<Duration> STARTUP_TIMEOUT = Setting.duration("startup.timeout");
+    public static final Setting<Duration> CLOSE_TIMEOUT = Setting.duration("close.timeout");
+    public static final Setting<Boolean> STATE_TRANSACTIONAL = Setting.flag("state.transactional");
+    public static final Setting<Integer> OPS_PORT = Setting.number("ops.port");
+    public static final Setting<String> OPS_BIND = Setting.text("ops.bind");
+    public static final Setting<Integer> INGEST_HTTP_PORT = Setting.number("ingest.http.port");
+    public static final Setting<String> INGEST_HTTP_BIND = Setting.text("ingest.http.bind");
+    public static final Setting<String> INGEST_HTTP_CREDENTIALS_FILE = Setting.text("ingest.http.credentials.file");
+    public static final Setting<String> INGEST_HTTP_CREDENTIALS = Setting.text("ingest.http.credentials");
+    public static final Setting<String> INGEST_HTTP_SOURCE = Setting.text("ingest.http.source");
+    public static final Setting<String> INGEST_HTTP_FORMAT = Setting.text("ingest.http.format");
+    public static final Setting<Boolean> INGEST_HTTP_INSECURE_UNAUTHENTICATED = Setting.flag("ingest.http.insecure.unauthenticated");
+    public static final Setting<String> INGEST_HTTP_TLS_KEYSTORE = Setting.text("ingest.http.tls.keystore");
+    public static final Setting<String> INGEST_HTTP_TLS_KEYSTORE_PASSWORD = Setting.text("ingest.http.tls.keystore.password");
+    public static final Setting<String> INGEST_HTTP_TLS_PROTOCOLS = Setting.text("ingest.http.tls.protocols");
+    public static final Setting<String> INGEST_HTTP_TLS_CLIENT_AUTH = Setting.text("ingest.http.tls.client.auth");
+    public static final Setting<String> INGEST_HTTP_TLS_TRUSTSTORE = Setting.text("ingest.http.tls.truststore");
+    public static final Setting<String> INGEST_HTTP_TLS_TRUSTSTORE_PASSWORD = Setting.text("ingest.http.tls.truststore.password");
+    public static final Setting<Duration> INGEST_HTTP_HEADER_TIMEOUT = Setting.duration("ingest.http.header.timeout");
+    public static final Setting<Duration> INGEST_HTTP_BODY_TIMEOUT = Setting.duration("ingest.http.body.timeout");
+    public static final Setting<Duration> INGEST_HTTP_IDLE_TIMEOUT = Setting.duration("ingest.http.idle.timeout");
+    public static final Setting<Integer> INGEST_HTTP_MAX_CONNECTIONS = Setting.number("ingest.http.max.connections");
+    public static final Setting<Integer> INGEST_HTTP_MAX_IN_FLIGHT = Setting.number("ingest.http.max.in.flight");
+    public static final Setting<Integer> INGEST_HTTP_MAX_QUEUED = Setting.number("ingest.http.max.queued");
+    public static final Setting<Duration> INGEST_HTTP_QUEUE_WAIT = Setting.duration("ingest.http.queue.wait");
+    public static final Setting<Duration> INGEST_HTTP_KAFKA_TIMEOUT = Setting.duration("ingest.http.kafka.timeout");
+
     public static final ConfigDef DEFINITION = define();
     /** Keys earlier builds took, with what replaced them. */
     static final Map<String, String> REMOVED = Map.of("dedupe.window",
@@ -82,93 +127,93 @@ public final class Settings {
 
     private static ConfigDef define() {
         ConfigDef d = new ConfigDef()
-                .define("bootstrap.servers", Type.STRING, NONE, Importance.HIGH, "Kafka cluster (required)")
-                .define("application.id", Type.STRING, "cdr-pipeline", NAME, Importance.HIGH,
+                .define(BOOTSTRAP_SERVERS.key(), Type.STRING, NONE, Importance.HIGH, "Kafka cluster (required)")
+                .define(APPLICATION_ID.key(), Type.STRING, "cdr-pipeline", NAME, Importance.HIGH,
                         "Kafka Streams application id (consumer group, internal topic prefix)")
-                .define("num.stream.threads", Type.INT, 1, ConfigDef.Range.between(1, 256), Importance.MEDIUM,
+                .define(NUM_STREAM_THREADS.key(), Type.INT, 1, ConfigDef.Range.between(1, 256), Importance.MEDIUM,
                         "stream threads per instance")
-                .define("state.dir", Type.STRING, NONE, Importance.HIGH, "local state (RocksDB) — put it on persistent "
+                .define(STATE_DIR.key(), Type.STRING, NONE, Importance.HIGH, "local state (RocksDB) — put it on persistent "
                         + "storage; empty: `<tmpdir>/cdr-pipeline-state/<application.id>/<kafka.group.instance.id or "
                         + "'default'>`, one directory per application and instance");
         for (OwnedTopic t : OwnedTopic.values()) {
             d.define(t.setting(), Type.STRING, t.defaultName(), TOPIC, Importance.LOW, "topic name");
         }
         return d
-                .define("topic.partitions", Type.INT, 4, ConfigDef.Range.between(1, 10_000), Importance.MEDIUM,
+                .define(TOPIC_PARTITIONS.key(), Type.INT, 4, ConfigDef.Range.between(1, 10_000), Importance.MEDIUM,
                         "partitions when `topics --apply` creates a topic")
-                .define("topic.replication.factor", Type.INT, -1, ConfigDef.Range.between(-1, 32), Importance.MEDIUM,
+                .define(TOPIC_REPLICATION_FACTOR.key(), Type.INT, -1, ConfigDef.Range.between(-1, 32), Importance.MEDIUM,
                         "for created and internal topics (-1: the broker's default)")
-                .define("retention.policy.file", Type.STRING, NONE, Importance.HIGH,
+                .define(RETENTION_POLICY_FILE.key(), Type.STRING, NONE, Importance.HIGH,
                         "the retention policy (YAML); empty: the default policy (docs/privacy.md)")
-                .define("ingest.max.payload.bytes", Type.INT, 262_144, ConfigDef.Range.between(1024, 16 * 1024 * 1024),
+                .define(INGEST_MAX_PAYLOAD_BYTES.key(), Type.INT, 262_144, ConfigDef.Range.between(1024, 16 * 1024 * 1024),
                         Importance.LOW, "larger raw records are rejected as `oversized`")
-                .define("numbers.cache.size", Type.INT, 200_000, ConfigDef.Range.between(0, 100_000_000), Importance.LOW,
+                .define(NUMBERS_CACHE_SIZE.key(), Type.INT, 200_000, ConfigDef.Range.between(0, 100_000_000), Importance.LOW,
                         "bounded cache of normalised numbers and prefixes")
-                .define("default.format", Type.STRING, NONE, Importance.MEDIUM,
+                .define(DEFAULT_FORMAT.key(), Type.STRING, NONE, Importance.MEDIUM,
                         "format when a record has no `cdr.format` header and its source none")
-                .define("default.region", Type.STRING, NONE, Importance.MEDIUM,
+                .define(DEFAULT_REGION.key(), Type.STRING, NONE, Importance.MEDIUM,
                         "with `default.zone`: every switch not configured by name gets these settings (an explicit default "
                                 + "source); else such a switch's records are rejected (`unknown-source`)")
-                .define("default.zone", Type.STRING, NONE, Importance.MEDIUM, "see `default.region`")
-                .define("default.extension.max.digits", Type.STRING, Integer.toString(DialPlan.DEFAULT_EXTENSION_MAX_DIGITS),
+                .define(DEFAULT_ZONE.key(), Type.STRING, NONE, Importance.MEDIUM, "see `default.region`")
+                .define(DEFAULT_EXTENSION_MAX_DIGITS.key(), Type.STRING, Integer.toString(DialPlan.DEFAULT_EXTENSION_MAX_DIGITS),
                         Importance.LOW, "longest digit string treated as an internal extension, for every source")
-                .define("pseudonym.master.key.file", Type.STRING, NONE, Importance.HIGH,
+                .define(PSEUDONYM_MASTER_KEY_FILE.key(), Type.STRING, NONE, Importance.HIGH,
                         "file holding the master key (else `$CDR_MASTER_KEY`): rotating, shreddable keys on "
                                 + "`cdr.pseudonym-keys` — production")
-                .define("pseudonym.key.file", Type.STRING, NONE, Importance.HIGH,
+                .define(PSEUDONYM_KEY_FILE.key(), Type.STRING, NONE, Importance.HIGH,
                         "static key file (else `$CDR_PSEUDONYM_KEYS`, same text); takes precedence over the master key")
-                .define("pseudonym.key.mode", Type.STRING, NONE, ConfigDef.ValidString.in(NONE, "static"), Importance.HIGH,
+                .define(PSEUDONYM_KEY_MODE.key(), Type.STRING, NONE, ConfigDef.ValidString.in(NONE, "static"), Importance.HIGH,
                         "`static` lets `run` use static keys (never rotated nor destroyed: pseudonyms linkable as long as "
                                 + "they exist); without it `run` refuses them")
-                .define("startup.timeout", Type.STRING, "30s", DURATION, Importance.MEDIUM,
+                .define(STARTUP_TIMEOUT.key(), Type.STRING, "30s", DURATION, Importance.MEDIUM,
                         "`run`, `produce`, `topics`, `ingest`, `acls` give up on a cluster that does not answer within this, "
                                 + "naming `bootstrap.servers`; producers' `max.block.ms` / `delivery.timeout.ms` follow it")
-                .define("close.timeout", Type.STRING, "30s", DURATION, Importance.MEDIUM,
+                .define(CLOSE_TIMEOUT.key(), Type.STRING, "30s", DURATION, Importance.MEDIUM,
                         "SIGTERM: Kafka Streams (and the ingest producer) get this long to commit and close, then the "
                                 + "process exits")
-                .define("state.transactional", Type.BOOLEAN, true, Importance.MEDIUM,
+                .define(STATE_TRANSACTIONAL.key(), Type.BOOLEAN, true, Importance.MEDIUM,
                         "retention stores commit their writes with their changelog offsets "
                                 + "(`enable.transactional.statestores`): a crash does not wipe them (docs/operations.md, failure and recovery)")
-                .define("ops.port", Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM,
+                .define(OPS_PORT.key(), Type.INT, 8080, ConfigDef.Range.between(-1, 65_535), Importance.MEDIUM,
                         "`/metrics` (Prometheus), `/health/live`, `/health/ready` of `run`; -1 turns it off")
-                .define("ops.bind", Type.STRING, "0.0.0.0", Importance.LOW, "the address `ops.port` listens on")
-                .define("ingest.http.port", Type.INT, 8081, ConfigDef.Range.between(0, 65_535), Importance.MEDIUM,
+                .define(OPS_BIND.key(), Type.STRING, "0.0.0.0", Importance.LOW, "the address `ops.port` listens on")
+                .define(INGEST_HTTP_PORT.key(), Type.INT, 8081, ConfigDef.Range.between(0, 65_535), Importance.MEDIUM,
                         "where `ingest` (FreeSWITCH `mod_json_cdr` endpoint) listens")
-                .define("ingest.http.bind", Type.STRING, "0.0.0.0", Importance.LOW, "the address `ingest.http.port` listens on")
-                .define("ingest.http.credentials.file", Type.STRING, NONE, Importance.HIGH,
+                .define(INGEST_HTTP_BIND.key(), Type.STRING, "0.0.0.0", Importance.LOW, "the address `ingest.http.port` listens on")
+                .define(INGEST_HTTP_CREDENTIALS_FILE.key(), Type.STRING, NONE, Importance.HIGH,
                         "one credential a line, `user:password:source[:format]` (format default `freeswitch-json`); each "
                                 + "binds its user to one switch; the file must not be readable by group or others")
-                .define("ingest.http.credentials", Type.PASSWORD, NONE, Importance.MEDIUM,
+                .define(INGEST_HTTP_CREDENTIALS.key(), Type.PASSWORD, NONE, Importance.MEDIUM,
                         "a single `user:password`, bound to `ingest.http.source` and `ingest.http.format`")
-                .define("ingest.http.source", Type.STRING, "freeswitch", Importance.MEDIUM,
+                .define(INGEST_HTTP_SOURCE.key(), Type.STRING, "freeswitch", Importance.MEDIUM,
                         "the source of the single credential (and of anonymous posts); must be a configured source")
-                .define("ingest.http.format", Type.STRING, "freeswitch-json", Importance.MEDIUM,
+                .define(INGEST_HTTP_FORMAT.key(), Type.STRING, "freeswitch-json", Importance.MEDIUM,
                         "the format of the single credential's posts")
-                .define("ingest.http.insecure.unauthenticated", Type.BOOLEAN, false, Importance.MEDIUM,
+                .define(INGEST_HTTP_INSECURE_UNAUTHENTICATED.key(), Type.BOOLEAN, false, Importance.MEDIUM,
                         "`true` accepts posts without credentials, any `?source=`/`?format=` (a lab); without it and "
                                 + "without credentials `ingest` refuses to start")
-                .define("ingest.http.tls.keystore", Type.STRING, NONE, Importance.MEDIUM,
+                .define(INGEST_HTTP_TLS_KEYSTORE.key(), Type.STRING, NONE, Importance.MEDIUM,
                         "HTTPS with this PKCS12 key store")
-                .define("ingest.http.tls.keystore.password", Type.PASSWORD, NONE, Importance.MEDIUM, "its password")
-                .define("ingest.http.tls.protocols", Type.STRING, "TLSv1.3,TLSv1.2", Importance.LOW, "TLS protocols offered")
-                .define("ingest.http.tls.client.auth", Type.STRING, "none", ConfigDef.ValidString.in("none", "want", "need"),
+                .define(INGEST_HTTP_TLS_KEYSTORE_PASSWORD.key(), Type.PASSWORD, NONE, Importance.MEDIUM, "its password")
+                .define(INGEST_HTTP_TLS_PROTOCOLS.key(), Type.STRING, "TLSv1.3,TLSv1.2", Importance.LOW, "TLS protocols offered")
+                .define(INGEST_HTTP_TLS_CLIENT_AUTH.key(), Type.STRING, "none", ConfigDef.ValidString.in("none", "want", "need"),
                         Importance.MEDIUM, "`need` (or `want`) asks switches for a certificate signed by a CA in the trust store")
-                .define("ingest.http.tls.truststore", Type.STRING, NONE, Importance.MEDIUM, "PKCS12 trust store for client certificates")
-                .define("ingest.http.tls.truststore.password", Type.PASSWORD, NONE, Importance.MEDIUM, "its password")
-                .define("ingest.http.header.timeout", Type.STRING, "10s", DURATION, Importance.LOW,
+                .define(INGEST_HTTP_TLS_TRUSTSTORE.key(), Type.STRING, NONE, Importance.MEDIUM, "PKCS12 trust store for client certificates")
+                .define(INGEST_HTTP_TLS_TRUSTSTORE_PASSWORD.key(), Type.PASSWORD, NONE, Importance.MEDIUM, "its password")
+                .define(INGEST_HTTP_HEADER_TIMEOUT.key(), Type.STRING, "10s", DURATION, Importance.LOW,
                         "a request's headers must arrive within this (also between keep-alive requests)")
-                .define("ingest.http.body.timeout", Type.STRING, "30s", DURATION, Importance.LOW,
+                .define(INGEST_HTTP_BODY_TIMEOUT.key(), Type.STRING, "30s", DURATION, Importance.LOW,
                         "a request's body must arrive within this, else 408")
-                .define("ingest.http.idle.timeout", Type.STRING, "30s", DURATION, Importance.LOW,
+                .define(INGEST_HTTP_IDLE_TIMEOUT.key(), Type.STRING, "30s", DURATION, Importance.LOW,
                         "an idle keep-alive connection closes after this")
-                .define("ingest.http.max.connections", Type.INT, 1024, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
+                .define(INGEST_HTTP_MAX_CONNECTIONS.key(), Type.INT, 1024, ConfigDef.Range.between(1, 1_000_000), Importance.LOW,
                         "open connections at most")
-                .define("ingest.http.max.in.flight", Type.INT, 64, ConfigDef.Range.between(1, 10_000), Importance.LOW,
+                .define(INGEST_HTTP_MAX_IN_FLIGHT.key(), Type.INT, 64, ConfigDef.Range.between(1, 10_000), Importance.LOW,
                         "posts waiting for Kafka at once")
-                .define("ingest.http.max.queued", Type.INT, 256, ConfigDef.Range.between(0, 100_000), Importance.LOW,
+                .define(INGEST_HTTP_MAX_QUEUED.key(), Type.INT, 256, ConfigDef.Range.between(0, 100_000), Importance.LOW,
                         "posts queued behind those, for at most `queue.wait` — beyond that 503 with `Retry-After`")
-                .define("ingest.http.queue.wait", Type.STRING, "2s", DURATION, Importance.LOW, "see `max.queued`")
-                .define("ingest.http.kafka.timeout", Type.STRING, "15s", DURATION, Importance.LOW,
+                .define(INGEST_HTTP_QUEUE_WAIT.key(), Type.STRING, "2s", DURATION, Importance.LOW, "see `max.queued`")
+                .define(INGEST_HTTP_KAFKA_TIMEOUT.key(), Type.STRING, "15s", DURATION, Importance.LOW,
                         "a post is answered 503 (`Retry-After`) when Kafka has not acknowledged it within this; failures "
                                 + "logged at most every 10 s");
     }

@@ -34,7 +34,7 @@ public final class PrivacyMap {
 
     public PrivacyMap(PipelineConfig config, RetentionPolicy policy) {
         for (OwnedTopic t : OwnedTopic.values()) {
-            topics.put(config.get(t.setting()), new Label(t.sensitivity(), retention(t, policy)));
+            topics.put(config.topic(t), new Label(t.sensitivity(), retention(t, policy)));
         }
         // describe() names an internal topic without the application-id prefix; a sink that writes it by
         // its broker name (the keep-alives) writes the same topic.

@@ -1,5 +1,7 @@
 package io.cdrpipeline.produce;
 
+import io.cdrpipeline.config.Setting;
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.config.ConfigException;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.config.SecretFiles;
@@ -50,12 +52,12 @@ public record IngestSettings(String bind, int port, int maxBytes, IngestCredenti
      * {@code ingest.http.insecure.unauthenticated=true} says so.
      */
     public static IngestSettings from(PipelineConfig c) {
-        String source = c.get("ingest.http.source");
-        CdrFormat format = CdrFormat.parse(c.get("ingest.http.format")).orElseThrow(() -> new ConfigException(
-                "ingest.http.format: unknown format '" + c.get("ingest.http.format") + "'; known: " + CdrFormat.names()));
+        String source = c.get(Settings.INGEST_HTTP_SOURCE);
+        CdrFormat format = CdrFormat.parse(c.get(Settings.INGEST_HTTP_FORMAT)).orElseThrow(() -> new ConfigException(
+                "ingest.http.format: unknown format '" + c.get(Settings.INGEST_HTTP_FORMAT) + "'; known: " + CdrFormat.names()));
         IngestCredentials creds = null;
-        String file = c.get("ingest.http.credentials.file");
-        String single = c.get("ingest.http.credentials");
+        String file = c.get(Settings.INGEST_HTTP_CREDENTIALS_FILE);
+        String single = c.get(Settings.INGEST_HTTP_CREDENTIALS);
         try {
             if (!file.isBlank() && !single.isBlank()) {
                 throw new ConfigException("ingest.http.credentials and ingest.http.credentials.file: set one, not both");
@@ -68,40 +70,40 @@ public record IngestSettings(String bind, int port, int maxBytes, IngestCredenti
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }
-        if (creds == null && !c.flag("ingest.http.insecure.unauthenticated")) {
+        if (creds == null && !c.get(Settings.INGEST_HTTP_INSECURE_UNAUTHENTICATED)) {
             throw new ConfigException("ingest: no credentials. Every post must authenticate as a switch: set "
                     + "ingest.http.credentials.file (lines user:password:source[:format]) or ingest.http.credentials "
                     + "(user:password, bound to ingest.http.source). To accept anonymous posts anyway (a lab), set "
                     + "ingest.http.insecure.unauthenticated=true");
         }
         Tls tls = null;
-        if (!c.get("ingest.http.tls.keystore").isBlank()) {
-            String auth = c.get("ingest.http.tls.client.auth");
+        if (!c.get(Settings.INGEST_HTTP_TLS_KEYSTORE).isBlank()) {
+            String auth = c.get(Settings.INGEST_HTTP_TLS_CLIENT_AUTH);
             if (!List.of("none", "want", "need").contains(auth)) {
                 throw new ConfigException("ingest.http.tls.client.auth: '" + auth + "' is not one of none, want, need");
             }
-            String trust = c.get("ingest.http.tls.truststore");
+            String trust = c.get(Settings.INGEST_HTTP_TLS_TRUSTSTORE);
             if (!auth.equals("none") && trust.isBlank()) {
                 throw new ConfigException("ingest.http.tls.client.auth=" + auth + " needs ingest.http.tls.truststore "
                         + "(PKCS12 with the CA that signs the switches' certificates)");
             }
-            tls = new Tls(Path.of(c.get("ingest.http.tls.keystore")), c.get("ingest.http.tls.keystore.password"),
-                    Arrays.stream(c.get("ingest.http.tls.protocols").split(",")).map(String::strip)
+            tls = new Tls(Path.of(c.get(Settings.INGEST_HTTP_TLS_KEYSTORE)), c.get(Settings.INGEST_HTTP_TLS_KEYSTORE_PASSWORD),
+                    Arrays.stream(c.get(Settings.INGEST_HTTP_TLS_PROTOCOLS).split(",")).map(String::strip)
                             .filter(s -> !s.isEmpty()).toList(),
-                    auth, trust.isBlank() ? null : Path.of(trust), c.get("ingest.http.tls.truststore.password"));
+                    auth, trust.isBlank() ? null : Path.of(trust), c.get(Settings.INGEST_HTTP_TLS_TRUSTSTORE_PASSWORD));
         }
-        return new IngestSettings(c.get("ingest.http.bind"), c.intValue("ingest.http.port"),
-                c.intValue("ingest.max.payload.bytes"), creds, source, format,
-                positive(c, "ingest.http.header.timeout"), positive(c, "ingest.http.body.timeout"),
-                positive(c, "ingest.http.idle.timeout"), c.intValue("ingest.http.max.in.flight"),
-                c.intValue("ingest.http.max.queued"), positive(c, "ingest.http.queue.wait"),
-                positive(c, "ingest.http.kafka.timeout"), c.intValue("ingest.http.max.connections"), tls);
+        return new IngestSettings(c.get(Settings.INGEST_HTTP_BIND), c.get(Settings.INGEST_HTTP_PORT),
+                c.get(Settings.INGEST_MAX_PAYLOAD_BYTES), creds, source, format,
+                positive(c, Settings.INGEST_HTTP_HEADER_TIMEOUT), positive(c, Settings.INGEST_HTTP_BODY_TIMEOUT),
+                positive(c, Settings.INGEST_HTTP_IDLE_TIMEOUT), c.get(Settings.INGEST_HTTP_MAX_IN_FLIGHT),
+                c.get(Settings.INGEST_HTTP_MAX_QUEUED), positive(c, Settings.INGEST_HTTP_QUEUE_WAIT),
+                positive(c, Settings.INGEST_HTTP_KAFKA_TIMEOUT), c.get(Settings.INGEST_HTTP_MAX_CONNECTIONS), tls);
     }
 
-    private static Duration positive(PipelineConfig c, String key) {
-        Duration d = c.duration(key);
+    private static Duration positive(PipelineConfig c, Setting<Duration> setting) {
+        Duration d = c.get(setting);
         if (d.isZero() || d.isNegative()) {
-            throw new ConfigException(key + ": must be longer than zero");
+            throw new ConfigException(setting.key() + ": must be longer than zero");
         }
         return d;
     }

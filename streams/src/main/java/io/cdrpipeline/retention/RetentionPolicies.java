@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.config.PipelineConfig;
 import java.nio.file.Path;
 
@@ -10,7 +11,7 @@ public final class RetentionPolicies {
     }
 
     public static RetentionPolicy load(PipelineConfig config) {
-        String file = config.get("retention.policy.file");
+        String file = config.get(Settings.RETENTION_POLICY_FILE);
         return file.isBlank() ? RetentionPolicy.defaults() : RetentionPolicy.load(Path.of(file));
     }
 }

@@ -1,5 +1,6 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.catalogue.Declassifier;
 import io.cdrpipeline.catalogue.InternalTopic;
 import io.cdrpipeline.config.PipelineConfig;
@@ -55,7 +56,7 @@ public final class IngestTopology {
     public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
             RetentionMetrics retentionMetrics, NumberCaches caches) {
         return build(config, keys, policy, metrics, retentionMetrics, caches, AuditKey.of(keys),
-                new PurgeableStores(config.flag("state.transactional")));
+                new PurgeableStores(config.get(Settings.STATE_TRANSACTIONAL)));
     }
 
     /** {@code local}: the registry of the application's purgeable stores (see {@link PurgeableStores}). */
@@ -64,7 +65,7 @@ public final class IngestTopology {
         Topics topics = Topics.from(config);
         NumberNormalizer numbers = caches.numbers();
         NumberFacts facts = caches.facts();
-        int maxPayload = config.intValue("ingest.max.payload.bytes");
+        int maxPayload = config.get(Settings.INGEST_MAX_PAYLOAD_BYTES);
         Supplier<CdrParser> parsers = () -> new CdrParser(config.sources(), new Normalizer(numbers), maxPayload);
         Supplier<Pseudonymizer> pseudonymizers = () -> new Pseudonymizer(keys, facts);
 

@@ -1,5 +1,6 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.normalize.NumberNormalizer;
 import io.cdrpipeline.pseudonymize.NumberFacts;
@@ -12,7 +13,7 @@ import io.cdrpipeline.pseudonymize.NumberFacts;
 public record NumberCaches(NumberNormalizer numbers, NumberFacts facts) {
 
     public static NumberCaches of(PipelineConfig config) {
-        long size = config.intValue("numbers.cache.size");
+        long size = config.get(Settings.NUMBERS_CACHE_SIZE);
         return new NumberCaches(new NumberNormalizer(size), new NumberFacts(size));
     }
 

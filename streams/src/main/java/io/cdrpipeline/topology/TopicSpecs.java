@@ -1,5 +1,6 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.retention.RetentionPolicy;
@@ -29,12 +30,12 @@ public final class TopicSpecs {
      * tombstone must compact its data away within the budget too: they are compacted like billing.
      */
     public static List<NewTopic> all(PipelineConfig config, RetentionPolicy policy) {
-        int partitions = config.intValue("topic.partitions");
-        int rf = config.intValue("topic.replication.factor");
+        int partitions = config.get(Settings.TOPIC_PARTITIONS);
+        int rf = config.get(Settings.TOPIC_REPLICATION_FACTOR);
         Optional<Short> replication = rf < 0 ? Optional.empty() : Optional.of((short) rf);
         List<NewTopic> out = new ArrayList<>();
         for (OwnedTopic t : OwnedTopic.values()) {
-            out.add(new NewTopic(config.get(t.setting()), Optional.of(t.configuredPartitions() ? partitions : 1), replication)
+            out.add(new NewTopic(config.topic(t), Optional.of(t.configuredPartitions() ? partitions : 1), replication)
                     .configs(configs(t, policy)));
         }
         return out;

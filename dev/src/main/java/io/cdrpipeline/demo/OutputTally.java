@@ -1,5 +1,6 @@
 package io.cdrpipeline.demo;
 
+import io.cdrpipeline.ingest.CdrHeaders;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.schema.AnalyticsRecord;
@@ -19,7 +20,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import io.cdrpipeline.app.KafkaClients;
+import io.cdrpipeline.config.KafkaClients;
 import io.cdrpipeline.retention.KeepAlive;
 
 /**
@@ -84,7 +85,7 @@ public final class OutputTally implements AutoCloseable {
                     }
                 } else {
                     rejected++;
-                    Header h = r.headers().lastHeader("cdr.error.class");
+                    Header h = r.headers().lastHeader(CdrHeaders.ERROR_CLASS);
                     String reason = h == null ? "unlabelled" : new String(h.value(), StandardCharsets.UTF_8);
                     rejectedByReason.merge(reason, 1L, Long::sum);
                 }

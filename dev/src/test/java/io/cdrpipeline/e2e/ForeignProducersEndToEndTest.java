@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.ingest.CdrHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -134,8 +135,8 @@ class ForeignProducersEndToEndTest {
         try (KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
             for (Unit u : corpus) {
                 RecordHeaders h = new RecordHeaders();
-                h.add(Topics.FORMAT_HEADER, u.format().id().getBytes(StandardCharsets.UTF_8));
-                h.add(Topics.SOURCE_HEADER, u.source().getBytes(StandardCharsets.UTF_8));
+                h.add(CdrHeaders.FORMAT, u.format().id().getBytes(StandardCharsets.UTF_8));
+                h.add(CdrHeaders.SOURCE, u.source().getBytes(StandardCharsets.UTF_8));
                 byte[] key = null;
                 if (keys != null) {
                     key = new byte[16];

@@ -1,5 +1,6 @@
 package io.cdrpipeline.golden;
 
+import io.cdrpipeline.ingest.CdrHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -120,7 +121,7 @@ class CorpusGoldenTest {
         }
         List<String> rejectedOut = new ArrayList<>();
         for (TestRecord<byte[], byte[]> r : rejected.readRecordsToList()) {
-            rejectedOut.add(String.join("\t", header(r.headers(), Topics.SOURCE_HEADER), header(r.headers(), "cdr.error.class"),
+            rejectedOut.add(String.join("\t", header(r.headers(), CdrHeaders.SOURCE), header(r.headers(), "cdr.error.class"),
                     header(r.headers(), "cdr.error.reason"), excerpt(r.value())));
         }
         rejectedOut.sort(null);
@@ -212,8 +213,8 @@ class CorpusGoldenTest {
 
     private static Headers headers(SampleCorpus.SampleFile f) {
         RecordHeaders h = new RecordHeaders();
-        h.add(Topics.FORMAT_HEADER, f.format().id().getBytes(StandardCharsets.UTF_8));
-        h.add(Topics.SOURCE_HEADER, f.source().getBytes(StandardCharsets.UTF_8));
+        h.add(CdrHeaders.FORMAT, f.format().id().getBytes(StandardCharsets.UTF_8));
+        h.add(CdrHeaders.SOURCE, f.source().getBytes(StandardCharsets.UTF_8));
         return h;
     }
 

@@ -1,5 +1,6 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.ingest.CdrHeaders;
 import io.cdrpipeline.ingest.RejectReason;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -48,11 +49,11 @@ public final class DeadLetterHandler implements ProcessingExceptionHandler {
             return Response.resume();
         }
         Headers headers = new RecordHeaders(context.headers().toArray());
-        put(headers, "cdr.error.class", RejectReason.INTERNAL_ERROR.header());
-        put(headers, "cdr.error.reason", exception.getClass().getName() + " in " + context.processorNodeId());
-        put(headers, "cdr.input.topic", context.topic());
-        put(headers, "cdr.input.partition", Integer.toString(context.partition()));
-        put(headers, "cdr.input.offset", Long.toString(context.offset()));
+        put(headers, CdrHeaders.ERROR_CLASS, RejectReason.INTERNAL_ERROR.header());
+        put(headers, CdrHeaders.ERROR_REASON, exception.getClass().getName() + " in " + context.processorNodeId());
+        put(headers, CdrHeaders.INPUT_TOPIC, context.topic());
+        put(headers, CdrHeaders.INPUT_PARTITION, Integer.toString(context.partition()));
+        put(headers, CdrHeaders.INPUT_OFFSET, Long.toString(context.offset()));
         return Response.resume(List.of(new ProducerRecord<>(deadLetterTopic, null, context.sourceRawKey(),
                 context.sourceRawValue(), headers)));
     }

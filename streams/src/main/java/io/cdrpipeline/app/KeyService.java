@@ -1,5 +1,6 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.config.KafkaClients;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyEpoch;
@@ -64,6 +65,9 @@ import org.apache.kafka.common.errors.InterruptException;
  */
 public final class KeyService implements AutoCloseable {
 
+    /** How long the key writer waits for the cluster before a send fails. */
+    private static final Duration WRITER_BOUND = Duration.ofSeconds(10);
+
     private static final Logger LOG = LoggerFactory.getLogger(KeyService.class);
     /** The key of an epoch's token-key record. */
     private static final String TOKENS = "#tokens";
@@ -94,11 +98,10 @@ public final class KeyService implements AutoCloseable {
         this.auditTopic = config.topic(OwnedTopic.AUDIT);
         this.consumer = new KafkaConsumer<>(KafkaClients.consumer(config), new StringDeserializer(), new StringDeserializer());
         this.keepAlives = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
-        this.writerSettings = KafkaClients.producer(config);
+        // A writer fenced mid-transaction learns it from a request that then fails: bounded by 10 s (requests
+        // 5 s), not by startup.timeout.
+        this.writerSettings = KafkaClients.producer(config, WRITER_BOUND);
         writerSettings.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, config.applicationId() + "-key-writer");
-        // A writer fenced mid-transaction learns it from a request that then fails: do not wait 30 s for it.
-        writerSettings.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "5000");
-        writerSettings.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "10000");
         this.partition = new TopicPartition(topic, 0);
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));

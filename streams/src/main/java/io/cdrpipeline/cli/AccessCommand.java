@@ -40,7 +40,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import io.cdrpipeline.app.KafkaClients;
+import io.cdrpipeline.config.KafkaClients;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStreamWriter;

@@ -19,7 +19,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import io.cdrpipeline.app.KafkaClients;
+import io.cdrpipeline.config.KafkaClients;
 import io.cdrpipeline.retention.KeepAlive;
 import java.util.Comparator;
 

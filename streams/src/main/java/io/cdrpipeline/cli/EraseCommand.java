@@ -2,7 +2,7 @@ package io.cdrpipeline.cli;
 
 import io.cdrpipeline.catalogue.Role;
 
-import io.cdrpipeline.app.KafkaClients;
+import io.cdrpipeline.config.KafkaClients;
 import io.cdrpipeline.app.TopicReader;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;

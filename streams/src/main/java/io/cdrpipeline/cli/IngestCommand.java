@@ -7,7 +7,6 @@ import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.produce.HttpIngest;
 import io.cdrpipeline.produce.IngestSettings;
 import io.cdrpipeline.produce.RawProducer;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine.Command;
@@ -36,11 +35,8 @@ final class IngestCommand implements Callable<Integer> {
         }
         ClusterChecks.require(c, Role.PRODUCER, ClusterChecks.needs(c.topic(OwnedTopic.RAW),
                 AclOperation.WRITE));
-        long kafkaMs = settings.kafkaTimeout().toMillis();
         // A post is answered within the Kafka timeout, whatever the broker does.
-        RawProducer producer = new RawProducer(c, Map.of("delivery.timeout.ms", Long.toString(kafkaMs),
-                "request.timeout.ms", Long.toString(Math.max(1000, kafkaMs / 2)), "max.block.ms", Long.toString(kafkaMs),
-                "linger.ms", "5"));
+        RawProducer producer = new RawProducer(c, settings.kafkaTimeout());
         HttpIngest ingest = new HttpIngest(settings, producer);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -18,7 +18,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import io.cdrpipeline.app.ClusterChecks;
-import io.cdrpipeline.app.KafkaClients;
 import io.cdrpipeline.catalogue.Role;
 import io.cdrpipeline.config.Durations;
 import io.cdrpipeline.produce.FileFollower;
@@ -69,7 +68,6 @@ final class ProduceCommand implements Callable<Integer> {
         config.requireSource(source);
         ClusterChecks.require(config, Role.PRODUCER,
                 ClusterChecks.needs(config.topic(OwnedTopic.RAW), AclOperation.WRITE));
-        config = KafkaClients.withProducerBounds(config);
         if (follow) {
             return follow(cdrFormat, paths, config);
         }

@@ -30,7 +30,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import io.cdrpipeline.app.ClusterChecks;
-import io.cdrpipeline.app.KafkaClients;
+import io.cdrpipeline.config.KafkaClients;
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.catalogue.Role;
 import io.cdrpipeline.topology.TopicSpecs;

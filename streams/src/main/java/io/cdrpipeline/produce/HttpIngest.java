@@ -1,5 +1,6 @@
 package io.cdrpipeline.produce;
 
+import io.cdrpipeline.ingest.CdrHeaders;
 import io.cdrpipeline.ingest.CdrFormat;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -48,8 +49,6 @@ public final class HttpIngest implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(HttpIngest.class);
     private static final String BODY = "cdr.body";
-    private static final String FORMAT = "cdr.format";
-    private static final String SOURCE = "cdr.source";
 
     private final Server server;
     private final ServerConnector connector;
@@ -195,8 +194,8 @@ public final class HttpIngest implements AutoCloseable {
                     return;
                 }
                 request.setAttribute(BODY, doc);
-                request.setAttribute(FORMAT, format);
-                request.setAttribute(SOURCE, source);
+                request.setAttribute(CdrHeaders.FORMAT, format);
+                request.setAttribute(CdrHeaders.SOURCE, source);
                 try {
                     if (!getHandler().handle(request, response, done)) {
                         reply(response, done, 500, "not handled");
@@ -217,7 +216,7 @@ public final class HttpIngest implements AutoCloseable {
     private void store(Request request, Response response, Callback callback) {
         byte[] doc = (byte[]) request.getAttribute(BODY);
         waitingForKafka.incrementAndGet();
-        producer.sendAsync(doc, (CdrFormat) request.getAttribute(FORMAT), (String) request.getAttribute(SOURCE), "http")
+        producer.sendAsync(doc, (CdrFormat) request.getAttribute(CdrHeaders.FORMAT), (String) request.getAttribute(CdrHeaders.SOURCE), "http")
                 .orTimeout(settings.kafkaTimeout().toMillis(), TimeUnit.MILLISECONDS)
                 .whenComplete((ok, failure) -> {
                     waitingForKafka.decrementAndGet();

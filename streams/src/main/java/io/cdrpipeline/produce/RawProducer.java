@@ -1,5 +1,7 @@
 package io.cdrpipeline.produce;
 
+import io.cdrpipeline.config.Settings;
+import io.cdrpipeline.config.KafkaClients;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ingest.CdrFormat;
@@ -8,7 +10,7 @@ import io.cdrpipeline.ingest.SourceSettings;
 import io.cdrpipeline.normalize.Normalizer;
 import io.cdrpipeline.normalize.NumberNormalizer;
 import java.util.function.Function;
-import io.cdrpipeline.ingest.RawHeaders;
+import io.cdrpipeline.ingest.CdrHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -43,7 +45,6 @@ public final class RawProducer implements AutoCloseable {
 
     /** The largest record sent whole; anything longer is cut to this and marked truncated. */
     public static final int MAX_SEND_BYTES = 512 * 1024;
-    public static final String TRUNCATED_HEADER = RawHeaders.TRUNCATED;
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
@@ -53,40 +54,41 @@ public final class RawProducer implements AutoCloseable {
     /** One parser per sending thread (HTTP ingest sends from several); null: content keys only. */
     private final ThreadLocal<CdrParser> keys;
 
-    /** A producer keying records by identity under the pipeline's source settings. */
+    /**
+     * A producer keying records by identity under the pipeline's source settings, whose sends give
+     * up within {@code startup.timeout} when the cluster goes away.
+     */
     public RawProducer(PipelineConfig config) {
-        this(config, Map.of());
+        this(config, config.get(Settings.STARTUP_TIMEOUT));
     }
 
-    /** As above, with producer settings that override the configured ones (ingest's bounded delivery time). */
-    public RawProducer(PipelineConfig config, Map<String, String> overrides) {
-        this(config.bootstrapServers(), config.topic(OwnedTopic.RAW), merged(config.kafkaClientSettings(), overrides),
-                config.sources());
-    }
-
-    private static Map<String, String> merged(Map<String, String> a, Map<String, String> b) {
-        Map<String, String> m = new HashMap<>(a);
-        m.putAll(b);
-        return m;
+    /** As above, giving up within {@code bound} (ingest: its Kafka timeout, so that a post is always answered). */
+    public RawProducer(PipelineConfig config, Duration bound) {
+        this(KafkaClients.producer(config, bound), config.topic(OwnedTopic.RAW), config.sources());
     }
 
     /** A producer keying records by a hash of source and content (the pipeline repartitions them). */
     public RawProducer(String bootstrapServers, String topic, Map<String, String> clientSettings) {
-        this(bootstrapServers, topic, clientSettings, null);
+        this(clients(bootstrapServers, clientSettings), topic, null);
     }
 
-    private RawProducer(String bootstrapServers, String topic, Map<String, String> clientSettings,
-            Function<String, SourceSettings> sources) {
+    private static Map<String, Object> clients(String bootstrapServers, Map<String, String> settings) {
+        Map<String, Object> props = new HashMap<>(settings);
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
+        props.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        return props;
+    }
+
+    private RawProducer(Map<String, Object> clientProps, String topic, Function<String, SourceSettings> sources) {
         this.keys = sources == null ? null : ThreadLocal.withInitial(
                 () -> new CdrParser(sources, new Normalizer(new NumberNormalizer(0)), Integer.MAX_VALUE));
-        Map<String, Object> props = new HashMap<>(clientSettings);
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "10");
-        props.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        props.put(ProducerConfig.BATCH_SIZE_CONFIG, Integer.toString(128 * 1024));
-        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Integer.toString(MAX_SEND_BYTES + 64 * 1024));
+        Map<String, Object> props = new HashMap<>(clientProps);
+        // Throughput for files of many small lines; the user's kafka.* settings win.
+        props.putIfAbsent(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        props.putIfAbsent(ProducerConfig.BATCH_SIZE_CONFIG, 128 * 1024);
+        // Room for the largest record sent whole.
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_SEND_BYTES + 64 * 1024);
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.topic = topic;
     }
@@ -127,15 +129,15 @@ public final class RawProducer implements AutoCloseable {
             CdrFormat format, String source, String file, long position,
             Callback then) {
         RecordHeaders headers = new RecordHeaders();
-        headers.add(RawHeaders.FORMAT, format.id().getBytes(StandardCharsets.UTF_8));
-        headers.add(RawHeaders.SOURCE, source.getBytes(StandardCharsets.UTF_8));
+        headers.add(CdrHeaders.FORMAT, format.id().getBytes(StandardCharsets.UTF_8));
+        headers.add(CdrHeaders.SOURCE, source.getBytes(StandardCharsets.UTF_8));
         if (file != null) {
-            headers.add(RawHeaders.FILE, file.getBytes(StandardCharsets.UTF_8));
-            headers.add(RawHeaders.LINE, Long.toString(position).getBytes(StandardCharsets.UTF_8));
+            headers.add(CdrHeaders.FILE, file.getBytes(StandardCharsets.UTF_8));
+            headers.add(CdrHeaders.LINE, Long.toString(position).getBytes(StandardCharsets.UTF_8));
         }
         byte[] payload = value;
         if (value.length > MAX_SEND_BYTES) {
-            headers.add(TRUNCATED_HEADER, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
+            headers.add(CdrHeaders.TRUNCATED, Integer.toString(value.length).getBytes(StandardCharsets.UTF_8));
             payload = Arrays.copyOf(value, MAX_SEND_BYTES);
         }
         int size = payload.length;

@@ -4,7 +4,7 @@ import io.cdrpipeline.normalize.CdrParser;
 import io.cdrpipeline.normalize.ParseOutcome;
 import io.cdrpipeline.ingest.RejectReason;
 import io.cdrpipeline.normalize.RecordIds;
-import io.cdrpipeline.ingest.RawHeaders;
+import io.cdrpipeline.ingest.CdrHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
 import org.apache.kafka.common.header.Header;
@@ -51,9 +51,9 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRa
     @Override
     public void process(FixedKeyRecord<byte[], byte[]> record) {
         metrics.recordRead();
-        String format = header(record.headers(), Topics.FORMAT_HEADER);
-        String source = header(record.headers(), Topics.SOURCE_HEADER);
-        String truncated = header(record.headers(), RawHeaders.TRUNCATED);
+        String format = header(record.headers(), CdrHeaders.FORMAT);
+        String source = header(record.headers(), CdrHeaders.SOURCE);
+        String truncated = header(record.headers(), CdrHeaders.TRUNCATED);
         ParseOutcome outcome = truncated != null
                 ? ParseOutcome.rejected(RejectReason.OVERSIZED, "record of " + truncated
                         + " bytes was cut by the producer", source == null ? "unknown" : source, format)

@@ -1,5 +1,6 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.ingest.CdrHeaders;
 import io.cdrpipeline.normalize.ParseOutcome;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.common.header.Headers;
@@ -16,11 +17,6 @@ import org.apache.kafka.streams.processor.api.RecordMetadata;
  */
 final class RejectionProcessor implements FixedKeyProcessor<byte[], ParsedRaw, byte[]> {
 
-    static final String ERROR_CLASS = "cdr.error.class";
-    static final String ERROR_REASON = "cdr.error.reason";
-    static final String INPUT_TOPIC = "cdr.input.topic";
-    static final String INPUT_PARTITION = "cdr.input.partition";
-    static final String INPUT_OFFSET = "cdr.input.offset";
 
     private FixedKeyProcessorContext<byte[], byte[]> context;
 
@@ -33,20 +29,20 @@ final class RejectionProcessor implements FixedKeyProcessor<byte[], ParsedRaw, b
     public void process(FixedKeyRecord<byte[], ParsedRaw> record) {
         ParseOutcome outcome = record.value().outcome();
         Headers headers = new RecordHeaders(record.headers().toArray());
-        put(headers, ERROR_CLASS, outcome.reason().header());
-        put(headers, ERROR_REASON, outcome.detail());
-        put(headers, Topics.SOURCE_HEADER, outcome.source());
+        put(headers, CdrHeaders.ERROR_CLASS, outcome.reason().header());
+        put(headers, CdrHeaders.ERROR_REASON, outcome.detail());
+        put(headers, CdrHeaders.SOURCE, outcome.source());
         if (outcome.format() != null) {
-            put(headers, Topics.FORMAT_HEADER, outcome.format());
+            put(headers, CdrHeaders.FORMAT, outcome.format());
         }
         context.recordMetadata().ifPresent(m -> input(headers, m));
         context.forward(record.withValue(record.value().raw()).withHeaders(headers));
     }
 
     static void input(Headers headers, RecordMetadata m) {
-        put(headers, INPUT_TOPIC, m.topic());
-        put(headers, INPUT_PARTITION, Integer.toString(m.partition()));
-        put(headers, INPUT_OFFSET, Long.toString(m.offset()));
+        put(headers, CdrHeaders.INPUT_TOPIC, m.topic());
+        put(headers, CdrHeaders.INPUT_PARTITION, Integer.toString(m.partition()));
+        put(headers, CdrHeaders.INPUT_OFFSET, Long.toString(m.offset()));
     }
 
     static void put(Headers headers, String name, String value) {

@@ -68,11 +68,11 @@ final class RetentionTopology {
                 Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
     }
 
-    private static void addMirror(StreamsBuilder builder, String store, String topic, GlobalStoreUpdater.Kind kind,
-            RetentionMetrics metrics) {
+    private static void addMirror(StreamsBuilder builder, String store, Topic<String, byte[]> topic,
+            GlobalStoreUpdater.Kind kind, RetentionMetrics metrics) {
         builder.addGlobalStore(Stores.keyValueStoreBuilder(ControlStore.supplier(store), Serdes.String(), Serdes.ByteArray())
                         .withLoggingDisabled(),
-                topic, Consumed.with(Serdes.String(), Serdes.ByteArray()).withName(store + "-source"),
+                topic.name(), topic.consumed(store + "-source"),
                 () -> new GlobalStoreUpdater(store, kind, metrics));
     }
 

@@ -7,7 +7,6 @@ import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
-import io.cdrpipeline.ingest.RawHeaders;
 
 /** The topics the topology reads and writes, named by configuration, with their serdes (the catalogue: {@link OwnedTopic}). */
 public record Topics(
@@ -16,13 +15,8 @@ public record Topics(
         Topic<String, AnalyticsRecord> analytics,
         Topic<byte[], byte[]> rejected,
         Topic<String, AuditReceipt> audit,
-        String erasureRequests,
-        String legalHolds) {
-
-    /** Header naming the CDR format of a raw record. */
-    public static final String FORMAT_HEADER = RawHeaders.FORMAT;
-    /** Header naming the switch a raw record came from. */
-    public static final String SOURCE_HEADER = RawHeaders.SOURCE;
+        Topic<String, byte[]> erasureRequests,
+        Topic<String, byte[]> legalHolds) {
 
     public static Topics from(PipelineConfig config) {
         return new Topics(
@@ -31,8 +25,9 @@ public record Topics(
                 new Topic<>(config.topic(OwnedTopic.ANALYTICS), Serdes.String(), analyticsSerde()),
                 new Topic<>(config.topic(OwnedTopic.REJECTED), Serdes.ByteArray(), Serdes.ByteArray()),
                 new Topic<>(config.topic(OwnedTopic.AUDIT), Serdes.String(), auditSerde()),
-                config.topic(OwnedTopic.ERASURE_REQUESTS),
-                config.topic(OwnedTopic.LEGAL_HOLDS));
+                // Mirrored as bytes: the stores' updater decodes and checks each record (an undecodable one is skipped).
+                new Topic<>(config.topic(OwnedTopic.ERASURE_REQUESTS), Serdes.String(), Serdes.ByteArray()),
+                new Topic<>(config.topic(OwnedTopic.LEGAL_HOLDS), Serdes.String(), Serdes.ByteArray()));
     }
 
     public static AvroSerde<BillingRecord> billingSerde() {

@@ -1,5 +1,6 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.ingest.CdrHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.app.PipelineApp;
@@ -158,7 +159,7 @@ class IngestTopologyTest {
     @Test
     void shouldRejectWhatTheProducerHadToCut() {
         Headers h = headers("asterisk-csv", "pbx-berlin");
-        h.add(RawProducer.TRUNCATED_HEADER, "2000000".getBytes(StandardCharsets.UTF_8));
+        h.add(CdrHeaders.TRUNCATED, "2000000".getBytes(StandardCharsets.UTF_8));
         raw.pipeInput(new TestRecord<>("pbx-berlin".getBytes(), LINE.getBytes(StandardCharsets.UTF_8), h));
 
         assertThat(header(rejected.readRecord().headers(), "cdr.error.class")).isEqualTo("oversized");

@@ -1,7 +1,6 @@
-package io.cdrpipeline.app;
+package io.cdrpipeline.config;
 
-import io.cdrpipeline.config.Settings;
-import io.cdrpipeline.config.PipelineConfig;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -42,12 +41,34 @@ public final class KafkaClients {
         return m;
     }
 
-    /** An idempotent producer writing with acks=all, waiting at most {@code startup.timeout} for metadata and buffer. */
+    /** An idempotent producer writing with acks=all that gives up within {@code startup.timeout} ({@link #producer(PipelineConfig, Duration)}). */
     public static Map<String, Object> producer(PipelineConfig c) {
+        return producer(c, c.get(Settings.STARTUP_TIMEOUT));
+    }
+
+    /**
+     * An idempotent producer writing with acks=all whose sends give up within {@code bound} when
+     * the cluster goes away: a record waits at most that long for metadata or buffer space, and is
+     * failed (not retried forever) once its delivery time passes. Only what the user left unset is
+     * bounded — a {@code kafka.request.timeout.ms} is never overwritten — and the delivery timeout
+     * stays at least linger + request timeout, as the producer requires. The one place for these
+     * formulas: {@code produce}, {@code ingest}, the operator commands and the key service use it.
+     */
+    public static Map<String, Object> producer(PipelineConfig c, Duration bound) {
         Map<String, Object> m = settings(c, ProducerConfig.configNames(), "producer.");
         m.putIfAbsent(ProducerConfig.ACKS_CONFIG, "all");
         m.putIfAbsent(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-        m.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, startupMillis(c));
+        long ms = Math.min(Integer.MAX_VALUE, bound.toMillis());
+        m.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, ms);
+        long request = m.containsKey(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG)
+                ? Long.parseLong(m.get(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG).toString())
+                : Math.max(1_000, Math.min(30_000, ms / 2));
+        m.putIfAbsent(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) request);
+        long linger = m.containsKey(ProducerConfig.LINGER_MS_CONFIG)
+                ? Long.parseLong(m.get(ProducerConfig.LINGER_MS_CONFIG).toString()) : 5;
+        m.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, (int) linger);
+        m.putIfAbsent(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) Math.min(Integer.MAX_VALUE,
+                Math.max(Math.max(ms, 2_000), request + linger)));
         return m;
     }
 
@@ -69,30 +90,5 @@ public final class KafkaClients {
         });
         m.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, c.bootstrapServers());
         return m;
-    }
-
-    /**
-     * A copy whose producers give up within {@code startup.timeout} when the cluster goes away: a
-     * record waits at most that long for metadata or an acknowledgement. Only settings the user left
-     * unset are bounded — a user's {@code kafka.request.timeout.ms} is never overwritten — and the
-     * delivery timeout is kept at least linger + request timeout, as the producer requires.
-     */
-    public static PipelineConfig withProducerBounds(PipelineConfig config) {
-        long ms = config.get(Settings.STARTUP_TIMEOUT).toMillis();
-        Map<String, String> user = config.kafkaClientSettings();
-        Map<String, String> extra = new HashMap<>();
-        if (!user.containsKey("max.block.ms")) {
-            extra.put("kafka.max.block.ms", Long.toString(ms));
-        }
-        long request = user.containsKey("request.timeout.ms") ? Long.parseLong(user.get("request.timeout.ms"))
-                : Math.max(1_000, Math.min(30_000, ms / 2));
-        if (!user.containsKey("request.timeout.ms")) {
-            extra.put("kafka.request.timeout.ms", Long.toString(request));
-        }
-        if (!user.containsKey("delivery.timeout.ms")) {
-            long linger = user.containsKey("linger.ms") ? Long.parseLong(user.get("linger.ms")) : 5;
-            extra.put("kafka.delivery.timeout.ms", Long.toString(Math.max(Math.max(ms, 2_000), request + linger)));
-        }
-        return extra.isEmpty() ? config : config.with(extra);
     }
 }

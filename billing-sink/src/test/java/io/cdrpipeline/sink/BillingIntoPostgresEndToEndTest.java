@@ -1,5 +1,6 @@
 package io.cdrpipeline.sink;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -75,7 +76,7 @@ class BillingIntoPostgresEndToEndTest {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.load(policyFile)));
             }
-            try (PipelineApp app = new PipelineApp(config, KeyRing.load(keys), RetentionPolicy.load(policyFile));
+            try (PipelineApp app = Pipelines.app(config, KeyRing.load(keys), RetentionPolicy.load(policyFile));
                     BillingSink connect = BillingSink.start(WORK.resolve("billing-sink"), kafka.bootstrapServers(),
                             pg.jdbcUrl(), ThrowawayPostgres.USER, "");
                     Connection db = pg.connect()) {

@@ -2,13 +2,10 @@ package io.cdrpipeline.connect;
 
 import io.cdrpipeline.schema.ReleasedSchemas;
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaNormalization;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -33,7 +30,6 @@ import org.apache.kafka.connect.storage.StringConverter;
  */
 public final class CdrAvroConverter implements Converter {
 
-    private static final Map<Long, String> CONTRACT_BY_FINGERPRINT = fingerprints();
     private final ConnectSchemas mapping = new ConnectSchemas();
     private final Map<String, BinaryMessageDecoder<GenericRecord>> decoders = new HashMap<>();
     private final Map<String, BinaryMessageEncoder<GenericRecord>> encoders = new HashMap<>();
@@ -63,14 +59,13 @@ public final class CdrAvroConverter implements Converter {
         if (value == null) {
             return SchemaAndValue.NULL;
         }
-        if (value.length < 10 || value[0] != (byte) 0xC3 || value[1] != (byte) 0x01) {
-            throw new DataException("value in " + topic + " is not Avro single-object encoded (no C3 01 header)");
-        }
-        long fingerprint = ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
-        String contract = CONTRACT_BY_FINGERPRINT.get(fingerprint);
-        if (contract == null) {
-            throw new DataException("value in " + topic + " was written with a schema no released contract has (fingerprint "
-                    + Long.toHexString(fingerprint) + "): upgrade the cdr-pipeline converter");
+        String contract;
+        try {
+            contract = ReleasedSchemas.contractOf(value).orElseThrow(() -> new DataException("value in " + topic
+                    + " was written with a schema no released contract has (fingerprint " + ReleasedSchemas.fingerprintOf(value)
+                    + "): upgrade the cdr-pipeline converter"));
+        } catch (IllegalArgumentException e) {
+            throw new DataException("value in " + topic + " is " + e.getMessage());
         }
         Schema newest = newest(contract);
         GenericRecord record;
@@ -109,12 +104,5 @@ public final class CdrAvroConverter implements Converter {
     private static Schema newest(String contract) {
         List<Schema> versions = ReleasedSchemas.versionsOf(contract);
         return versions.get(versions.size() - 1);
-    }
-
-    private static Map<Long, String> fingerprints() {
-        Map<Long, String> m = new HashMap<>();
-        ReleasedSchemas.all().forEach((contract, versions) ->
-                versions.forEach(v -> m.put(SchemaNormalization.parsingFingerprint64(v), contract)));
-        return Map.copyOf(m);
     }
 }

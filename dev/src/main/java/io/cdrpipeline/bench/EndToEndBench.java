@@ -1,5 +1,6 @@
 package io.cdrpipeline.bench;
 
+import io.cdrpipeline.app.KeyMaterial;
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.broker.EmbeddedKafka;
@@ -7,10 +8,8 @@ import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.demo.TrafficGenerator;
 import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.pseudonymize.KeyRing;
-import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
-import io.cdrpipeline.retention.SubjectIndex;
 import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.topology.NumberCaches;
 import io.cdrpipeline.topology.TopicSpecs;
@@ -24,17 +23,11 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.KafkaStreams;
-import org.apache.kafka.streams.KeyValue;
-import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.Produced;
-import org.apache.kafka.streams.state.KeyValueIterator;
-import org.apache.kafka.streams.state.QueryableStoreTypes;
-import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
  * End-to-end figures on the embedded broker, all in one run: the full pipeline with exactly-once
@@ -158,7 +151,8 @@ public final class EndToEndBench {
         if (warmCaches == null) {
             warmCaches = NumberCaches.of(config);
         }
-        try (PipelineApp app = new PipelineApp(config, keys, keep, warm ? warmCaches.copy() : warmCaches)) {
+        try (PipelineApp app = new PipelineApp(config, KeyMaterial.fixed(keys), keep,
+                warm ? warmCaches.copy() : warmCaches)) {
             rate = Timing.timed("bench-" + name, app::start, () -> app.state() == KafkaStreams.State.RUNNING,
                     app.metrics()::pseudonymized, n).rate();
             if (sweep) {
@@ -167,7 +161,7 @@ public final class EndToEndBench {
         }
         if (sweep) {
             RetentionPolicy shorten = RetentionPolicy.parse("version: 2\nsweep-interval: 1s\nwindows: {billing: 1d, analytics: 1d}\n", "s");
-            try (PipelineApp app = new PipelineApp(config, keys, shorten)) {
+            try (PipelineApp app = new PipelineApp(config, KeyMaterial.fixed(keys), shorten, NumberCaches.of(config))) {
                 RetentionMetrics m = app.retentionMetrics();
                 SteadyBench.Run swept = Timing.timed("bench-" + name, app::start,
                         () -> app.state() == KafkaStreams.State.RUNNING,

@@ -1,5 +1,6 @@
 package io.cdrpipeline.bench;
 
+import io.cdrpipeline.app.KeyMaterial;
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.config.PipelineConfig;
@@ -159,7 +160,7 @@ final class SteadyBench {
         if (warmCaches == null) {
             warmCaches = NumberCaches.of(config);
         }
-        try (PipelineApp pipeline = new PipelineApp(config, KeyRing.random("bench", Instant.EPOCH), keep,
+        try (PipelineApp pipeline = new PipelineApp(config, KeyMaterial.fixed(KeyRing.random("bench", Instant.EPOCH)), keep,
                 warm ? warmCaches.copy() : warmCaches)) {
             return Timing.timed(app, pipeline::start, () -> pipeline.state() == KafkaStreams.State.RUNNING,
                     pipeline.metrics()::pseudonymized, records);

@@ -1,6 +1,8 @@
 package io.cdrpipeline.demo;
 
-import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.topology.NumberCaches;
+import io.cdrpipeline.app.KeyMaterial;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.broker.EmbeddedKafka;
@@ -58,10 +60,11 @@ public final class Demo {
             out.printf("cdr-pipeline demo: embedded Kafka (KRaft) at %s, processing.guarantee=exactly_once_v2%n%n",
                     kafka.bootstrapServers());
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config)));
+                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.of(config)));
             }
             KeyRing keys = KeyRing.random("demo", Instant.EPOCH);
-            try (PipelineApp app = new PipelineApp(config, keys)) {
+            try (PipelineApp app = new PipelineApp(config, KeyMaterial.fixed(keys), RetentionPolicy.of(config),
+                    NumberCaches.of(config))) {
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(60));
                 long in = produce(config);

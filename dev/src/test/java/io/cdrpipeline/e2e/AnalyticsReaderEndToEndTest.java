@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -95,7 +96,7 @@ class AnalyticsReaderEndToEndTest {
                 TopicAdmin.apply(admin, TopicSpecs.all(config, policy));
                 admin.createTopics(List.of(new NewTopic("old.analytics", 1, (short) 1))).all().get();
             }
-            try (PipelineApp app = new PipelineApp(config, KeyRing.random("reader", Instant.EPOCH), policy)) {
+            try (PipelineApp app = Pipelines.app(config, KeyRing.random("reader", Instant.EPOCH), policy)) {
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(60));
                 for (SampleCorpus.SampleFile f : SampleCorpus.files()) {

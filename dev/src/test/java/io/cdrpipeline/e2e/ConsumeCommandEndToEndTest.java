@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.app.PipelineApp;
@@ -55,7 +56,7 @@ class ConsumeCommandEndToEndTest {
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 TopicAdmin.apply(admin, io.cdrpipeline.topology.TopicSpecs.all(config, RetentionPolicy.load(policy)));
             }
-            try (PipelineApp app = new PipelineApp(config, KeyRing.random("c", Instant.EPOCH), RetentionPolicy.load(policy))) {
+            try (PipelineApp app = Pipelines.app(config, KeyRing.random("c", Instant.EPOCH), RetentionPolicy.load(policy))) {
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(60));
                 for (SampleCorpus.SampleFile f : SampleCorpus.files()) {

@@ -1,10 +1,11 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.google.i18n.phonenumbers.PhoneNumberUtil;
-import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.broker.EmbeddedKafka;
@@ -69,7 +70,7 @@ class EndToEndTest {
         settings.put("retention.policy.file", SampleCorpus.writeRetentionPolicy(WORK).toString());
         config = PipelineConfig.of(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-            TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config)));
+            TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.of(config)));
         }
     }
 
@@ -84,7 +85,7 @@ class EndToEndTest {
         KeyRing keys = KeyRing.random("e2e", Instant.EPOCH);
         Expected expected = expect(inputs);
 
-        try (PipelineApp app = new PipelineApp(config, keys)) {
+        try (PipelineApp app = Pipelines.app(config, keys)) {
             app.start();
             app.awaitRunning(Duration.ofSeconds(60));
             for (Input in : inputs) {

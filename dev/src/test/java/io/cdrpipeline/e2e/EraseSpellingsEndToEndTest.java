@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -78,7 +79,7 @@ class EraseSpellingsEndToEndTest {
                 TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.load(policyFile)));
             }
 
-            try (PipelineApp app = new PipelineApp(config, KeyRing.load(keys), RetentionPolicy.load(policyFile));
+            try (PipelineApp app = Pipelines.app(config, KeyRing.load(keys), RetentionPolicy.load(policyFile));
                     RawProducer producer = new RawProducer(config)) {
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(60));

@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import io.cdrpipeline.pseudonymize.AuditKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -96,7 +97,7 @@ class ErasureEndToEndTest {
             auditKey = io.cdrpipeline.pseudonymize.AuditKey.of(keys).bytes();
             Corpus corpus = corpus(config, keys);
             ScheduledExecutorService heartbeat = Executors.newSingleThreadScheduledExecutor();
-            try (PipelineApp app = new PipelineApp(config, keys, policy);
+            try (PipelineApp app = Pipelines.app(config, keys, policy);
                     RawProducer beats = new RawProducer(kafka.bootstrapServers(), "cdr.raw", Map.of())) {
                 // A legal hold keeps one account's records past their window: what is retained is on the
                 // state directory's disk (the scanner's control there), and is deleted when the hold is released.

@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +15,6 @@ import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.IngestMetrics;
-import io.cdrpipeline.topology.IngestTopology;
 import io.cdrpipeline.topology.TopicSpecs;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -55,10 +55,10 @@ class FailoverTest {
                 TopicAdmin.apply(admin, TopicSpecs.all(a, policy));
             }
             KeyRing keys = KeyRing.random("f", Instant.EPOCH);
-            int allTasks = 4 * IngestTopology.build(b, keys, policy, new IngestMetrics(), new RetentionMetrics())
+            int allTasks = 4 * Pipelines.topology(b, keys, policy, new IngestMetrics(), new RetentionMetrics())
                     .describe().subtopologies().size();   // 4 raw partitions per sub-topology
             Process first = startVictim(kafka, keys);
-            try (PipelineApp second = new PipelineApp(b, keys, policy);
+            try (PipelineApp second = Pipelines.app(b, keys, policy);
                     RawProducer producer = new RawProducer(kafka.bootstrapServers(), "cdr.raw", Map.of());
                     Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
                 second.start();

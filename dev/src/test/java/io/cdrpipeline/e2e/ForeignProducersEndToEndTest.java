@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import io.cdrpipeline.ingest.CdrHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -15,7 +16,7 @@ import io.cdrpipeline.ingest.CdrFormat;
 import io.cdrpipeline.produce.CdrFiles;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.retention.KeepAlive;
-import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.topology.Topics;
 import io.cdrpipeline.topology.TopicSpecs;
@@ -77,7 +78,7 @@ class ForeignProducersEndToEndTest {
             settings.put("source.fs-shared.zone", "Europe/London");
             PipelineConfig config = PipelineConfig.of(settings);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config)));
+                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.of(config)));
             }
             Path conf = WORK.resolve("pipeline.properties");
             Files.writeString(conf, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n")
@@ -85,7 +86,7 @@ class ForeignProducersEndToEndTest {
 
             List<Unit> corpus = corpus();
             long perLoad = corpus.size();
-            try (PipelineApp app = new PipelineApp(config, KeyRing.random("foreign", Instant.EPOCH))) {
+            try (PipelineApp app = Pipelines.app(config, KeyRing.random("foreign", Instant.EPOCH))) {
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(60));
                 for (Unit.File f : files()) {

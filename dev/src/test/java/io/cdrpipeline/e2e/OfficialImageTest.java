@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -11,7 +12,7 @@ import io.cdrpipeline.demo.SampleCorpus;
 import io.cdrpipeline.produce.CdrFiles;
 import io.cdrpipeline.produce.RawProducer;
 import io.cdrpipeline.pseudonymize.KeyRing;
-import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.TopicSpecs;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -42,9 +43,9 @@ class OfficialImageTest {
         settings.put("retention.policy.file", SampleCorpus.writeRetentionPolicy(work).toString());
         PipelineConfig config = PipelineConfig.of(settings);
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, KAFKA.getBootstrapServers()))) {
-            TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config)));
+            TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.of(config)));
         }
-        try (PipelineApp app = new PipelineApp(config, KeyRing.random("img", Instant.EPOCH));
+        try (PipelineApp app = Pipelines.app(config, KeyRing.random("img", Instant.EPOCH));
                 RawProducer producer = new RawProducer(KAFKA.getBootstrapServers(), "cdr.raw", Map.of())) {
             app.start();
             app.awaitRunning(Duration.ofSeconds(120));

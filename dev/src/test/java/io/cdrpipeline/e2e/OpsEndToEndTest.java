@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -14,7 +15,7 @@ import io.cdrpipeline.cli.CdrPipelineCli;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.demo.SampleCorpus;
 import io.cdrpipeline.pseudonymize.KeyRing;
-import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.TopicSpecs;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -74,9 +75,9 @@ class OpsEndToEndTest {
             settings.put("retention.policy.file", WORK.resolve("policy.yaml").toString());
             PipelineConfig config = PipelineConfig.of(settings);
             try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
-                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config)));
+                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.of(config)));
             }
-            try (PipelineApp app = new PipelineApp(config, KeyRing.random("ops", Instant.EPOCH))) {
+            try (PipelineApp app = Pipelines.app(config, KeyRing.random("ops", Instant.EPOCH))) {
                 int ops = app.serveOps(0, Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers())).port();
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(60));

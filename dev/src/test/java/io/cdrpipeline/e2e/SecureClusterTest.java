@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -88,7 +89,7 @@ class SecureClusterTest {
             RetentionPolicy policy = RetentionPolicy.parse("version: 1\nsweep-interval: 1s\nwindows: {billing: 3650d, "
                     + "analytics: 3650d}\n", "p");
 
-            try (PipelineApp app = new PipelineApp(pipeline, KeyRing.random("s", Instant.EPOCH), policy)) {
+            try (PipelineApp app = Pipelines.app(pipeline, KeyRing.random("s", Instant.EPOCH), policy)) {
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(120));
                 TrafficGenerator gen = new TrafficGenerator(3, 500, 1.1, 0, 0);

@@ -2,7 +2,7 @@ package io.cdrpipeline.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.cdrpipeline.app.Causes;
+import io.cdrpipeline.app.ErrorText;
 import io.cdrpipeline.broker.EmbeddedKafka;
 import io.cdrpipeline.cli.CdrPipelineCli;
 import java.io.ByteArrayOutputStream;
@@ -106,10 +106,10 @@ class StartupFailFastTest {
         Exception full = new IllegalStateException("Error opening store expiry-index",
                 new java.io.UncheckedIOException("While open a file for appending: 000012.log",
                         new IOException("No space left on device")));
-        assertThat(Causes.describe(full)).contains("Error opening store expiry-index")
+        assertThat(ErrorText.describe(full)).contains("Error opening store expiry-index")
                 .contains("java.io.IOException: No space left on device");
         // A third-party message quoting its input (as a JSON parser does) never carries a number out.
-        assertThat(Causes.describe(new IllegalStateException("bad", new RuntimeException("near \"+49 30 1234567\" and 4930123456"))))
+        assertThat(ErrorText.describe(new IllegalStateException("bad", new RuntimeException("near \"+49 30 1234567\" and 4930123456"))))
                 .doesNotContain("1234567").doesNotContain("4930123456").contains("######");
     }
 }

@@ -1,5 +1,6 @@
 package io.cdrpipeline.e2e;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -50,7 +51,7 @@ class SweepBacklogTest {
             KeyRing keys = KeyRing.random("b", Instant.EPOCH);
 
             long ingestStart = System.nanoTime();
-            try (PipelineApp app = new PipelineApp(config, keys, keep);
+            try (PipelineApp app = Pipelines.app(config, keys, keep);
                     RawProducer producer = new RawProducer(kafka.bootstrapServers(), "cdr.raw", Map.of())) {
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(60));
@@ -63,7 +64,7 @@ class SweepBacklogTest {
             }
             double ingestSecs = (System.nanoTime() - ingestStart) / 1e9;
 
-            try (PipelineApp app = new PipelineApp(config, keys, shorten)) {
+            try (PipelineApp app = Pipelines.app(config, keys, shorten)) {
                 app.start();
                 app.awaitRunning(Duration.ofSeconds(120));
                 long t0 = System.nanoTime();

@@ -1,5 +1,6 @@
 package io.cdrpipeline.golden;
 
+import io.cdrpipeline.testing.Pipelines;
 import io.cdrpipeline.ingest.CdrHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
@@ -20,7 +21,6 @@ import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.serde.AvroJson;
 import io.cdrpipeline.topology.IngestMetrics;
-import io.cdrpipeline.topology.IngestTopology;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,7 +87,7 @@ class CorpusGoldenTest {
         KeyRing keys = new KeyRing(List.of(new KeyEpoch("g1", Instant.EPOCH, KEY)));
         // Windows of ten years: nothing in the corpus is deleted while it runs.
         RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 3650d, analytics: 3650d}\n", "golden");
-        driver = new TopologyTestDriver(IngestTopology.build(config, keys, policy, new IngestMetrics(), new RetentionMetrics()),
+        driver = new TopologyTestDriver(Pipelines.topology(config, keys, policy, new IngestMetrics(), new RetentionMetrics()),
                 props, Instant.parse("2026-11-02T08:00:00Z"));
         raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer(),
                 Instant.parse("2026-11-02T08:00:00Z"), Duration.ofSeconds(1));

@@ -1,8 +1,8 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.retention.DeletionBound;
 import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.catalogue.OwnedTopic;
-import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.config.RawPartitions;
 import io.cdrpipeline.ops.Health;
@@ -10,15 +10,13 @@ import io.cdrpipeline.ops.OpsServer;
 import io.cdrpipeline.ops.PipelineMeters;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
-import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.retention.RetentionMetrics;
-import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.IngestMetrics;
 import io.cdrpipeline.topology.IngestTopology;
 import io.cdrpipeline.topology.NumberCaches;
 import io.cdrpipeline.topology.TopicSpecs;
-import io.cdrpipeline.state.PurgeableStores;
+import io.cdrpipeline.state.PurgeableStoreRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Properties;
@@ -58,23 +56,11 @@ public final class PipelineApp implements AutoCloseable {
     private volatile String failure = "see the log";
     private final AtomicInteger rebalances = new AtomicInteger();
 
-    public PipelineApp(PipelineConfig config, KeyRing keys) {
-        this(config, keys, RetentionPolicies.load(config));
-    }
-
-    public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy) {
-        this(config, keys, policy, NumberCaches.of(config));
-    }
-
-    public PipelineApp(PipelineConfig config, KeyRing keys, RetentionPolicy policy, NumberCaches caches) {
-        this(config, KeyMaterial.fixed(keys), policy, caches);
-    }
-
     /** With the key material of either mode (key-store: the key service keeps the ring current). */
     public PipelineApp(PipelineConfig config, KeyMaterial keys, RetentionPolicy policy, NumberCaches caches) {
         this.metrics = new IngestMetrics();
         this.retentionMetrics = new RetentionMetrics();
-        PurgeableStores local = new PurgeableStores(config.get(Settings.STATE_TRANSACTIONAL));
+        PurgeableStoreRegistry local = new PurgeableStoreRegistry(config.get(Settings.STATE_TRANSACTIONAL));
         Topology topology = IngestTopology.build(config, keys.ring(), policy, metrics, retentionMetrics, caches,
                 keys.auditKey(), local);
         this.maintenance = new PipelineMaintenance(config, keys, policy, local);
@@ -97,7 +83,7 @@ public final class PipelineApp implements AutoCloseable {
                     return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
                 }
             }
-            String chain = Causes.describe(e).replace(System.lineSeparator(), " ");
+            String chain = ErrorText.describe(e).replace(System.lineSeparator(), " ");
             long now = System.nanoTime();
             deaths.addLast(now);
             while (!deaths.isEmpty() && now - deaths.peekFirst() > DEATH_WINDOW.toNanos()) {
@@ -115,7 +101,7 @@ public final class PipelineApp implements AutoCloseable {
     }
 
     public static Properties streamsProperties(PipelineConfig config) {
-        return streamsProperties(config, RetentionPolicies.load(config));
+        return streamsProperties(config, RetentionPolicy.of(config));
     }
 
     public static Properties streamsProperties(PipelineConfig config, RetentionPolicy policy) {
@@ -149,7 +135,7 @@ public final class PipelineApp implements AutoCloseable {
         p.putIfAbsent(StreamsConfig.REPARTITION_PURGE_INTERVAL_MS_CONFIG, Long.toString(TopicSpecs.purgeInterval(policy)));
         // A task that moved to another instance leaves its state directory here, holding what was retained
         // then; Streams deletes it once idle this long (checked as often): within the step, not 10 minutes.
-        p.putIfAbsent(StreamsConfig.STATE_CLEANUP_DELAY_MS_CONFIG, Long.toString(stateCleanupDelay(policy)));
+        p.putIfAbsent(StreamsConfig.STATE_CLEANUP_DELAY_MS_CONFIG, Long.toString(DeletionBound.stateCleanupDelay(policy)));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, LogAndContinueExceptionHandler.class.getName());
         // A task reads cdr.raw and the by-identity repartition; nothing here depends on interleaving
         // them by timestamp (dedupe keeps whichever copy comes first), so a task never waits for an
@@ -157,11 +143,6 @@ public final class PipelineApp implements AutoCloseable {
         // the stream thread (#13). Operators may still set kafka.max.task.idle.ms.
         p.putIfAbsent(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, Long.toString(StreamsConfig.MAX_TASK_IDLE_MS_DISABLED));
         return p;
-    }
-
-    /** Half the physical step (a stale directory goes within two cleaner periods), at most Streams' 10-minute default. */
-    public static long stateCleanupDelay(RetentionPolicy policy) {
-        return Math.min(600_000, policy.physicalStep().toMillis() / 2);
     }
 
     public void start() {

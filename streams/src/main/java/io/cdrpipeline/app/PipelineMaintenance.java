@@ -5,7 +5,7 @@ import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.retention.KeepAlive;
 import io.cdrpipeline.retention.RetentionPolicy;
-import io.cdrpipeline.state.PurgeableStores;
+import io.cdrpipeline.state.PurgeableStoreRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -36,7 +36,7 @@ final class PipelineMaintenance implements AutoCloseable {
     private final ErasureResolver resolver;
     private final KafkaProducer<String, byte[]> keepAlives;
     private final List<String> controlTopics;
-    private final PurgeableStores local;
+    private final PurgeableStoreRegistry local;
     private final RetentionPolicy policy;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pipeline-maintenance");
@@ -44,7 +44,7 @@ final class PipelineMaintenance implements AutoCloseable {
         return t;
     });
 
-    PipelineMaintenance(PipelineConfig config, KeyMaterial keys, RetentionPolicy policy, PurgeableStores local) {
+    PipelineMaintenance(PipelineConfig config, KeyMaterial keys, RetentionPolicy policy, PurgeableStoreRegistry local) {
         this.keys = keys;
         this.policy = policy;
         this.local = local;
@@ -69,7 +69,7 @@ final class PipelineMaintenance implements AutoCloseable {
             }
             return null;
         });
-        step("standby purge", () -> local.purgeIdle(policy.physicalStep()));
+        step("standby purge", () -> local.purgeIdle(policy.purgeStep()));
     }
 
     private void step(String what, Callable<?> step) {

@@ -4,7 +4,6 @@ import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.KeyVault;
-import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.NumberCaches;
 import java.time.Duration;
@@ -40,7 +39,7 @@ public final class PipelineRuntime implements AutoCloseable {
     public static PipelineRuntime start(PipelineConfig c) throws Exception {
         c.bootstrapServers();
         Duration closeTimeout = c.get(Settings.CLOSE_TIMEOUT);
-        RetentionPolicy policy = RetentionPolicies.load(c);
+        RetentionPolicy policy = RetentionPolicy.of(c);
         KeyVault vault = PipelineKeys.masterKeyVault(c);
         KeyRing keys = vault == null ? PipelineKeys.staticKeysForRun(c) : null;
         ClusterChecks.require(c, Role.PIPELINE, ClusterChecks.pipelineTopics(c));

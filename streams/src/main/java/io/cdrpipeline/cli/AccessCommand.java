@@ -10,7 +10,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
-import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
@@ -74,7 +74,7 @@ final class AccessCommand implements Callable<Integer> {
     enum Format { jsonl, csv }
 
     @Mixin
-    KafkaOptions kafka;
+    ConfigOptions kafka;
 
     @Mixin
     SubjectOptions who;
@@ -109,7 +109,7 @@ final class AccessCommand implements Callable<Integer> {
             control.send(config.topic(OwnedTopic.AUDIT), keyHash, Topics.auditSerde().encode(AuditReceipt.newBuilder()
                     .setKeyHash(keyHash).setTopic(billingTopic).setDataClass(DataClass.BILLING)
                     .setCount(scan.records().size() + scan.possible().size())
-                    .setPolicyVersion(RetentionPolicies.load(config).version())
+                    .setPolicyVersion(RetentionPolicy.of(config).version())
                     .setReason(DeletionReason.ACCESS_REQUEST).setWindowClose(now).setEmittedAt(now)
                     .setCaseReference(caseRef).build()));
         }

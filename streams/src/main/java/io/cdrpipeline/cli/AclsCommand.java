@@ -21,7 +21,7 @@ import picocli.CommandLine.Option;
 final class AclsCommand implements Callable<Integer> {
 
     @Mixin
-    KafkaOptions kafka;
+    ConfigOptions kafka;
 
     @Option(names = "--principal", paramLabel = "ROLE=User:NAME", required = true,
             description = "Principal of a role: pipeline, producer, billing, analyst, ops (repeat per role).")

@@ -3,7 +3,7 @@ package io.cdrpipeline.cli;
 import io.cdrpipeline.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import io.cdrpipeline.app.Causes;
+import io.cdrpipeline.app.ErrorText;
 
 /** {@code cdr-pipeline}: the one runnable jar. Bad arguments and bad configuration stop with a message naming the problem (exit 2). */
 @Command(name = "cdr-pipeline", mixinStandardHelpOptions = true, version = "cdr-pipeline 0.1.0",
@@ -95,8 +95,8 @@ public final class CdrPipelineCli {
         return null;
     }
 
-    /** The message of an error and of each cause under it (see {@link io.cdrpipeline.app.Causes}). */
+    /** The message of an error and of each cause under it (see {@link io.cdrpipeline.app.ErrorText}). */
     public static String describe(Throwable e) {
-        return Causes.describe(e);
+        return ErrorText.describe(e);
     }
 }

@@ -36,7 +36,7 @@ import java.util.Comparator;
 final class ConsumeCommand implements Callable<Integer> {
 
     @Mixin
-    KafkaOptions kafka;
+    ConfigOptions kafka;
 
     @Option(names = "--topic", required = true, paramLabel = "TOPIC")
     String topic;

@@ -1,11 +1,14 @@
 package io.cdrpipeline.cli;
 
+import io.cdrpipeline.topology.NumberCaches;
+import io.cdrpipeline.state.PurgeableStoreRegistry;
+import io.cdrpipeline.pseudonymize.AuditKey;
+import io.cdrpipeline.config.Settings;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.describe.MermaidDiagram;
 import io.cdrpipeline.describe.PrivacyLint;
 import io.cdrpipeline.describe.PrivacyMap;
 import io.cdrpipeline.pseudonymize.KeyRing;
-import io.cdrpipeline.retention.RetentionPolicies;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.topology.IngestMetrics;
@@ -33,10 +36,12 @@ final class DescribeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PipelineConfig c = PipelineConfig.load(config, System.getenv());
-        RetentionPolicy policy = RetentionPolicies.load(c);
+        RetentionPolicy policy = RetentionPolicy.of(c);
         // Keys are not needed to describe the shape; a throwaway ring keeps the secrets out of it.
-        TopologyDescription d = IngestTopology.build(c, KeyRing.random("describe", Instant.EPOCH), policy,
-                new IngestMetrics(), new RetentionMetrics()).describe();
+        KeyRing ring = KeyRing.random("describe", Instant.EPOCH);
+        TopologyDescription d = IngestTopology.build(c, ring, policy, new IngestMetrics(), new RetentionMetrics(),
+                NumberCaches.of(c), AuditKey.of(ring), new PurgeableStoreRegistry(c.get(Settings.STATE_TRANSACTIONAL)))
+                .describe();
         PrivacyMap map = new PrivacyMap(c, policy);
         String mermaid = MermaidDiagram.render(d, map);
         if (mermaidOnly) {

@@ -8,7 +8,7 @@ import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.SubjectSealing;
 import io.cdrpipeline.retention.ControlKeys;
-import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.ErasureReason;
 import io.cdrpipeline.schema.ErasureRequest;
 import io.cdrpipeline.serde.AvroSerde;
@@ -40,7 +40,7 @@ final class EraseCommand implements Callable<Integer> {
             ErasureRequest.getClassSchema());
 
     @Mixin
-    KafkaOptions kafka;
+    ConfigOptions kafka;
 
     @Mixin
     SubjectOptions who;
@@ -73,7 +73,7 @@ final class EraseCommand implements Callable<Integer> {
         }
         System.out.printf("erasure request %s filed: %s subject, on %s; the pipeline files its token under every key "
                         + "epoch within one sweep interval (%s), and erases at the sweep after%n", requestId,
-                subject.kind().toString().toLowerCase(), topic, RetentionPolicies.load(config).sweepInterval());
+                subject.kind().toString().toLowerCase(), topic, RetentionPolicy.of(config).sweepInterval());
         return 0;
     }
 

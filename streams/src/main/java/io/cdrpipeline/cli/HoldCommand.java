@@ -19,7 +19,7 @@ import io.cdrpipeline.schema.HoldReason;
 final class HoldCommand implements Callable<Integer> {
 
     @Mixin
-    KafkaOptions kafka;
+    ConfigOptions kafka;
 
     @Option(names = "--account", required = true)
     String account;

@@ -22,7 +22,7 @@ import org.apache.kafka.common.acl.AclOperation;
 final class IngestCommand implements Callable<Integer> {
 
     @Mixin
-    KafkaOptions kafka;
+    ConfigOptions kafka;
 
     @Override
     public Integer call() throws Exception {

@@ -33,7 +33,7 @@ final class ProduceCommand implements Callable<Integer> {
     private static final long PROGRESS_EVERY_MS = 2_000;
 
     @Mixin
-    KafkaOptions kafka;
+    ConfigOptions kafka;
 
     @Option(names = "--format", required = true, paramLabel = "FORMAT",
             description = "asterisk-csv | asterisk-custom | freeswitch-csv | freeswitch-json | canonical-json")

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 final class ReleaseCommand implements Callable<Integer> {
 
     @Mixin
-    KafkaOptions kafka;
+    ConfigOptions kafka;
 
     @Option(names = "--account", required = true)
     String account;

@@ -5,12 +5,8 @@ import io.cdrpipeline.app.TopicReader;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.catalogue.Sensitivity;
 import io.cdrpipeline.config.PipelineConfig;
-import io.cdrpipeline.retention.ErasureBound;
-import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.DeletionBound;
 import io.cdrpipeline.retention.RetentionPolicy;
-import io.cdrpipeline.schema.AuditReceipt;
-import io.cdrpipeline.schema.DataClass;
-import io.cdrpipeline.schema.DeletionReason;
 import io.cdrpipeline.topology.Topics;
 import java.time.Duration;
 import java.util.Collection;
@@ -19,7 +15,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
@@ -31,7 +26,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import io.cdrpipeline.app.ClusterChecks;
 import io.cdrpipeline.config.KafkaClients;
-import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.catalogue.Role;
 import io.cdrpipeline.topology.TopicSpecs;
 import java.nio.charset.StandardCharsets;
@@ -55,15 +49,15 @@ final class RetentionCommand {
     static final class Check implements Callable<Integer> {
 
         @Mixin
-        KafkaOptions kafka;
+        ConfigOptions kafka;
 
         @Override
         public Integer call() throws Exception {
             PipelineConfig config = kafka.load();
             ClusterChecks.awaitCluster(config);
-            RetentionPolicy policy = RetentionPolicies.load(config);
+            RetentionPolicy policy = RetentionPolicy.of(config);
             try (Admin admin = admin(config)) {
-                Map<String, ErasureBound.Kind> owned = ownedTopics(config, admin.listTopics().names().get());
+                Map<String, DeletionBound.Kind> owned = ownedTopics(config, admin.listTopics().names().get());
                 Map<String, String> broker = new HashMap<>(brokerConfigs(admin));
                 String purge = config.kafkaClientSettings().get("repartition.purge.interval.ms");
                 broker.put("repartition.purge.interval.ms", purge != null ? purge
@@ -96,40 +90,33 @@ final class RetentionCommand {
                         allOk = false;
                         continue;
                     }
-                    ErasureBound.Finding f = ErasureBound.of(e.getKey(), e.getValue(), asMap(c.entries()), broker, policy);
+                    DeletionBound.Finding f = DeletionBound.of(e.getKey(), e.getValue(), asMap(c.entries()), broker, policy);
                     allOk &= f.ok();
                     System.out.printf("%-8s %-48s %-13s worst %-10s  (%s)%n", f.ok() ? "OK" : "EXCEEDS", f.topic(), f.kind(),
                             human(f.worstCase()), f.why());
                 }
-                // The state directories of the instances: each active task purges what its sweeps deleted once per
-                // step, and each instance's maintenance purges its standby replicas' stores (which delete as they
-                // restore) once they have been idle a step; a task that moved away leaves a directory that Streams
-                // deletes within two cleanup delays.
                 String cleanup = config.kafkaClientSettings().get("state.cleanup.delay.ms");
-                long cleanupDelay = cleanup != null ? Long.parseLong(cleanup) : PipelineApp.stateCleanupDelay(policy);
-                Duration local = policy.physicalStep().plus(policy.sweepInterval())
-                        .plusMillis(Math.max(0, 2 * cleanupDelay - policy.physicalStep().toMillis()));
-                boolean localOk = local.compareTo(policy.maxErasureDelay()) <= 0;
-                allOk &= localOk;
-                System.out.printf("%-8s %-48s %-13s worst %-10s  (%s)%n", localOk ? "OK" : "EXCEEDS", "(state directory)", "LOCAL_STORES",
-                        human(local), "active and standby stores: sweep " + policy.sweepInterval().toMillis() + " + max(purge step "
-                                + policy.physicalStep().toMillis() + ", 2 x state.cleanup.delay.ms " + cleanupDelay + ")");
+                DeletionBound.Finding local = DeletionBound.localStores(policy, cleanup != null ? Long.parseLong(cleanup)
+                        : DeletionBound.stateCleanupDelay(policy));
+                allOk &= local.ok();
+                System.out.printf("%-8s %-48s %-13s worst %-10s  (%s)%n", local.ok() ? "OK" : "EXCEEDS", local.topic(),
+                        local.kind(), human(local.worstCase()), local.why());
                 return allOk ? 0 : 1;
             }
         }
 
-        private static Map<String, ErasureBound.Kind> ownedTopics(PipelineConfig config, Collection<String> existing) {
-            Map<String, ErasureBound.Kind> owned = new LinkedHashMap<>();
+        private static Map<String, DeletionBound.Kind> ownedTopics(PipelineConfig config, Collection<String> existing) {
+            Map<String, DeletionBound.Kind> owned = new LinkedHashMap<>();
             for (OwnedTopic t : OwnedTopic.values()) {
                 // Control topics (one partition: requests, holds, keys) are checked where they exist.
                 if (t.configuredPartitions() || existing.contains(config.topic(t))) {
-                    owned.put(config.topic(t), t.cleanup() == OwnedTopic.Cleanup.COMPACTED ? ErasureBound.Kind.COMPACTED
-                            : t.sensitivity() == Sensitivity.AUDIT ? ErasureBound.Kind.RECEIPTS : ErasureBound.Kind.DELETE_BY_AGE);
+                    owned.put(config.topic(t), t.cleanup() == OwnedTopic.Cleanup.COMPACTED ? DeletionBound.Kind.COMPACTED
+                            : t.sensitivity() == Sensitivity.AUDIT ? DeletionBound.Kind.RECEIPTS : DeletionBound.Kind.DELETE_BY_AGE);
                 }
             }
             String prefix = config.applicationId() + "-";
             existing.stream().filter(t -> t.startsWith(prefix)).sorted().forEach(t -> owned.put(t,
-                    InternalTopic.isRepartition(t) ? ErasureBound.Kind.REPARTITION : ErasureBound.Kind.COMPACTED));
+                    InternalTopic.isRepartition(t) ? DeletionBound.Kind.REPARTITION : DeletionBound.Kind.COMPACTED));
             return owned;
         }
 
@@ -161,7 +148,7 @@ final class RetentionCommand {
     static final class Report implements Callable<Integer> {
 
         @Mixin
-        KafkaOptions kafka;
+        ConfigOptions kafka;
 
         @Override
         public Integer call() {

@@ -1,10 +1,9 @@
 package io.cdrpipeline.cli;
 
-import io.cdrpipeline.retention.RetentionPolicies;
+import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.topology.TopicSpecs;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
@@ -19,7 +18,7 @@ import io.cdrpipeline.catalogue.Role;
 final class TopicsCommand implements Callable<Integer> {
 
     @Mixin
-    KafkaOptions kafka;
+    ConfigOptions kafka;
 
     @Option(names = "--apply", description = "Create missing topics and align configs that differ.")
     boolean apply;
@@ -30,13 +29,13 @@ final class TopicsCommand implements Callable<Integer> {
         ClusterChecks.awaitCluster(config);
         try (Admin admin = Admin.create(ClusterChecks.adminProps(config))) {
             if (apply) {
-                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicies.load(config))).forEach(System.out::println);
+                TopicAdmin.apply(admin, TopicSpecs.all(config, RetentionPolicy.of(config))).forEach(System.out::println);
             }
-            TopicAdmin.plan(admin, TopicSpecs.all(config, RetentionPolicies.load(config))).forEach(System.out::println);
+            TopicAdmin.plan(admin, TopicSpecs.all(config, RetentionPolicy.of(config))).forEach(System.out::println);
         } catch (Exception e) {
             RuntimeException refused = ClusterChecks.refusal(config, Role.OPS,
                     apply ? "creating or altering topics" : "describing topics",
-                    TopicSpecs.all(config, RetentionPolicies.load(config)).stream().map(t -> t.name()).toList(), e);
+                    TopicSpecs.all(config, RetentionPolicy.of(config)).stream().map(t -> t.name()).toList(), e);
             throw refused != null ? refused : e;
         }
         return 0;

@@ -18,7 +18,7 @@ import io.micrometer.core.instrument.binder.system.UptimeMetrics;
 import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
-import io.cdrpipeline.retention.Subjects;
+import io.cdrpipeline.retention.ControlMirrors;
 import java.time.Duration;
 
 /**
@@ -68,8 +68,8 @@ public final class PipelineMeters {
                 .register(registry);
         FunctionCounter.builder("cdr.records.erased.suppressed", ingest, IngestMetrics::erasedSuppressed)
                 .description("new CDRs of erased subjects kept out of analytics").register(registry);
-        for (String store : new String[] {Subjects.ERASURES_STORE,
-                Subjects.HOLDS_STORE}) {
+        for (String store : new String[] {ControlMirrors.ERASURES_STORE,
+                ControlMirrors.HOLDS_STORE}) {
             FunctionCounter.builder("cdr.control.records.skipped", retention, m -> m.controlSkipped().getOrDefault(store, 0L))
                     .tag("store", store)
                     .description("records of a control topic that cannot be used (undecodable, unknown version): skipped")

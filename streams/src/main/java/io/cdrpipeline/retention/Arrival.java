@@ -19,7 +19,7 @@ import io.cdrpipeline.schema.BillingRecord;
 public record Arrival(BillingRecord billing, Pseudonymizer.Pseudonyms pseudonyms, Long erasedAt, boolean held) {
 
     /** Decides a CDR now. */
-    public static Arrival decide(BillingRecord billing, Pseudonymizer pseudonymizer, Subjects subjects) {
+    public static Arrival decide(BillingRecord billing, Pseudonymizer pseudonymizer, ControlMirrors subjects) {
         Pseudonymizer.Pseudonyms p = pseudonymizer.derive(billing);
         return new Arrival(billing, p, subjects.erasedAt(p.tokens()), subjects.held(billing.getAccount()));
     }

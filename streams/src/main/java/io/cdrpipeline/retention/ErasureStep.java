@@ -18,10 +18,10 @@ final class ErasureStep {
 
     private static final Base64.Decoder BASE64URL = Base64.getUrlDecoder();
     private final AvroSerde<ErasureRequest> requests = new AvroSerde<>(ErasureRequest.class, ErasureRequest.getClassSchema());
-    private final RetentionStores stores;
+    private final TaskRetention stores;
     private final RetentionMetrics metrics;
 
-    ErasureStep(RetentionStores stores, RetentionMetrics metrics) {
+    ErasureStep(TaskRetention stores, RetentionMetrics metrics) {
         this.stores = stores;
         this.metrics = metrics;
     }

@@ -11,9 +11,9 @@ import org.apache.kafka.common.utils.Bytes;
  */
 final class PolicyChangeStep {
 
-    private final RetentionStores stores;
+    private final TaskRetention stores;
 
-    PolicyChangeStep(RetentionStores stores) {
+    PolicyChangeStep(TaskRetention stores) {
         this.stores = stores;
     }
 

@@ -5,9 +5,9 @@ import java.util.List;
 /** Deletes, overdue, the billing records parked under accounts whose holds have all been released. */
 final class ReleaseStep {
 
-    private final RetentionStores stores;
+    private final TaskRetention stores;
 
-    ReleaseStep(RetentionStores stores) {
+    ReleaseStep(TaskRetention stores) {
         this.stores = stores;
     }
 

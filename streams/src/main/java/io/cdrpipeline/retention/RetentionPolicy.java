@@ -1,5 +1,7 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.config.Settings;
+import io.cdrpipeline.config.PipelineConfig;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -60,6 +62,12 @@ public final class RetentionPolicy {
 
     public static RetentionPolicy defaults() {
         return parse("version: 1", "defaults");
+    }
+
+    /** The policy a configuration names ({@code retention.policy.file}), or the defaults when it names none. */
+    public static RetentionPolicy of(PipelineConfig config) {
+        String file = config.get(Settings.RETENTION_POLICY_FILE);
+        return file.isBlank() ? defaults() : load(Path.of(file));
     }
 
     public static RetentionPolicy load(Path file) {
@@ -196,7 +204,7 @@ public final class RetentionPolicy {
      * own back-off and commit, which are small); the local stores purge what they deleted once
      * per step.
      */
-    public Duration physicalStep() {
+    public Duration purgeStep() {
         long budget = maxErasureDelay().toMillis() - sweepInterval().toMillis();
         return Duration.ofMillis(Math.max(1_000, budget / 5));
     }

@@ -5,7 +5,7 @@ import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.schema.AuditReceipt;
-import io.cdrpipeline.state.PurgeableStores;
+import io.cdrpipeline.state.PurgeableStoreRegistry;
 import java.time.Duration;
 import java.util.List;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -40,10 +40,10 @@ public final class RetentionProcessor implements Processor<String, Arrival, Stri
     private final String billingTopic;
     private final String analyticsTopic;
     private final AuditKey auditKey;
-    private final PurgeableStores local;
+    private final PurgeableStoreRegistry local;
     private ProcessorContext<String, RetentionEvent> context;
     private List<KeyValueStore<Bytes, byte[]>> logged;
-    private RetentionStores stores;
+    private TaskRetention stores;
     private SubjectRebuildStep rebuild;
     private PolicyChangeStep policyChange;
     private ErasureStep erasures;
@@ -55,7 +55,7 @@ public final class RetentionProcessor implements Processor<String, Arrival, Stri
     private long lastPurge;
 
     public RetentionProcessor(RetentionPolicy policy, RetentionMetrics metrics, String billingTopic, String analyticsTopic,
-            AuditKey auditKey, PurgeableStores local) {
+            AuditKey auditKey, PurgeableStoreRegistry local) {
         this.auditKey = auditKey.copy();
         this.local = local;
         this.policy = policy;
@@ -71,8 +71,8 @@ public final class RetentionProcessor implements Processor<String, Arrival, Stri
         KeyValueStore<Bytes, byte[]> heldStore = context.getStateStore(HeldIndex.STORE);
         KeyValueStore<Bytes, byte[]> ledgerStore = context.getStateStore(DeletionLedger.STORE);
         this.logged = List.of(indexStore, heldStore, ledgerStore);
-        Subjects subjects = new Subjects(context.getStateStore(Subjects.HOLDS_STORE),
-                context.getStateStore(Subjects.ERASURES_STORE));
+        ControlMirrors subjects = new ControlMirrors(context.getStateStore(ControlMirrors.HOLDS_STORE),
+                context.getStateStore(ControlMirrors.ERASURES_STORE));
         DeletionEmitter.Sink sink = new DeletionEmitter.Sink() {
             @Override
             public void tombstone(DataClass kind, String topic, String key, long now) {
@@ -84,7 +84,7 @@ public final class RetentionProcessor implements Processor<String, Arrival, Stri
                 context.forward(new Record<>(keyHash, RetentionEvent.receipt(receipt), now));
             }
         };
-        this.stores = new RetentionStores(new ExpiryIndex(indexStore), new SubjectIndex(context.getStateStore(SubjectIndex.STORE)),
+        this.stores = new TaskRetention(new ExpiryIndex(indexStore), new SubjectIndex(context.getStateStore(SubjectIndex.STORE)),
                 new HeldIndex(heldStore), new DeletionLedger(ledgerStore, local.store(context.taskId(), DeletionLedger.STORE)), subjects, new SweepState(context.getStateStore(SweepState.STORE)), policy,
                 new DeletionEmitter(auditKey, policy, metrics), sink, billingTopic, analyticsTopic,
                 context.taskId().toString());
@@ -155,7 +155,7 @@ public final class RetentionProcessor implements Processor<String, Arrival, Stri
             stores.entries.step(stores.index);
             metrics.recordSweep(context.taskId().toString(), used, stores.entries.count(), behind);
             // What the sweeps deleted leaves this task's files once per physical step (see PurgeableStore).
-            if (now - lastPurge >= policy.physicalStep().toMillis()) {
+            if (now - lastPurge >= policy.purgeStep().toMillis()) {
                 local.purge(context.taskId());
                 lastPurge = now;
             }

@@ -10,9 +10,9 @@ import java.util.function.BooleanSupplier;
 
 /**
  * What retention does to one retained CDR, decided without Kafka: given its expiry-index entry
- * and the {@link Facts} of the moment, each rule returns a {@link Plan} — which records to delete
+ * and the {@link Conditions} of the moment, each rule returns a {@link Plan} — which records to delete
  * (with reason and deadline), whether the billing record is parked under a legal hold or leaves
- * it, and what becomes of the entry. {@link RetentionStores#apply} carries a plan out; the sweep
+ * it, and what becomes of the entry. {@link TaskRetention#apply} carries a plan out; the sweep
  * steps only choose which entries to ask about.
  *
  * <p>The rules, in one place:
@@ -36,14 +36,14 @@ public final class RetentionRules {
     }
 
     /**
-     * The moment's facts about one entry: {@code held()}, its account is on legal hold (looked up when asked);
+     * The conditions of the moment for one entry: {@code held()}, its account is on legal hold (looked up when asked);
      * {@code analyticsPassed}/{@code billingPassed}, the cursor of that deletion in its window class
      * has passed it; the analytics window now and the one the cursors last moved under.
      */
-    public record Facts(long now, long analyticsWindow, long previousAnalyticsWindow, BooleanSupplier holdCheck,
+    public record Conditions(long now, long analyticsWindow, long previousAnalyticsWindow, BooleanSupplier holdCheck,
             boolean analyticsPassed, boolean billingPassed) {
 
-        public Facts(long now, long analyticsWindow, long previousAnalyticsWindow, boolean held, boolean analyticsPassed,
+        public Conditions(long now, long analyticsWindow, long previousAnalyticsWindow, boolean held, boolean analyticsPassed,
                 boolean billingPassed) {
             this(now, analyticsWindow, previousAnalyticsWindow, () -> held, analyticsPassed, billingPassed);
         }
@@ -79,12 +79,12 @@ public final class RetentionRules {
     }
 
     /** Whether the analytics record is gone or due: deleted out of turn, or passed by its cursor. */
-    static boolean analyticsDone(ExpiryIndex.Entry e, Facts f) {
+    static boolean analyticsDone(ExpiryIndex.Entry e, Conditions f) {
         return e.has(ExpiryIndex.ANALYTICS_DONE) || f.analyticsPassed();
     }
 
     /** Whether the billing record is gone or due: deleted out of turn, or passed by its cursor and not parked. */
-    static boolean billingDone(ExpiryIndex.Entry e, Facts f) {
+    static boolean billingDone(ExpiryIndex.Entry e, Conditions f) {
         return e.has(ExpiryIndex.BILLING_DONE) || !e.has(ExpiryIndex.PARKED) && f.billingPassed();
     }
 
@@ -94,7 +94,7 @@ public final class RetentionRules {
      * filed, else null) was never analysed; if it reached the pipeline before that request was filed
      * — a backlog, a late delivery — its billing record is erased as it is written too, unless held.
      */
-    public static Plan onArrival(ExpiryIndex.Entry e, Long erasedAt, Facts f) {
+    public static Plan onArrival(ExpiryIndex.Entry e, Long erasedAt, Conditions f) {
         List<Deletion> out = new ArrayList<>(2);
         ExpiryIndex.Entry after = e;
         boolean park = false;
@@ -119,7 +119,7 @@ public final class RetentionRules {
     }
 
     /** The analytics cursor of the entry's class passes it (its analytics window has closed). */
-    public static Plan onAnalyticsCursor(ExpiryIndex.Entry e, Facts f) {
+    public static Plan onAnalyticsCursor(ExpiryIndex.Entry e, Conditions f) {
         List<Deletion> out = new ArrayList<>(1);
         if (!e.has(ExpiryIndex.ANALYTICS_DONE)) {
             out.add(new Deletion(DataClass.ANALYTICS, closedEarly(e, f) ? DeletionReason.POLICY_CHANGE
@@ -129,7 +129,7 @@ public final class RetentionRules {
     }
 
     /** The billing cursor of the entry's class passes it (its billing window has closed). */
-    public static Plan onBillingCursor(ExpiryIndex.Entry e, Facts f) {
+    public static Plan onBillingCursor(ExpiryIndex.Entry e, Conditions f) {
         if (e.has(ExpiryIndex.BILLING_DONE) || e.has(ExpiryIndex.PARKED)) {
             return Plan.nothing(e);
         }
@@ -145,7 +145,7 @@ public final class RetentionRules {
      * record goes at once; its billing record too if it reached the pipeline by then and is not held.
      * A CDR that arrived after the request is a new CDR of the subject — billed, never analysed.
      */
-    public static Plan onErasure(ExpiryIndex.Entry e, long requestedAt, Facts f) {
+    public static Plan onErasure(ExpiryIndex.Entry e, long requestedAt, Conditions f) {
         List<Deletion> out = new ArrayList<>(2);
         ExpiryIndex.Entry after = e;
         boolean unpark = false;
@@ -165,7 +165,7 @@ public final class RetentionRules {
     }
 
     /** The last legal hold on a parked entry's account was released: its billing record goes, overdue. */
-    public static Plan onHoldReleased(ExpiryIndex.Entry e, Facts f) {
+    public static Plan onHoldReleased(ExpiryIndex.Entry e, Conditions f) {
         if (!e.has(ExpiryIndex.PARKED)) {
             return Plan.nothing(e);
         }
@@ -180,7 +180,7 @@ public final class RetentionRules {
      * that class; a record the new windows put in the past goes there and then (reason: policy
      * change, or window closed when the old window had closed too). Null when nothing changes.
      */
-    public static Plan onPolicyChange(ExpiryIndex.Entry e, long window, Facts f) {
+    public static Plan onPolicyChange(ExpiryIndex.Entry e, long window, Conditions f) {
         if (window == e.window()) {
             return null;
         }
@@ -216,7 +216,7 @@ public final class RetentionRules {
     }
 
     /** The analytics window the cursors last moved under would still have kept the record: a new policy closed it. */
-    private static boolean closedEarly(ExpiryIndex.Entry e, Facts f) {
+    private static boolean closedEarly(ExpiryIndex.Entry e, Conditions f) {
         return e.callEnd() + f.previousAnalyticsWindow() > f.now();
     }
 

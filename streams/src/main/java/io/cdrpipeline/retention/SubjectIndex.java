@@ -79,34 +79,6 @@ public final class SubjectIndex {
         return store.get(GENERATION);
     }
 
-    /** Empties the index and rebuilds it from every expiry-index entry; returns how many entries it indexed. */
-    public long rebuild(ExpiryIndex index, byte[] generation) {
-        // Emptied in bounded batches: a stale index may be large, the heap is not.
-        List<Bytes> old;
-        do {
-            old = new ArrayList<>();
-            try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
-                while (it.hasNext() && old.size() < 10_000) {
-                    old.add(it.next().key);
-                }
-            }
-            old.forEach(store::delete);
-        } while (!old.isEmpty());
-        long n = 0;
-        Bytes after = null;
-        List<ExpiryIndex.Entry> batch;
-        do {
-            batch = index.range(after, null, 10_000);
-            for (ExpiryIndex.Entry e : batch) {
-                add(e);
-                after = e.key();
-                n++;
-            }
-        } while (!batch.isEmpty());
-        store.put(GENERATION, generation);
-        return n;
-    }
-
     public boolean isEmpty() {
         try (KeyValueIterator<Bytes, byte[]> it = store.all()) {
             return !it.hasNext();

@@ -15,14 +15,14 @@ final class SubjectRebuildStep {
 
     /** Subject-index keys cleared or written per sweep step while it is rebuilt. */
     static final int STEP = 50_000;
-    private final RetentionStores stores;
+    private final TaskRetention stores;
     private boolean rebuilding;
     /** Still emptying the old index before writing the new one. */
     private boolean clearing;
     private Bytes cursor;
     private byte[] generation;
 
-    SubjectRebuildStep(RetentionStores stores) {
+    SubjectRebuildStep(TaskRetention stores) {
         this.stores = stores;
     }
 

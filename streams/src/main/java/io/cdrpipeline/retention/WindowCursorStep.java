@@ -11,9 +11,9 @@ import org.apache.kafka.common.utils.Bytes;
  */
 final class WindowCursorStep {
 
-    private final RetentionStores stores;
+    private final TaskRetention stores;
 
-    WindowCursorStep(RetentionStores stores) {
+    WindowCursorStep(TaskRetention stores) {
         this.stores = stores;
     }
 
@@ -41,7 +41,7 @@ final class WindowCursorStep {
         List<ExpiryIndex.Entry> due = stores.index.range(cursor == null ? ExpiryIndex.start(window) : cursor, to, max);
         for (ExpiryIndex.Entry e : due) {
             state.moveCursor(kind, window, e.key());
-            RetentionRules.Facts facts = stores.facts(e, now);
+            RetentionRules.Conditions facts = stores.facts(e, now);
             stores.apply(kind == DataClass.ANALYTICS ? RetentionRules.onAnalyticsCursor(e, facts)
                     : RetentionRules.onBillingCursor(e, facts), now);
         }

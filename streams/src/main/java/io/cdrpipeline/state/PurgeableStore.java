@@ -2,7 +2,6 @@ package io.cdrpipeline.state;
 
 import java.io.File;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.utils.Bytes;
@@ -47,7 +46,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 public final class PurgeableStore extends BytesStore {
 
     private final String name;
-    private final PurgeableStores registry;
+    private final PurgeableStoreRegistry registry;
     private final boolean transactional;
     private final StagedWrites staged = new StagedWrites();
     /** A purge asked for while deletions were still staged: done right after they are committed. */
@@ -61,7 +60,7 @@ public final class PurgeableStore extends BytesStore {
     /** When the last purge ran (System.nanoTime), so that stores no sweep purges — standbys — are purged too. */
     private long lastPurge = System.nanoTime();
 
-    PurgeableStore(String name, PurgeableStores registry) {
+    PurgeableStore(String name, PurgeableStoreRegistry registry) {
         this.name = name;
         this.registry = registry;
         this.transactional = registry.transactional();

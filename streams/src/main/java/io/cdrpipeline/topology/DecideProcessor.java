@@ -2,7 +2,7 @@ package io.cdrpipeline.topology;
 
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.retention.Arrival;
-import io.cdrpipeline.retention.Subjects;
+import io.cdrpipeline.retention.ControlMirrors;
 import io.cdrpipeline.schema.BillingRecord;
 import java.util.function.Supplier;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
@@ -21,7 +21,7 @@ final class DecideProcessor implements FixedKeyProcessor<String, BillingRecord, 
     private final IngestMetrics metrics;
     private FixedKeyProcessorContext<String, Arrival> context;
     private Pseudonymizer pseudonymizer;
-    private Subjects subjects;
+    private ControlMirrors subjects;
 
     DecideProcessor(Supplier<Pseudonymizer> pseudonymizers, IngestMetrics metrics) {
         this.pseudonymizers = pseudonymizers;
@@ -32,7 +32,7 @@ final class DecideProcessor implements FixedKeyProcessor<String, BillingRecord, 
     public void init(FixedKeyProcessorContext<String, Arrival> context) {
         this.context = context;
         this.pseudonymizer = pseudonymizers.get();
-        this.subjects = new Subjects(context.getStateStore(Subjects.HOLDS_STORE), context.getStateStore(Subjects.ERASURES_STORE));
+        this.subjects = new ControlMirrors(context.getStateStore(ControlMirrors.HOLDS_STORE), context.getStateStore(ControlMirrors.ERASURES_STORE));
     }
 
     @Override

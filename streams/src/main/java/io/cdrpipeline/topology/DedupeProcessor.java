@@ -5,7 +5,7 @@ import io.cdrpipeline.retention.DeletionLedger;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.schema.BillingRecord;
-import io.cdrpipeline.state.PurgeableStores;
+import io.cdrpipeline.state.PurgeableStoreRegistry;
 import org.apache.kafka.common.utils.Bytes;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
@@ -31,10 +31,10 @@ final class DedupeProcessor implements FixedKeyProcessor<String, BillingRecord, 
     private DeletionLedger ledger;
     private final SwitchIdReuse reuse = new SwitchIdReuse(SwitchIdReuse.DEFAULT_CAPACITY);
 
-    private final PurgeableStores local;
+    private final PurgeableStoreRegistry local;
 
     DedupeProcessor(RetentionPolicy policy, IngestMetrics metrics, AuditKey auditKey, String billingTopic,
-            PurgeableStores local) {
+            PurgeableStoreRegistry local) {
         this.local = local;
         this.policy = policy;
         this.metrics = metrics;

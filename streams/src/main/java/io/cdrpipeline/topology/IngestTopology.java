@@ -10,7 +10,7 @@ import io.cdrpipeline.normalize.NumberNormalizer;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
-import io.cdrpipeline.state.PurgeableStores;
+import io.cdrpipeline.state.PurgeableStoreRegistry;
 import io.cdrpipeline.pseudonymize.AuditKey;
 import io.cdrpipeline.retention.Arrival;
 import io.cdrpipeline.retention.DeletionLedger;
@@ -44,24 +44,9 @@ public final class IngestTopology {
     private IngestTopology() {
     }
 
-    public static Topology build(PipelineConfig config, KeyRing keys, IngestMetrics metrics) {
-        return build(config, keys, RetentionPolicy.defaults(), metrics, new RetentionMetrics());
-    }
-
+    /** {@code local}: the registry of the application's purgeable stores (see {@link PurgeableStoreRegistry}). */
     public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
-            RetentionMetrics retentionMetrics) {
-        return build(config, keys, policy, metrics, retentionMetrics, NumberCaches.of(config));
-    }
-
-    public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
-            RetentionMetrics retentionMetrics, NumberCaches caches) {
-        return build(config, keys, policy, metrics, retentionMetrics, caches, AuditKey.of(keys),
-                new PurgeableStores(config.get(Settings.STATE_TRANSACTIONAL)));
-    }
-
-    /** {@code local}: the registry of the application's purgeable stores (see {@link PurgeableStores}). */
-    public static Topology build(PipelineConfig config, KeyRing keys, RetentionPolicy policy, IngestMetrics metrics,
-            RetentionMetrics retentionMetrics, NumberCaches caches, AuditKey auditKey, PurgeableStores local) {
+            RetentionMetrics retentionMetrics, NumberCaches caches, AuditKey auditKey, PurgeableStoreRegistry local) {
         Topics topics = Topics.from(config);
         NumberNormalizer numbers = caches.numbers();
         NumberFacts facts = caches.facts();
@@ -114,21 +99,22 @@ public final class IngestTopology {
      * for a key is the one our producers would have chosen, and merged back into the same tasks.
      */
     private static KStream<String, BillingRecord> dedupe(KStream<byte[], ParsedRaw> accepted, RetentionPolicy policy,
-            IngestMetrics metrics, AuditKey auditKey, Topics topics, PurgeableStores local) {
+            IngestMetrics metrics, AuditKey auditKey, Topics topics, PurgeableStoreRegistry local) {
         var placement = accepted.split(Named.as("placement-"))
-                .branch((key, parsed) -> parsed.placed(), Branched.as("placed"))
-                .defaultBranch(Branched.as("moved"));
-        KStream<String, BillingRecord> placed = placement.get("placement-placed").map(
+                .branch((key, parsed) -> parsed.onIdentityPartition(), Branched.as("in-place"))
+                .defaultBranch(Branched.as("rekeyed"));
+        KStream<String, BillingRecord> inPlace = placement.get("placement-in-place").map(
                 (key, parsed) -> KeyValue.pair(parsed.outcome().record().recordId(), parsed.outcome().record().toBilling()),
-                Named.as("key-placed-by-record-id"));
-        KStream<String, BillingRecord> moved = placement.get("placement-moved")
+                Named.as("key-in-place-by-record-id"));
+        KStream<String, BillingRecord> rekeyed = placement.get("placement-rekeyed")
                 .map((key, parsed) -> KeyValue.pair(parsed.outcome().record().partitionKey(),
                         parsed.outcome().record().toBilling()), Named.as("key-by-identity"))
-                .repartition(Repartitioned.with(Serdes.ByteArray(), Topics.billingSerde()).withName(InternalTopic.BY_IDENTITY.repartitionName()))
+                .repartition(Repartitioned.with(Serdes.ByteArray(), Topics.billingSerde())
+                        .withName(InternalTopic.BY_IDENTITY.repartitionName()))
                 // The sweeps' keep-alives (null values) keep this topic's quiet partitions rolling; they carry no CDR.
                 .filter((key, billing) -> billing != null, Named.as("drop-keep-alives"))
-                .map((key, billing) -> KeyValue.pair(billing.getRecordId(), billing), Named.as("key-moved-by-record-id"));
-        return placed.merge(moved, Named.as("placed-and-moved"))
+                .map((key, billing) -> KeyValue.pair(billing.getRecordId(), billing), Named.as("key-rekeyed-by-record-id"));
+        return inPlace.merge(rekeyed, Named.as("in-place-and-rekeyed"))
                 .processValues(() -> new DedupeProcessor(policy, metrics, auditKey, topics.billing().name(), local),
                         Named.as("dedupe"), ExpiryIndex.STORE, DeletionLedger.STORE);
     }

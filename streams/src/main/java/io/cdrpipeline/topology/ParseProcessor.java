@@ -58,22 +58,22 @@ final class ParseProcessor implements FixedKeyProcessor<byte[], byte[], ParsedRa
                 ? ParseOutcome.rejected(RejectReason.OVERSIZED, "record of " + truncated
                         + " bytes was cut by the producer", source == null ? "unknown" : source, format)
                 : parser.parse(record.value(), format, source);
-        boolean placed = false;
+        boolean onIdentityPartition = false;
         if (outcome.isRejected()) {
             metrics.recordRejected(outcome.reason());
         } else {
             metrics.recordAccepted();
             zoneWarnings.check(outcome.record());
-            placed = placed(record.key(), outcome.record());
+            onIdentityPartition = onIdentityPartition(record.key(), outcome.record());
         }
         // A rejected record keeps the raw headers (they go to cdr.rejected with it); an accepted one leaves
         // them here: billing, analytics and the changelogs need none of them (file names, line numbers),
         // and each header is written again with every output record.
-        FixedKeyRecord<byte[], ParsedRaw> parsed = record.withValue(new ParsedRaw(outcome, record.value(), placed));
+        FixedKeyRecord<byte[], ParsedRaw> parsed = record.withValue(new ParsedRaw(outcome, record.value(), onIdentityPartition));
         context.forward(outcome.isRejected() ? parsed : parsed.withHeaders(new RecordHeaders()));
     }
 
-    private boolean placed(byte[] rawKey, CallRecord cdr) {
+    private boolean onIdentityPartition(byte[] rawKey, CallRecord cdr) {
         if (rawPartitions <= 0 || rawKey == null || rawKey.length != 4) {
             return false;   // not an identity key: no need to compute one
         }

@@ -4,8 +4,8 @@ import io.cdrpipeline.normalize.ParseOutcome;
 
 /**
  * A parse outcome travelling with the bytes it came from, so a rejection can carry them
- * unchanged. {@code placed}: the raw record already sits where the pipeline's identity key puts
- * it (key and partition), so it needs no repartition to meet its resends.
+ * unchanged. {@code onIdentityPartition}: the raw record already sits where the pipeline's identity
+ * key puts it (key and partition), so it needs no repartition to meet its resends.
  */
-record ParsedRaw(ParseOutcome outcome, byte[] raw, boolean placed) {
+record ParsedRaw(ParseOutcome outcome, byte[] raw, boolean onIdentityPartition) {
 }

@@ -9,7 +9,7 @@ import io.cdrpipeline.retention.GlobalStoreUpdater;
 import io.cdrpipeline.retention.HeldIndex;
 import io.cdrpipeline.retention.KeepAlive;
 import io.cdrpipeline.retention.SubjectIndex;
-import io.cdrpipeline.retention.Subjects;
+import io.cdrpipeline.retention.ControlMirrors;
 import io.cdrpipeline.retention.RetentionEvent;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
@@ -19,14 +19,13 @@ import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.state.ControlStore;
-import io.cdrpipeline.state.PurgeableStores;
+import io.cdrpipeline.state.PurgeableStoreRegistry;
 import java.nio.charset.StandardCharsets;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.Branched;
-import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.state.Stores;
@@ -46,7 +45,7 @@ final class RetentionTopology {
      * The index, held and meta stores (changelogs compacted on the same erasure budget as billing),
      * the subject index (derived, no changelog), and the global stores of legal holds and erasure requests, read from their topics.
      */
-    static void addStores(StreamsBuilder builder, RetentionPolicy policy, Topics topics, PurgeableStores local,
+    static void addStores(StreamsBuilder builder, RetentionPolicy policy, Topics topics, PurgeableStoreRegistry local,
             RetentionMetrics metrics) {
         // Purgeable: their keys and values name subjects, and what a sweep deletes must leave the disk too.
         builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(HeldIndex.STORE),
@@ -56,8 +55,8 @@ final class RetentionTopology {
                 Serdes.Bytes(), Serdes.ByteArray()).withLoggingDisabled());
         // Mirrors of the control topics, read on every record by every task: in memory (rebuilt from the
         // topic at every start), visible to the stream threads the moment the global thread applies a record.
-        addMirror(builder, Subjects.HOLDS_STORE, topics.legalHolds(), GlobalStoreUpdater.Kind.LEGAL_HOLDS, metrics);
-        addMirror(builder, Subjects.ERASURES_STORE, topics.erasureRequests(), GlobalStoreUpdater.Kind.ERASURE_REQUESTS,
+        addMirror(builder, ControlMirrors.HOLDS_STORE, topics.legalHolds(), GlobalStoreUpdater.Kind.LEGAL_HOLDS, metrics);
+        addMirror(builder, ControlMirrors.ERASURES_STORE, topics.erasureRequests(), GlobalStoreUpdater.Kind.ERASURE_REQUESTS,
                 metrics);
         // What was deleted, so that a resend is not billed again: keyed hashes only (see DeletionLedger).
         builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(DeletionLedger.STORE),
@@ -77,7 +76,7 @@ final class RetentionTopology {
     }
 
     static void sweepInto(KStream<String, Arrival> decided, Topics topics, RetentionPolicy policy, RetentionMetrics metrics,
-            String repartitionTopic, AuditKey auditKey, PurgeableStores local) {
+            String repartitionTopic, AuditKey auditKey, PurgeableStoreRegistry local) {
         decided.process(() -> new RetentionProcessor(policy, metrics, topics.billing().name(), topics.analytics().name(),
                                 auditKey, local),
                         Named.as("retention"), ExpiryIndex.STORE, SubjectIndex.STORE, HeldIndex.STORE,

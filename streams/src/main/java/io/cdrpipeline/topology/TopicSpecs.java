@@ -76,6 +76,6 @@ public final class TopicSpecs {
     }
 
     static long step(RetentionPolicy policy) {
-        return policy.physicalStep().toMillis();
+        return policy.purgeStep().toMillis();
     }
 }

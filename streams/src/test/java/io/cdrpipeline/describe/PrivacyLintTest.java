@@ -1,5 +1,6 @@
 package io.cdrpipeline.describe;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.config.PipelineConfig;
@@ -7,7 +8,6 @@ import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.IngestMetrics;
-import io.cdrpipeline.topology.IngestTopology;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Set;
@@ -28,7 +28,7 @@ class PrivacyLintTest {
 
     @Test
     void shouldPassTheShippedTopology() {
-        TopologyDescription d = IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH), policy,
+        TopologyDescription d = Pipelines.topology(config, KeyRing.random("t", Instant.EPOCH), policy,
                 new IngestMetrics(), new RetentionMetrics()).describe();
         assertThat(PrivacyLint.check(d, map)).isEmpty();
     }
@@ -58,7 +58,7 @@ class PrivacyLintTest {
 
     @Test
     void shouldDrawTheRepartitionTopicOnceWhetherASinkNamesItAsDescribedOrAsOnTheBroker() {
-        TopologyDescription d = IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH), policy,
+        TopologyDescription d = Pipelines.topology(config, KeyRing.random("t", Instant.EPOCH), policy,
                 new IngestMetrics(), new RetentionMetrics()).describe();
         String mermaid = MermaidDiagram.render(d, map);
         assertThat(mermaid.lines().filter(l -> l.contains("by-identity-repartition<br/>"))).hasSize(1);
@@ -68,7 +68,7 @@ class PrivacyLintTest {
 
     @Test
     void shouldTrustOnlyDeclassifiersThatAreProcessorsOfTheShippedTopology() {
-        TopologyDescription d = IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH), policy,
+        TopologyDescription d = Pipelines.topology(config, KeyRing.random("t", Instant.EPOCH), policy,
                 new IngestMetrics(), new RetentionMetrics()).describe();
         Set<String> processors = d.subtopologies().stream().flatMap(s -> s.nodes().stream())
                 .map(TopologyDescription.Node::name).collect(Collectors.toSet());
@@ -77,7 +77,7 @@ class PrivacyLintTest {
 
     @Test
     void shouldLabelEveryTopicAndStoreInTheDiagram() {
-        TopologyDescription d = IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH), policy,
+        TopologyDescription d = Pipelines.topology(config, KeyRing.random("t", Instant.EPOCH), policy,
                 new IngestMetrics(), new RetentionMetrics()).describe();
         String mermaid = MermaidDiagram.render(d, map);
         assertThat(mermaid).startsWith("flowchart LR").doesNotContain("UNCLASSIFIED")

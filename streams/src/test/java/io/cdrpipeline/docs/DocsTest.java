@@ -1,5 +1,6 @@
 package io.cdrpipeline.docs;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -13,7 +14,6 @@ import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
 import io.cdrpipeline.topology.IngestMetrics;
-import io.cdrpipeline.topology.IngestTopology;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -140,7 +140,7 @@ class DocsTest {
     private static String shippedDiagram() {
         PipelineConfig config = PipelineConfig.defaultsOnly();
         RetentionPolicy policy = RetentionPolicy.defaults();
-        TopologyDescription d = IngestTopology.build(config, KeyRing.random("docs", Instant.EPOCH), policy,
+        TopologyDescription d = Pipelines.topology(config, KeyRing.random("docs", Instant.EPOCH), policy,
                 new IngestMetrics(), new RetentionMetrics()).describe();
         return MermaidDiagram.render(d, new PrivacyMap(config, policy));
     }

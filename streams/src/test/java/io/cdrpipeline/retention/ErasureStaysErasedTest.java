@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.app.PipelineApp;
@@ -19,7 +20,6 @@ import io.cdrpipeline.schema.LegalHold;
 import io.cdrpipeline.schema.SubjectKind;
 import io.cdrpipeline.serde.AvroSerde;
 import io.cdrpipeline.topology.IngestMetrics;
-import io.cdrpipeline.topology.IngestTopology;
 import io.cdrpipeline.topology.NumberCaches;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +73,7 @@ class ErasureStaysErasedTest {
         RetentionPolicy p = RetentionPolicy.parse(policy, "t");
         Properties props = PipelineApp.streamsProperties(config, p);
         props.put("state.dir", System.getProperty("java.io.tmpdir") + "/erased-" + System.nanoTime());
-        driver = new TopologyTestDriver(IngestTopology.build(config, keys, p, ingest, retention, NumberCaches.of(config)),
+        driver = new TopologyTestDriver(Pipelines.topology(config, keys, p, ingest, retention, NumberCaches.of(config)),
                 props, start);
         raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer());
         holds = driver.createInputTopic("cdr.legal-holds", new StringSerializer(), new ByteArraySerializer());
@@ -175,8 +175,8 @@ class ErasureStaysErasedTest {
         Outputs.all(billing);
         minutes(4);
         assertThat(tombstones(billing)).as("windows go on closing").containsExactly(b);
-        assertThat(retention.controlSkipped()).containsEntry(Subjects.ERASURES_STORE, 2L)
-                .containsEntry(Subjects.HOLDS_STORE, 1L);
+        assertThat(retention.controlSkipped()).containsEntry(ControlMirrors.ERASURES_STORE, 2L)
+                .containsEntry(ControlMirrors.HOLDS_STORE, 1L);
         // Receipts match the tombstones of the transactions that carried them.
         List<AuditReceipt> receipts = audit.readValuesToList();
         assertThat(receipts.stream().filter(r -> r.getDataClass() == DataClass.BILLING).mapToInt(AuditReceipt::getCount).sum())

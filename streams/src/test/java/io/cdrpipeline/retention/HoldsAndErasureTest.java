@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.app.PipelineApp;
@@ -19,7 +20,6 @@ import io.cdrpipeline.schema.NumberType;
 import io.cdrpipeline.schema.SubjectKind;
 import io.cdrpipeline.serde.AvroSerde;
 import io.cdrpipeline.topology.IngestMetrics;
-import io.cdrpipeline.topology.IngestTopology;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -73,7 +73,7 @@ class HoldsAndErasureTest {
         Properties props = PipelineApp.streamsProperties(config);
         props.put("state.dir", System.getProperty("java.io.tmpdir") + "/holds-" + System.nanoTime());
         RetentionPolicy policy = RetentionPolicy.parse("version: 1\nsweep-interval: 1m\nwindows: {billing: 10m, analytics: 30m}\n", "t");
-        driver = new TopologyTestDriver(IngestTopology.build(config, keys, policy, ingest, new RetentionMetrics()), props, start);
+        driver = new TopologyTestDriver(Pipelines.topology(config, keys, policy, ingest, new RetentionMetrics()), props, start);
         raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer());
         holds = driver.createInputTopic("cdr.legal-holds", new StringSerializer(), new ByteArraySerializer());
         erasures = driver.createInputTopic("cdr.erasure-requests", new StringSerializer(), new ByteArraySerializer());

@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.app.PipelineApp;
@@ -11,7 +12,6 @@ import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.schema.DeletionReason;
 import io.cdrpipeline.topology.IngestMetrics;
-import io.cdrpipeline.topology.IngestTopology;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -177,7 +177,7 @@ class RetentionClockTest {
         Properties props = PipelineApp.streamsProperties(config);
         stateDir = java.nio.file.Path.of(System.getProperty("java.io.tmpdir"), "clock-" + System.nanoTime());
         props.put("state.dir", stateDir.toString());
-        driver = new TopologyTestDriver(IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH), policy,
+        driver = new TopologyTestDriver(Pipelines.topology(config, KeyRing.random("t", Instant.EPOCH), policy,
                 new IngestMetrics(), metrics), props, START);
         raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer());
         billing = driver.createOutputTopic("cdr.billing", new StringDeserializer(), Topics.billingSerde().deserializer());

@@ -9,7 +9,6 @@ import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.topology.TopicSpecs;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
@@ -64,20 +63,20 @@ class RetentionPolicyTest {
         PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "x:1"));
         for (NewTopic t : TopicSpecs.all(config, policy)) {
             // Receipts hold no personal data: kept for the audit window, then gone within the limit.
-            ErasureBound.Kind kind = t.configs().get("cleanup.policy").equals("compact") ? ErasureBound.Kind.COMPACTED
-                    : t.name().equals("cdr.audit") ? ErasureBound.Kind.RECEIPTS : ErasureBound.Kind.DELETE_BY_AGE;
-            ErasureBound.Finding f = ErasureBound.of(t.name(), kind, t.configs(), Map.of(), policy);
+            DeletionBound.Kind kind = t.configs().get("cleanup.policy").equals("compact") ? DeletionBound.Kind.COMPACTED
+                    : t.name().equals("cdr.audit") ? DeletionBound.Kind.RECEIPTS : DeletionBound.Kind.DELETE_BY_AGE;
+            DeletionBound.Finding f = DeletionBound.of(t.name(), kind, t.configs(), Map.of(), policy);
             assertThat(f.ok()).as("%s: %s", t.name(), f.why()).isTrue();
         }
         Map<String, String> bad = new HashMap<>(TopicSpecs.compacted(policy));
         bad.remove("max.compaction.lag.ms");   // the broker default: never forced
-        assertThat(ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, bad, Map.of(), policy).ok()).isFalse();
-        assertThat(ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, Map.of("cleanup.policy", "delete"),
+        assertThat(DeletionBound.of("cdr.billing", DeletionBound.Kind.COMPACTED, bad, Map.of(), policy).ok()).isFalse();
+        assertThat(DeletionBound.of("cdr.billing", DeletionBound.Kind.COMPACTED, Map.of("cleanup.policy", "delete"),
                 Map.of(), policy).ok()).isFalse();
         // Receipts kept longer than the audit window, or never deleted by age, fail.
-        assertThat(ErasureBound.of("cdr.audit", ErasureBound.Kind.RECEIPTS, Map.of("cleanup.policy", "delete",
+        assertThat(DeletionBound.of("cdr.audit", DeletionBound.Kind.RECEIPTS, Map.of("cleanup.policy", "delete",
                 "retention.ms", Long.toString(policy.window(DataClass.AUDIT).toMillis() + 1)), Map.of(), policy).ok()).isFalse();
-        assertThat(ErasureBound.of("cdr.audit", ErasureBound.Kind.RECEIPTS, Map.of("cleanup.policy", "compact"), Map.of(),
+        assertThat(DeletionBound.of("cdr.audit", DeletionBound.Kind.RECEIPTS, Map.of("cleanup.policy", "compact"), Map.of(),
                 policy).ok()).isFalse();
     }
 
@@ -96,17 +95,17 @@ class RetentionPolicyTest {
         "segment.ms               | 2592000000 | REPARTITION",
         "file.delete.delay.ms     | 2592000000 | REPARTITION",
     })
-    void shouldFailEachSettingThatDelaysPhysicalDeletionBeyondTheBudget(String setting, String value, ErasureBound.Kind kind) {
+    void shouldFailEachSettingThatDelaysPhysicalDeletionBeyondTheBudget(String setting, String value, DeletionBound.Kind kind) {
         RetentionPolicy policy = RetentionPolicy.defaults();
-        Map<String, String> good = new HashMap<>(kind == ErasureBound.Kind.COMPACTED ? TopicSpecs.compacted(policy)
+        Map<String, String> good = new HashMap<>(kind == DeletionBound.Kind.COMPACTED ? TopicSpecs.compacted(policy)
                 : TopicSpecs.all(PipelineConfig.of(Map.of("bootstrap.servers", "x:1")), policy).get(0).configs());
-        if (kind == ErasureBound.Kind.REPARTITION) {
+        if (kind == DeletionBound.Kind.REPARTITION) {
             good = new HashMap<>(Map.of("segment.ms", Long.toString(60_000), "file.delete.delay.ms", "60000"));
         }
-        assertThat(ErasureBound.of("t", kind, good, Map.of(), policy).ok()).as("the generated configs pass").isTrue();
+        assertThat(DeletionBound.of("t", kind, good, Map.of(), policy).ok()).as("the generated configs pass").isTrue();
         Map<String, String> bad = new HashMap<>(good);
         bad.put(setting, value);
-        ErasureBound.Finding f = ErasureBound.of("t", kind, bad, Map.of(), policy);
+        DeletionBound.Finding f = DeletionBound.of("t", kind, bad, Map.of(), policy);
         assertThat(f.ok()).as("%s", f.why()).isFalse();
         assertThat(f.why()).contains(setting);
     }
@@ -124,18 +123,18 @@ class RetentionPolicyTest {
 
     @org.junit.jupiter.api.Test
     void shouldMakeThePhysicalStepAFifthOfTheBudgetLeftAfterASweepAndAtLeastASecond() {
-        assertThat(RetentionPolicy.parse("version: 1\nsweep-interval: 1s\nmax-erasure-delay: 12s\n", "t").physicalStep())
+        assertThat(RetentionPolicy.parse("version: 1\nsweep-interval: 1s\nmax-erasure-delay: 12s\n", "t").purgeStep())
                 .isEqualTo(Duration.ofMillis(2_200));
-        assertThat(RetentionPolicy.parse("version: 1\nsweep-interval: 1s\nmax-erasure-delay: 3s\n", "t").physicalStep())
+        assertThat(RetentionPolicy.parse("version: 1\nsweep-interval: 1s\nmax-erasure-delay: 3s\n", "t").purgeStep())
                 .isEqualTo(Duration.ofSeconds(1));
-        assertThat(RetentionPolicy.parse("version: 1\nsweep-interval: 1m\nmax-erasure-delay: 14d\n", "t").physicalStep())
+        assertThat(RetentionPolicy.parse("version: 1\nsweep-interval: 1m\nmax-erasure-delay: 14d\n", "t").purgeStep())
                 .isEqualTo(Duration.ofDays(14).minusMinutes(1).dividedBy(5));
     }
 
     @org.junit.jupiter.api.Test
     void shouldFailACompactedTopicWhenTheBrokerCleanerIsOff() {
         RetentionPolicy policy = RetentionPolicy.defaults();
-        ErasureBound.Finding f = ErasureBound.of("cdr.billing", ErasureBound.Kind.COMPACTED, TopicSpecs.compacted(policy),
+        DeletionBound.Finding f = DeletionBound.of("cdr.billing", DeletionBound.Kind.COMPACTED, TopicSpecs.compacted(policy),
                 Map.of("log.cleaner.enable", "false"), policy);
         assertThat(f.ok()).isFalse();
         assertThat(f.why()).contains("log.cleaner.enable");

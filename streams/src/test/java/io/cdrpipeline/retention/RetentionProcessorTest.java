@@ -40,7 +40,7 @@ class RetentionProcessorTest {
     private KeyValueStore<Bytes, byte[]> held;
     private KeyValueStore<Bytes, byte[]> ledger;
     /** The control mirrors the processor under test reads (also what an arriving CDR is decided against). */
-    private Subjects subjectsNow;
+    private ControlMirrors subjectsNow;
 
     @BeforeEach
     void stores() {
@@ -143,8 +143,8 @@ class RetentionProcessorTest {
      */
     @Test
     void shouldParkWhatAShorterPolicyWouldDeleteWhileItsAccountIsHeld() {
-        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
-        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        KeyValueStore<String, byte[]> holds = memory(ControlMirrors.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(ControlMirrors.ERASURES_STORE);
         MockProcessorContext<String, RetentionEvent> v1 = start(policy(1, "180d"), holds, erasures);
         RetentionProcessor p1 = processor(policy(1, "180d"), v1);
         p1.process(arrival("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(100))), NOW.toEpochMilli()));
@@ -203,8 +203,8 @@ class RetentionProcessorTest {
      */
     @Test
     void shouldOweNoAnalyticsDeletionForALateRecordOfAnErasedSubject() {
-        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
-        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        KeyValueStore<String, byte[]> holds = memory(ControlMirrors.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(ControlMirrors.ERASURES_STORE);
         RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 180d, analytics: 30d}\n", "t");
         MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
         RetentionProcessor p = processor(policy, ctx);
@@ -274,8 +274,8 @@ class RetentionProcessorTest {
 
     @Test
     void shouldRebuildTheLocalSubjectIndexWhenItDoesNotMatchTheLoggedState() {
-        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
-        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        KeyValueStore<String, byte[]> holds = memory(ControlMirrors.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(ControlMirrors.ERASURES_STORE);
         MockProcessorContext<String, RetentionEvent> first = start(policy(1, "180d"), holds, erasures);
         processor(policy(1, "180d"), first)
                 .process(arrival("pbx1:1", billing("pbx1:1", NOW.minus(Duration.ofDays(3))), NOW.toEpochMilli()));
@@ -305,8 +305,8 @@ class RetentionProcessorTest {
      */
     @Test
     void shouldCarryOutALargeErasureInBoundedStepsEachRecordOnce() {
-        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
-        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        KeyValueStore<String, byte[]> holds = memory(ControlMirrors.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(ControlMirrors.ERASURES_STORE);
         RetentionPolicy policy = policy(1, "180d", 3);
         MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
         RetentionProcessor p = processor(policy, ctx);
@@ -344,8 +344,8 @@ class RetentionProcessorTest {
      */
     @Test
     void shouldRebuildAStaleSubjectIndexInBoundedStepsBeforeErasing() {
-        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
-        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        KeyValueStore<String, byte[]> holds = memory(ControlMirrors.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(ControlMirrors.ERASURES_STORE);
         RetentionPolicy policy = policy(1, "180d", 10_000);
         MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
         RetentionProcessor first = processor(policy, ctx);
@@ -387,8 +387,8 @@ class RetentionProcessorTest {
      */
     @Test
     void shouldDeleteOrParkARecordThatArrivesBehindBothCursors() {
-        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
-        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        KeyValueStore<String, byte[]> holds = memory(ControlMirrors.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(ControlMirrors.ERASURES_STORE);
         RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 30d, analytics: 10d}\n", "t");
         MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
         RetentionProcessor p = processor(policy, ctx);
@@ -419,8 +419,8 @@ class RetentionProcessorTest {
      */
     @Test
     void shouldKeepTheEntryOfAReleasedRecordWhoseAnalyticsRecordIsStillKept() {
-        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
-        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        KeyValueStore<String, byte[]> holds = memory(ControlMirrors.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(ControlMirrors.ERASURES_STORE);
         RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 30d, analytics: 365d}\n", "t");
         MockProcessorContext<String, RetentionEvent> ctx = start(policy, holds, erasures);
         RetentionProcessor p = processor(policy, ctx);
@@ -448,8 +448,8 @@ class RetentionProcessorTest {
      */
     @Test
     void shouldUnparkAndReparkAParkedRecordAcrossAPolicyChange() {
-        KeyValueStore<String, byte[]> holds = memory(Subjects.HOLDS_STORE);
-        KeyValueStore<String, byte[]> erasures = memory(Subjects.ERASURES_STORE);
+        KeyValueStore<String, byte[]> holds = memory(ControlMirrors.HOLDS_STORE);
+        KeyValueStore<String, byte[]> erasures = memory(ControlMirrors.ERASURES_STORE);
         RetentionPolicy v1Policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 30d, analytics: 365d}\n", "t");
         MockProcessorContext<String, RetentionEvent> v1 = start(v1Policy, holds, erasures);
         RetentionProcessor p1 = processor(v1Policy, v1);
@@ -522,18 +522,18 @@ class RetentionProcessorTest {
         meta.init(ctx.getStateStoreContext(), meta);
         holds.init(ctx.getStateStoreContext(), holds);
         erasures.init(ctx.getStateStoreContext(), erasures);
-        subjectsNow = new Subjects(holds, erasures);
+        subjectsNow = new ControlMirrors(holds, erasures);
         return ctx;
     }
 
     /** With no hold and no erasure request. */
     private MockProcessorContext<String, RetentionEvent> start(RetentionPolicy policy) {
-        return start(policy, memory(Subjects.HOLDS_STORE), memory(Subjects.ERASURES_STORE));
+        return start(policy, memory(ControlMirrors.HOLDS_STORE), memory(ControlMirrors.ERASURES_STORE));
     }
 
     private RetentionProcessor processor(RetentionPolicy policy, MockProcessorContext<String, RetentionEvent> ctx) {
         RetentionProcessor p = new RetentionProcessor(policy, new RetentionMetrics(), "cdr.billing", "cdr.analytics",
-                AuditKey.of(keys), new io.cdrpipeline.state.PurgeableStores());
+                AuditKey.of(keys), new io.cdrpipeline.state.PurgeableStoreRegistry());
         p.init(ctx);
         return p;
     }

@@ -3,7 +3,7 @@ package io.cdrpipeline.retention;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.retention.RetentionRules.Deletion;
-import io.cdrpipeline.retention.RetentionRules.Facts;
+import io.cdrpipeline.retention.RetentionRules.Conditions;
 import io.cdrpipeline.retention.RetentionRules.Plan;
 import io.cdrpipeline.retention.RetentionRules.Write;
 import io.cdrpipeline.schema.DataClass;
@@ -34,8 +34,8 @@ class RetentionRulesTest {
     }
 
     /** held, analytics cursor passed, billing cursor passed; the analytics window unchanged. */
-    private static Facts facts(boolean held, boolean analyticsPassed, boolean billingPassed) {
-        return new Facts(NOW, ANALYTICS, ANALYTICS, held, analyticsPassed, billingPassed);
+    private static Conditions facts(boolean held, boolean analyticsPassed, boolean billingPassed) {
+        return new Conditions(NOW, ANALYTICS, ANALYTICS, held, analyticsPassed, billingPassed);
     }
 
     private static Deletion analytics(DeletionReason r, long deadline) {
@@ -95,7 +95,7 @@ class RetentionRulesTest {
     @MethodSource("cursors")
     void cursorPasses(DataClass kind, int flags, boolean held, boolean aPassed, boolean bPassed, List<Deletion> deletions,
             boolean remove, boolean park, Write write) {
-        Facts f = facts(held, aPassed, bPassed);
+        Conditions f = facts(held, aPassed, bPassed);
         Plan p = kind == DataClass.ANALYTICS ? RetentionRules.onAnalyticsCursor(entry(flags), f)
                 : RetentionRules.onBillingCursor(entry(flags), f);
         assertThat(p.deletions()).containsExactlyElementsOf(deletions);
@@ -107,7 +107,7 @@ class RetentionRulesTest {
     @Test
     void aShorterAnalyticsWindowDeletesWithReasonPolicyChange() {
         // The cursors last moved under a 200-day window: this record would still have been kept.
-        Facts f = new Facts(NOW, ANALYTICS, 200 * DAY, false, true, false);
+        Conditions f = new Conditions(NOW, ANALYTICS, 200 * DAY, false, true, false);
         assertThat(RetentionRules.onAnalyticsCursor(entry(0), f).deletions())
                 .containsExactly(analytics(DeletionReason.POLICY_CHANGE, END + ANALYTICS));
     }
@@ -155,13 +155,13 @@ class RetentionRulesTest {
         assertThat(RetentionRules.onPolicyChange(entry(0), BILLING, facts(false, false, false))).isNull();
         // 200 days of billing: nothing is due yet; the entry moves to the new class
         Plan longer = RetentionRules.onPolicyChange(entry(0), 200 * DAY,
-                new Facts(NOW, 200 * DAY, 200 * DAY, false, false, false));
+                new Conditions(NOW, 200 * DAY, 200 * DAY, false, false, false));
         assertThat(longer.deletions()).isEmpty();
         assertThat(longer.removeBefore()).isTrue();
         assertThat(longer.write()).isEqualTo(Write.ADD);
         assertThat(longer.after().window()).isEqualTo(200 * DAY);
         // From 200 days of billing to 50, 200 of analytics before and 30 now: both go early, for the policy change
-        Plan shorter = RetentionRules.onPolicyChange(entry(0).inWindow(200 * DAY), 50 * DAY, new Facts(NOW, ANALYTICS, 200 * DAY, false, false, false));
+        Plan shorter = RetentionRules.onPolicyChange(entry(0).inWindow(200 * DAY), 50 * DAY, new Conditions(NOW, ANALYTICS, 200 * DAY, false, false, false));
         assertThat(shorter.deletions()).containsExactly(billing(DeletionReason.POLICY_CHANGE, END + 50 * DAY),
                 analytics(DeletionReason.POLICY_CHANGE, END + ANALYTICS));
         assertThat(shorter.write()).isEqualTo(Write.NONE);

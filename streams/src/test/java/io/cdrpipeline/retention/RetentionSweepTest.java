@@ -1,5 +1,6 @@
 package io.cdrpipeline.retention;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.app.PipelineApp;
@@ -12,7 +13,6 @@ import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.schema.DeletionReason;
 import io.cdrpipeline.topology.IngestMetrics;
-import io.cdrpipeline.topology.IngestTopology;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -24,7 +24,6 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.utils.Bytes;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -184,7 +183,7 @@ class RetentionSweepTest {
         PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", "unused:9092", "source.pbx1.region", "DE", "source.pbx1.zone", "UTC"));
         Properties props = PipelineApp.streamsProperties(config);
         props.put("state.dir", System.getProperty("java.io.tmpdir") + "/sweep-" + System.nanoTime());
-        driver = new TopologyTestDriver(IngestTopology.build(config, keys, policy, new IngestMetrics(), metrics), props,
+        driver = new TopologyTestDriver(Pipelines.topology(config, keys, policy, new IngestMetrics(), metrics), props,
                 start);
         raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer());
         billing = driver.createOutputTopic("cdr.billing", new StringDeserializer(), Topics.billingSerde().deserializer());

@@ -11,7 +11,7 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
-/** The subject index on its own: look-ups by token, and a rebuild that replaces a stale index whole (issue 14). */
+/** The subject index on its own: look-ups by token, and a rebuild, in bounded steps, that replaces a stale index whole (issue 14). */
 class SubjectIndexTest {
 
     private static final byte[] ALICE = "alice-token-0001".getBytes(StandardCharsets.US_ASCII);
@@ -33,8 +33,21 @@ class SubjectIndexTest {
         subjects.add(entry("pbx:gone", List.of(ALICE)));
         assertThat(subjects.records(ALICE, 10)).hasSize(1);
 
-        long indexed = subjects.rebuild(expiry, new byte[] {7});
-        assertThat(indexed).isEqualTo(3);
+        // The rebuild as SubjectRebuildStep runs it, in bounded steps: clear, index, mark.
+        int cleared = 0;
+        for (int n = subjects.clearStep(2); n > 0; n = subjects.clearStep(2)) {
+            cleared += n;
+        }
+        assertThat(cleared).as("the stale entry and nothing else").isEqualTo(1);
+        assertThat(subjects.isEmpty()).isTrue();
+        Bytes after = null;
+        int steps = 0;
+        for (Bytes last = subjects.rebuildStep(expiry, null, 2); last != null; last = subjects.rebuildStep(expiry, after, 2)) {
+            after = last;
+            steps++;
+        }
+        assertThat(steps).as("three entries, two a step").isEqualTo(2);
+        subjects.mark(new byte[] {7});
         assertThat(subjects.generation()).containsExactly(7);
         assertThat(subjects.records(ALICE, 10)).extracting(SubjectIndex.Hit::indexKey).containsExactly(a1.key(), a2.key());
         assertThat(subjects.records(BOB, 10)).extracting(SubjectIndex.Hit::indexKey).containsExactly(a2.key(), b3.key());

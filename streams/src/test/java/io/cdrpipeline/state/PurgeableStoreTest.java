@@ -56,7 +56,7 @@ class PurgeableStoreTest {
     @Test
     void aCleanStopLeavesNoDeletedKeyOnDisk() throws Exception {
         Path state = dir.resolve("purgeable-close");
-        KeyValueStore<Bytes, byte[]> store = new PurgeableStores().supplier("s").get();
+        KeyValueStore<Bytes, byte[]> store = new PurgeableStoreRegistry().supplier("s").get();
         open(store, state);
         store.put(Bytes.wrap(bytes(SECRET + "-1")), bytes("value"));
         store.put(Bytes.wrap(bytes("live-key")), bytes("live-value"));
@@ -70,7 +70,7 @@ class PurgeableStoreTest {
     @Test
     void aPurgeWhileRunningTakesDeletedKeysAndTheirValuesOffTheDisk() throws Exception {
         Path state = dir.resolve("purgeable-running");
-        PurgeableStores stores = new PurgeableStores();
+        PurgeableStoreRegistry stores = new PurgeableStoreRegistry();
         KeyValueStore<Bytes, byte[]> store = stores.supplier("s").get();
         open(store, state);
         for (int i = 0; i < 50; i++) {
@@ -100,7 +100,7 @@ class PurgeableStoreTest {
     void aTransactionalStoreKeepsUncommittedWritesOffTheDiskCommitsThemWithTheirOffsetAndDropsTheRestOnClose()
             throws Exception {
         Path state = dir.resolve("transactional");
-        PurgeableStores stores = new PurgeableStores(true);
+        PurgeableStoreRegistry stores = new PurgeableStoreRegistry(true);
         KeyValueStore<Bytes, byte[]> store = stores.supplier("s").get();
         open(store, state);
         assertThat(store.managesOffsets()).isTrue();
@@ -135,7 +135,7 @@ class PurgeableStoreTest {
 
     @Test
     void aTransactionalStoreOverlaysStagedWritesOnCommittedOnesInEveryIterationOrder() throws Exception {
-        PurgeableStores stores = new PurgeableStores(true);
+        PurgeableStoreRegistry stores = new PurgeableStoreRegistry(true);
         KeyValueStore<Bytes, byte[]> store = stores.supplier("s").get();
         open(store, dir.resolve("overlay"));
         for (String k : List.of("a", "b", "c", "d", "pa", "pb")) {
@@ -195,7 +195,7 @@ class PurgeableStoreTest {
     @Test
     void readsWhatItWroteInByteOrderWithInclusiveBounds() throws Exception {
         Path state = dir.resolve("purgeable-reads");
-        PurgeableStores stores = new PurgeableStores();
+        PurgeableStoreRegistry stores = new PurgeableStoreRegistry();
         List<String> ranges = new ArrayList<>();
         run(stores.supplier("s"), stores, state, in -> {
             for (String k : List.of("b", "a", "d", "c", "e")) {
@@ -214,12 +214,12 @@ class PurgeableStoreTest {
         void feed(TestInputTopic<String, String> in) throws Exception;
     }
 
-    private static void run(KeyValueBytesStoreSupplier supplier, PurgeableStores stores, Path state, Input input)
+    private static void run(KeyValueBytesStoreSupplier supplier, PurgeableStoreRegistry stores, Path state, Input input)
             throws Exception {
         run(supplier, stores, state, input, new ArrayList<>());
     }
 
-    private static void run(KeyValueBytesStoreSupplier supplier, PurgeableStores stores, Path state, Input input,
+    private static void run(KeyValueBytesStoreSupplier supplier, PurgeableStoreRegistry stores, Path state, Input input,
             List<String> ranges) throws Exception {
         Topology t = new Topology();
         t.addSource("in", Serdes.String().deserializer(), Serdes.String().deserializer(), "in");
@@ -237,12 +237,12 @@ class PurgeableStoreTest {
     /** Puts, deletes (null value), and commands: {@code !flush}, {@code !purge}, {@code !range a..b}, {@code !reverse}, {@code !all}. */
     private static final class Writer implements Processor<String, String, Void, Void> {
 
-        private final PurgeableStores stores;
+        private final PurgeableStoreRegistry stores;
         private final List<String> ranges;
         private ProcessorContext<Void, Void> context;
         private KeyValueStore<Bytes, byte[]> store;
 
-        Writer(PurgeableStores stores, List<String> ranges) {
+        Writer(PurgeableStoreRegistry stores, List<String> ranges) {
             this.stores = stores;
             this.ranges = ranges;
         }

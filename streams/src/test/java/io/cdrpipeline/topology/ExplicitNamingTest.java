@@ -1,5 +1,6 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -35,7 +36,7 @@ class ExplicitNamingTest {
     @Test
     void theShippedTopologyNamesEveryStoreAndInternalTopic(@TempDir Path state) {
         Properties props = props(state);
-        assertThatCode(() -> new TopologyTestDriver(IngestTopology.build(config, KeyRing.random("t", Instant.EPOCH),
+        assertThatCode(() -> new TopologyTestDriver(Pipelines.topology(config, KeyRing.random("t", Instant.EPOCH),
                 RetentionPolicy.defaults(), new IngestMetrics(), new RetentionMetrics()), props).close())
                 .doesNotThrowAnyException();
     }

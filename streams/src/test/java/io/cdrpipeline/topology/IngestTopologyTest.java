@@ -1,12 +1,12 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.testing.Pipelines;
 import io.cdrpipeline.ingest.CdrHeaders;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ingest.RejectReason;
-import io.cdrpipeline.produce.RawProducer;
 import io.cdrpipeline.pseudonymize.KeyRing;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
@@ -59,7 +59,7 @@ class IngestTopologyTest {
         PipelineConfig config = PipelineConfig.of(settings);
         Properties props = PipelineApp.streamsProperties(config);
         props.put("state.dir", System.getProperty("java.io.tmpdir") + "/ttd-" + System.nanoTime());
-        driver = new TopologyTestDriver(IngestTopology.build(config, keys, metrics), props);
+        driver = new TopologyTestDriver(Pipelines.topology(config, keys, metrics), props);
         raw = driver.createInputTopic("cdr.raw", new ByteArraySerializer(), new ByteArraySerializer(), T0, Duration.ofSeconds(1));
         billing = driver.createOutputTopic("cdr.billing", new StringDeserializer(), Topics.billingSerde().deserializer());
         analytics = driver.createOutputTopic("cdr.analytics", new StringDeserializer(), Topics.analyticsSerde().deserializer());

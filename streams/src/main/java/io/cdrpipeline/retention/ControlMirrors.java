@@ -16,7 +16,7 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  * (by subject token). Global, because a subject's records are spread over every partition. What
  * the global thread applied is visible here at once; only values the sweeps can use are mirrored.
  */
-public final class Subjects {
+public final class ControlMirrors {
 
     public static final String HOLDS_STORE = OwnedStore.LEGAL_HOLDS.storeName();
     public static final String ERASURES_STORE = OwnedStore.ERASURE_REQUESTS.storeName();
@@ -27,7 +27,7 @@ public final class Subjects {
     private final ReadOnlyKeyValueStore<String, byte[]> holds;
     private final ReadOnlyKeyValueStore<String, byte[]> erasures;
 
-    public Subjects(ReadOnlyKeyValueStore<String, byte[]> holds, ReadOnlyKeyValueStore<String, byte[]> erasures) {
+    public ControlMirrors(ReadOnlyKeyValueStore<String, byte[]> holds, ReadOnlyKeyValueStore<String, byte[]> erasures) {
         this.holds = holds;
         this.erasures = erasures;
     }

@@ -16,13 +16,13 @@ import java.time.Duration;
  * retention sweep can purge what it deleted ({@link #purge(TaskId)}). One instance per
  * application instance (several may share a JVM, as in the failover tests).
  */
-public final class PurgeableStores {
+public final class PurgeableStoreRegistry {
 
     private final Map<TaskId, List<PurgeableStore>> open = new ConcurrentHashMap<>();
     private final boolean transactional;
 
     /** Stores that write through (Kafka Streams' checkpoint file keeps their offsets). */
-    public PurgeableStores() {
+    public PurgeableStoreRegistry() {
         this(false);
     }
 
@@ -30,7 +30,7 @@ public final class PurgeableStores {
      * Transactional stores (staged writes, offsets committed with them) must run in an application
      * with exactly-once and {@code enable.transactional.statestores=true}; see {@link PurgeableStore}.
      */
-    public PurgeableStores(boolean transactional) {
+    public PurgeableStoreRegistry(boolean transactional) {
         this.transactional = transactional;
     }
 
@@ -48,7 +48,7 @@ public final class PurgeableStores {
 
             @Override
             public KeyValueStore<Bytes, byte[]> get() {
-                return new PurgeableStore(name, PurgeableStores.this);
+                return new PurgeableStore(name, PurgeableStoreRegistry.this);
             }
 
             @Override

@@ -6,9 +6,9 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 /** How errors are told to operators: the message and its cause chain, without a stack trace. */
-public final class Causes {
+public final class ErrorText {
 
-    private Causes() {
+    private ErrorText() {
     }
 
     /**

@@ -10,7 +10,7 @@ import java.util.Base64;
  * billing deletion remembered in the ledger, so that a resend is not billed again), then the held
  * index, then the entry.
  */
-public final class RetentionStores {
+public final class TaskRetention {
 
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
@@ -20,7 +20,7 @@ public final class RetentionStores {
     final DeletionLedger ledger;
     /** The index's exact size (see {@link IndexCount}). */
     final IndexCount entries = new IndexCount();
-    final Subjects subjects;
+    final ControlMirrors subjects;
     final SweepState state;
     final RetentionPolicy policy;
     /** The task these stores belong to (per-task metrics). */
@@ -30,7 +30,7 @@ public final class RetentionStores {
     private final String billingTopic;
     private final String analyticsTopic;
 
-    RetentionStores(ExpiryIndex index, SubjectIndex subjectIndex, HeldIndex held, DeletionLedger ledger, Subjects subjects,
+    TaskRetention(ExpiryIndex index, SubjectIndex subjectIndex, HeldIndex held, DeletionLedger ledger, ControlMirrors subjects,
             SweepState state, RetentionPolicy policy, DeletionEmitter emitter, DeletionEmitter.Sink sink, String billingTopic,
             String analyticsTopic, String task) {
         this.task = task;
@@ -62,16 +62,16 @@ public final class RetentionStores {
     }
 
     /** The facts the rules need about {@code e} at {@code now}. */
-    RetentionRules.Facts facts(ExpiryIndex.Entry e, long now) {
+    RetentionRules.Conditions facts(ExpiryIndex.Entry e, long now) {
         long analytics = analyticsWindow();
-        return new RetentionRules.Facts(now, analytics, state.sweptAnalyticsWindow(analytics), () -> subjects.held(e.account()),
+        return new RetentionRules.Conditions(now, analytics, state.sweptAnalyticsWindow(analytics), () -> subjects.held(e.account()),
                 state.passed(DataClass.ANALYTICS, e), state.passed(DataClass.BILLING, e));
     }
 
     /** The facts about an arriving CDR, whose hold was decided with it ({@link Arrival}). */
-    RetentionRules.Facts facts(ExpiryIndex.Entry e, long now, boolean held) {
+    RetentionRules.Conditions facts(ExpiryIndex.Entry e, long now, boolean held) {
         long analytics = analyticsWindow();
-        return new RetentionRules.Facts(now, analytics, state.sweptAnalyticsWindow(analytics), held,
+        return new RetentionRules.Conditions(now, analytics, state.sweptAnalyticsWindow(analytics), held,
                 state.passed(DataClass.ANALYTICS, e), state.passed(DataClass.BILLING, e));
     }
 

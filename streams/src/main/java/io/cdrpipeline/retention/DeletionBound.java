@@ -16,7 +16,7 @@ import io.cdrpipeline.schema.DataClass;
  * (a deleted segment's file lingers that long); compaction waits for the larger of the
  * compaction lags; a broker with the cleaner off never compacts.
  */
-public final class ErasureBound {
+public final class DeletionBound {
 
     /** Broker defaults where a topic or broker gives no value. */
     public static final long DEFAULT_RETENTION_CHECK_MS = 300_000;
@@ -25,7 +25,7 @@ public final class ErasureBound {
     public static final long DEFAULT_FILE_DELETE_DELAY_MS = 60_000;
     private static final long COMMIT_INTERVAL_MS = 100;
 
-    private ErasureBound() {
+    private DeletionBound() {
     }
 
     /** What a topic holds and so which rule applies. */
@@ -34,7 +34,7 @@ public final class ErasureBound {
      * personal data (the audit topic) — its records must go within the limit after their own window
      * ({@code retention.ms} no longer than the policy's audit window), not within the limit of arriving.
      */
-    public enum Kind { COMPACTED, DELETE_BY_AGE, REPARTITION, RECEIPTS }
+    public enum Kind { COMPACTED, DELETE_BY_AGE, REPARTITION, RECEIPTS, LOCAL_STORES }
 
     /** One topic's verdict: its worst case and whether it fits the policy's limit. */
     public record Finding(String topic, Kind kind, Duration worstCase, Duration limit, String why) {
@@ -107,6 +107,29 @@ public final class ErasureBound {
             }
         }
         return new Finding(topic, kind, Duration.ofMillis(worst), policy.maxErasureDelay(), why);
+    }
+
+    /**
+     * How long Kafka Streams leaves the state directory of a task that moved to another instance:
+     * half the purge step (a stale directory goes within two cleaner periods), at most Streams'
+     * 10-minute default. The application sets {@code state.cleanup.delay.ms} to it unless the user did.
+     */
+    public static long stateCleanupDelay(RetentionPolicy policy) {
+        return Math.min(600_000, policy.purgeStep().toMillis() / 2);
+    }
+
+    /**
+     * The state directories of the instances: each active task purges what its sweeps deleted once
+     * per purge step, each instance's maintenance purges its standby replicas' stores (which delete
+     * as they restore) once they have been idle a step, and a task that moved away leaves a directory
+     * that Streams deletes within two cleanup delays ({@code cleanupDelayMs}).
+     */
+    public static Finding localStores(RetentionPolicy policy, long cleanupDelayMs) {
+        Duration worst = policy.purgeStep().plus(policy.sweepInterval())
+                .plusMillis(Math.max(0, 2 * cleanupDelayMs - policy.purgeStep().toMillis()));
+        return new Finding("(state directory)", Kind.LOCAL_STORES, worst, policy.maxErasureDelay(),
+                "active and standby stores: sweep " + policy.sweepInterval().toMillis() + " + max(purge step "
+                        + policy.purgeStep().toMillis() + ", 2 x state.cleanup.delay.ms " + cleanupDelayMs + ")");
     }
 
     private static long number(Map<String, String> configs, String key, long fallback) {

@@ -13,7 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.Set;
 
 /** Where the cluster is and, optionally, the pipeline config whose topic names and kafka.* client settings to use. */
-final class KafkaOptions {
+final class ConfigOptions {
 
     @Option(names = "--bootstrap-server", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers (overrides the config file).")
     String bootstrapServer;

@@ -6,8 +6,9 @@ COPY schemas schemas
 COPY streams streams
 COPY dev/pom.xml dev/pom.xml
 COPY connect/pom.xml connect/pom.xml
-# The production module only: the development broker, demo and bench (dev/) and the Connect converter
-# (connect/) stay out of the image; their poms are there because the parent lists them.
+COPY billing-sink/pom.xml billing-sink/pom.xml
+# The production module only: the development broker, demo and bench (dev/), the Connect converter
+# (connect/) and the billing sink (billing-sink/) stay out of the image; their poms are there because the parent lists them.
 RUN mvn -B -q package -DskipTests -pl streams -am
 
 FROM eclipse-temurin:17-jre

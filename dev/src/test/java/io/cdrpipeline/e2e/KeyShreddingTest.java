@@ -138,6 +138,37 @@ class KeyShreddingTest {
     }
 
     /**
+     * Issue 25: a key that cannot be destroyed when due is counted (cdr_key_epochs_overdue, alert
+     * CdrKeyShreddingOverdue) until a round destroys it. Here the audit topic, written in the
+     * destruction's transaction, is missing: the rounds fail within the key writer's bound.
+     */
+    @Test
+    void shouldCountAKeyItCouldNotDestroyUntilItIsDestroyed() throws Exception {
+        byte[] master = new byte[32];
+        new SecureRandom().nextBytes(master);
+        KeyVault vault = new KeyVault(master);
+        RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 30d, analytics: 30d}\n", "t");
+        Instant due = Instant.parse("2025-06-01T00:00:00Z").plus(java.time.Duration.ofDays(3 + 30));
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("overdue"), 0, Map.of())) {
+            PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicAdmin.apply(admin, TopicSpecs.all(config, policy));
+                try (KeyService service = new KeyService(config, vault, policy)) {
+                    service.load(Instant.parse("2025-05-20T00:00:00Z"));
+                    assertThat(service.overdueKeys()).as("nothing due yet").isZero();
+                    admin.deleteTopics(List.of("cdr.audit")).all().get();
+                    assertThat(service.maintain(due)).as("the destruction's transaction cannot be written").isEmpty();
+                    assertThat(service.overdueKeys()).as("2025-05's key (tokens need it no longer: both windows 30 days)")
+                            .isEqualTo(1);
+                    TopicAdmin.apply(admin, TopicSpecs.all(config, policy));
+                    assertThat(service.maintain(due)).containsExactly("2025-05");
+                    assertThat(service.overdueKeys()).isZero();
+                }
+            }
+        }
+    }
+
+    /**
      * Issue 21, finding 4: two instances' key services maintaining into new months at the same time
      * (each once created the month with its own random bytes, and pseudonymised one subject apart).
      * Whoever writes, both hold the same epochs, byte for byte, after every round.

@@ -89,6 +89,8 @@ public final class KeyService implements AutoCloseable {
     private final Map<String, KeyEpoch> epochKeys = new TreeMap<>();
     private final Map<String, KeyEpoch> tokenKeys = new TreeMap<>();
     private KeyRing ring;
+    /** Key records past their destruction deadline and still on the topic, as of the last maintenance. */
+    private volatile int overdue;
 
     public KeyService(PipelineConfig config, KeyVault vault, RetentionPolicy policy) {
         this.vault = vault;
@@ -111,10 +113,19 @@ public final class KeyService implements AutoCloseable {
     public KeyRing load(Instant now) throws ExecutionException, InterruptedException {
         readToEnd();
         write(now);
+        overdue = plan(now).tombstones().size();
         if (ring == null) {
             throw new IllegalStateException("no key epoch on " + topic + " after creating this month's");
         }
         return ring;
+    }
+
+    /**
+     * Pseudonymisation and token keys whose destruction deadline (plus a sweep) had passed and that
+     * were still on the topic after the last maintenance round: 0 while shredding keeps up.
+     */
+    public int overdueKeys() {
+        return overdue;
     }
 
     /** The ring, as last read back from the topic. */
@@ -125,7 +136,13 @@ public final class KeyService implements AutoCloseable {
     /** Applies what other instances wrote, creates missing months, shreds what is due at {@code now}. */
     public List<String> maintain(Instant now) throws ExecutionException, InterruptedException {
         readToEnd();
-        List<String> destroyed = write(now);
+        List<String> destroyed;
+        try {
+            destroyed = write(now);
+        } finally {
+            // What a failed round left due stays visible (cdr_key_epochs_overdue) until a round succeeds.
+            overdue = plan(now).tombstones().size();
+        }
         // The key topic is written about once a month: without an append its active segment, which
         // still holds a destroyed key, would never roll nor be compacted (KeepAlive).
         keepAlives.send(new ProducerRecord<>(topic, KeepAlive.key(0, 1), null)).get();

@@ -55,6 +55,8 @@ public final class PipelineApp implements AutoCloseable {
     private volatile boolean closing;
     private volatile String failure = "see the log";
     private final AtomicInteger rebalances = new AtomicInteger();
+    /** The key service in key-store mode, else null (static keys are never destroyed). */
+    private final KeyService keyService;
 
     /** With the key material of either mode (key-store: the key service keeps the ring current). */
     public PipelineApp(PipelineConfig config, KeyMaterial keys, RetentionPolicy policy, NumberCaches caches) {
@@ -64,6 +66,7 @@ public final class PipelineApp implements AutoCloseable {
         Topology topology = IngestTopology.build(config, keys.ring(), policy, metrics, retentionMetrics, caches,
                 keys.auditKey(), local);
         this.maintenance = new PipelineMaintenance(config, keys, policy, local);
+        this.keyService = keys.service();
         Properties props = streamsProperties(config, policy);
         ClusterChecks.rawPartitions(config).ifPresent(n -> RawPartitions.put(props, n));
         this.streams = new KafkaStreams(topology, props);
@@ -163,6 +166,9 @@ public final class PipelineApp implements AutoCloseable {
             throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         PipelineMeters.bind(registry, streams, metrics, retentionMetrics);
+        if (keyService != null) {
+            PipelineMeters.bindKeyShredding(registry, keyService::overdueKeys);
+        }
         health = new Health(streams, adminProps, startupTimeout);
         ops = new OpsServer(bind, port, registry, health::status);
         return ops;

@@ -6,6 +6,7 @@ import io.cdrpipeline.schema.DataClass;
 import io.cdrpipeline.topology.IngestMetrics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
+import java.util.function.IntSupplier;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.jvm.ClassLoaderMetrics;
@@ -35,6 +36,13 @@ public final class PipelineMeters {
             Duration.ofDays(30)};
 
     private PipelineMeters() {
+    }
+
+    /** Key-store mode: keys still on the key topic after their destruction deadline (alert: not shredded). */
+    public static void bindKeyShredding(MeterRegistry registry, IntSupplier overdueKeys) {
+        Gauge.builder("cdr.key.epochs.overdue", overdueKeys, IntSupplier::getAsInt)
+                .description("pseudonymisation and token keys past their destruction deadline still on the key topic")
+                .register(registry);
     }
 
     public static KafkaStreamsMetrics bind(MeterRegistry registry, KafkaStreams streams, IngestMetrics ingest,

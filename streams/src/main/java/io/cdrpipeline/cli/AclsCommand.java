@@ -1,6 +1,7 @@
 package io.cdrpipeline.cli;
 
 import io.cdrpipeline.app.AclPlan;
+import io.cdrpipeline.app.StrimziResources;
 import io.cdrpipeline.catalogue.Role;
 import io.cdrpipeline.app.ClusterChecks;
 import io.cdrpipeline.config.PipelineConfig;
@@ -30,6 +31,18 @@ final class AclsCommand implements Callable<Integer> {
     @Option(names = "--apply", description = "Create the ACLs (needs a principal allowed to alter ACLs).")
     boolean apply;
 
+    @Option(names = "--strimzi", paramLabel = "CLUSTER",
+            description = "Print the principals as Strimzi KafkaUser resources of this Kafka cluster, with these ACLs "
+                    + "(kubectl apply -f -); contacts no cluster.")
+    String strimzi;
+
+    @Option(names = "--strimzi-authentication", paramLabel = "TYPE", defaultValue = "scram-sha-512",
+            description = "With --strimzi: scram-sha-512 (default), tls or tls-external.")
+    String authentication;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "With --strimzi: the resources' namespace.")
+    String namespace;
+
     @Override
     public Integer call() throws Exception {
         PipelineConfig c = kafka.load();
@@ -48,6 +61,14 @@ final class AclsCommand implements Callable<Integer> {
             byRole.put(r, principal);
         });
         List<AclBinding> bindings = AclPlan.bindings(c, byRole);
+        if (strimzi != null) {
+            if (apply) {
+                throw new IllegalArgumentException("--strimzi prints resources for Strimzi's User Operator to apply; "
+                        + "give it or --apply, not both");
+            }
+            System.out.print(StrimziResources.yaml(StrimziResources.users(bindings, strimzi, namespace, authentication)));
+            return 0;
+        }
         bindings.forEach(b -> System.out.println(b.entry().principal() + " " + b.entry().permissionType() + " "
                 + b.entry().operation() + " " + b.pattern().resourceType() + " " + b.pattern().patternType() + " "
                 + b.pattern().name()));

@@ -1,6 +1,7 @@
 package io.cdrpipeline.cli;
 
 import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.app.StrimziResources;
 import io.cdrpipeline.app.TopicAdmin;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.topology.TopicSpecs;
@@ -14,7 +15,8 @@ import io.cdrpipeline.catalogue.Role;
 
 /** Shows, or with --apply creates and aligns, the topics the pipeline owns. */
 @Command(name = "topics", mixinStandardHelpOptions = true,
-        description = "Show the pipeline's topics and their configs against the cluster; --apply creates or aligns them.")
+        description = "Show the pipeline's topics and their configs against the cluster; --apply creates or aligns them; "
+                + "--strimzi prints them as KafkaTopic resources.")
 final class TopicsCommand implements Callable<Integer> {
 
     @Mixin
@@ -23,9 +25,26 @@ final class TopicsCommand implements Callable<Integer> {
     @Option(names = "--apply", description = "Create missing topics and align configs that differ.")
     boolean apply;
 
+    @Option(names = "--strimzi", paramLabel = "CLUSTER",
+            description = "Print the topics as Strimzi KafkaTopic resources of this Kafka cluster (kubectl apply -f -); "
+                    + "contacts no cluster.")
+    String strimzi;
+
+    @Option(names = "--namespace", paramLabel = "NS", description = "With --strimzi: the resources' namespace.")
+    String namespace;
+
     @Override
     public Integer call() throws Exception {
         PipelineConfig config = kafka.load();
+        if (strimzi != null) {
+            if (apply) {
+                throw new IllegalArgumentException("--strimzi prints resources for Strimzi's Topic Operator to apply; "
+                        + "give it or --apply, not both");
+            }
+            System.out.print(StrimziResources.yaml(StrimziResources.topics(TopicSpecs.all(config, RetentionPolicy.of(config)),
+                    strimzi, namespace)));
+            return 0;
+        }
         ClusterChecks.awaitCluster(config);
         try (Admin admin = Admin.create(ClusterChecks.adminProps(config))) {
             if (apply) {

@@ -57,7 +57,7 @@ public final class PipelineMeters {
                 .description("records written to analytics").register(registry);
         for (RejectReason r : RejectReason.values()) {
             FunctionCounter.builder("cdr.records.rejected", ingest, m -> m.rejected(r)).tag("reason", r.header())
-                    .register(registry);
+                    .description("records sent to the rejected topic, by reason").register(registry);
         }
         FunctionCounter.builder("cdr.records.duplicates", ingest, IngestMetrics::duplicates)
                 .description("copies of CDRs already retained, or already deleted (see resent.after.deletion)").register(registry);
@@ -85,7 +85,7 @@ public final class PipelineMeters {
         }
         for (DataClass c : new DataClass[] {DataClass.BILLING, DataClass.ANALYTICS}) {
             FunctionCounter.builder("cdr.tombstones", retention, m -> m.deleted(c)).tag("class", c.name().toLowerCase())
-                    .register(registry);
+                    .description("records deleted by the sweeps (tombstones written), by class").register(registry);
         }
         // A histogram, not client-side quantiles: buckets do not decay between scrapes (quantiles read 0.0
         // once a window had passed, issue 22) and they add up across instances (histogram_quantile).

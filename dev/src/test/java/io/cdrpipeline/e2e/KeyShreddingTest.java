@@ -138,6 +138,81 @@ class KeyShreddingTest {
     }
 
     /**
+     * Issue 25: the master key rotated with `rotate-master-key` while the topic holds epochs and a
+     * token key. Read with the new key: the same epochs, the same audit key (receipts and the
+     * deletion ledger stay valid) and the same sealing key (pending erasure requests open); a second
+     * rotation carries the root on. The old key reads nothing any more.
+     */
+    @Test
+    void shouldRotateTheMasterKeyKeepingEpochsAuditAndSealingKeys() throws Exception {
+        RetentionPolicy policy = RetentionPolicy.parse("version: 1\nwindows: {billing: 180d, analytics: 30d}\n", "t");
+        Path dir = java.nio.file.Files.createDirectories(WORK.resolve("rotation"));
+        Path[] keys = new Path[3];
+        for (int i = 0; i < 3; i++) {
+            byte[] k = new byte[32];
+            new SecureRandom().nextBytes(k);
+            keys[i] = dir.resolve("master-" + i + ".key");
+            java.nio.file.Files.writeString(keys[i], java.util.Base64.getEncoder().encodeToString(k) + "\n");
+            java.nio.file.Files.setPosixFilePermissions(keys[i], java.nio.file.attribute.PosixFilePermissions.fromString("r--------"));
+        }
+        try (EmbeddedKafka kafka = EmbeddedKafka.start(WORK.resolve("rotation-broker"), 0, Map.of())) {
+            PipelineConfig config = PipelineConfig.of(Map.of("bootstrap.servers", kafka.bootstrapServers()));
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+                TopicAdmin.apply(admin, TopicSpecs.all(config, policy));
+            }
+            KeyVault first = vault(keys[0]);
+            // An epoch four months back, as a pipeline running then wrote it: at load its pseudonym key goes
+            // and its token key stays (billing 180 days), so the topic holds both kinds of key record.
+            java.time.ZonedDateTime month = Instant.now().atZone(java.time.ZoneOffset.UTC).withDayOfMonth(1)
+                    .toLocalDate().atStartOfDay(java.time.ZoneOffset.UTC);
+            try (KafkaProducer<String, String> p = new KafkaProducer<>(Map.of("bootstrap.servers", kafka.bootstrapServers()),
+                    new StringSerializer(), new StringSerializer())) {
+                for (int back : new int[] {4, 3}) {
+                    java.time.ZonedDateTime m = month.minusMonths(back);
+                    byte[] key = new byte[32];
+                    new SecureRandom().nextBytes(key);
+                    p.send(new ProducerRecord<>("cdr.pseudonym-keys", m.toString().substring(0, 7),
+                            first.wrap(new KeyEpoch(m.toString().substring(0, 7), m.toInstant(), key)))).get();
+                }
+            }
+            String old = month.minusMonths(4).toString().substring(0, 7);
+            KeyRing before;
+            try (KeyService service = new KeyService(config, first, policy)) {
+                before = service.load(Instant.now());
+            }
+            assertThat(before.epoch(old).pseudonymizes()).as("%s: token key only", old).isFalse();
+            for (int i = 1; i < 3; i++) {
+                Path conf = dir.resolve("pipeline-" + i + ".properties");
+                java.nio.file.Files.writeString(conf, "bootstrap.servers=" + kafka.bootstrapServers()
+                        + "\npseudonym.master.key.file=" + keys[i - 1] + "\nretention.policy.file=" + writePolicy(dir) + "\n");
+                assertThat(io.cdrpipeline.cli.CdrPipelineCli.execute("rotate-master-key", "--config", conf.toString(),
+                        "--new-master-key-file", keys[i].toString())).as("rotation %d", i).isZero();
+                try (KeyService rotated = new KeyService(config, vault(keys[i]), policy)) {
+                    KeyRing after = rotated.load(Instant.now());
+                    for (KeyEpoch e : before.epochs()) {
+                        assertThat(after.epoch(e.id())).as("epoch %s under master key %d", e.id(), i).isEqualTo(e);
+                    }
+                    assertThat(rotated.vault().auditKey().bytes()).as("the audit key").isEqualTo(first.auditKey().bytes());
+                    assertThat(rotated.vault().sealing().publicKey()).as("the sealing key").isEqualTo(first.sealing().publicKey());
+                }
+                Path previous = keys[i - 1];
+                try (KeyService stale = new KeyService(config, vault(previous), policy)) {
+                    org.assertj.core.api.Assertions.assertThatThrownBy(() -> stale.load(Instant.now()))
+                            .as("the previous master key reads nothing").hasMessageContaining("wrong master key");
+                }
+            }
+        }
+    }
+
+    private static KeyVault vault(Path file) throws Exception {
+        return KeyVault.fromEnvironment(java.nio.file.Files.readString(file));
+    }
+
+    private static Path writePolicy(Path dir) throws Exception {
+        return java.nio.file.Files.writeString(dir.resolve("policy.yaml"), "version: 1\nwindows: {billing: 180d, analytics: 30d}\n");
+    }
+
+    /**
      * Issue 25: a key that cannot be destroyed when due is counted (cdr_key_epochs_overdue, alert
      * CdrKeyShreddingOverdue) until a round destroys it. Here the audit topic, written in the
      * destruction's transaction, is missing: the rounds fail within the key writer's bound.

@@ -21,6 +21,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -76,7 +77,9 @@ public final class KeyService implements AutoCloseable {
     /** How long a commit takes to become visible to a read_committed reader, at most, before writing again. */
     private static final Duration APPLIED = Duration.ofSeconds(2);
 
-    private final KeyVault vault;
+    /** The master key as configured; {@link #vault} adds the root once a {@code #root} record was read. */
+    private final KeyVault masterVault;
+    private volatile KeyVault vault;
     private final RetentionPolicy policy;
     private final String topic;
     private final String auditTopic;
@@ -84,7 +87,6 @@ public final class KeyService implements AutoCloseable {
     private final KafkaProducer<String, byte[]> keepAlives;
     private final Map<String, Object> writerSettings;
     private final TopicPartition partition;
-    private final DeletionEmitter deletions;
     /** What the topic says: epochs with their pseudonymisation key, and token-key records, by epoch id. */
     private final Map<String, KeyEpoch> epochKeys = new TreeMap<>();
     private final Map<String, KeyEpoch> tokenKeys = new TreeMap<>();
@@ -93,8 +95,8 @@ public final class KeyService implements AutoCloseable {
     private volatile int overdue;
 
     public KeyService(PipelineConfig config, KeyVault vault, RetentionPolicy policy) {
+        this.masterVault = vault;
         this.vault = vault;
-        this.deletions = new DeletionEmitter(vault.auditKey(), policy, null);
         this.policy = policy;
         this.topic = config.topic(OwnedTopic.PSEUDONYM_KEYS);
         this.auditTopic = config.topic(OwnedTopic.AUDIT);
@@ -126,6 +128,37 @@ public final class KeyService implements AutoCloseable {
      */
     public int overdueKeys() {
         return overdue;
+    }
+
+    /** The vault as the topic completes it: the configured master key with the deployment's root. */
+    public KeyVault vault() {
+        return vault;
+    }
+
+    /**
+     * Rotates the master key: as the one writer (fencing a running instance's writer), re-wraps every
+     * epoch and token key record under {@code newMasterKey} and writes the root under it as
+     * {@code #root}, in one transaction; returns how many key records were re-wrapped. Instances still
+     * holding the old master key can no longer read the topic (their key maintenance fails, logged,
+     * and they keep their keys in memory) until they restart with the new one.
+     */
+    public int rotateMasterKey(byte[] newMasterKey) {
+        KeyVault next = vault.rotatedTo(newMasterKey);
+        try (KafkaProducer<String, byte[]> writer = new KafkaProducer<>(writerSettings, new StringSerializer(),
+                new ByteArraySerializer())) {
+            writer.initTransactions();
+            readToEnd();
+            writer.beginTransaction();
+            for (KeyEpoch e : epochKeys.values()) {
+                writer.send(new ProducerRecord<>(topic, e.id(), next.wrap(e).getBytes(StandardCharsets.UTF_8)));
+            }
+            for (KeyEpoch e : tokenKeys.values()) {
+                writer.send(new ProducerRecord<>(topic, e.id() + TOKENS, next.wrapTokenKey(e).getBytes(StandardCharsets.UTF_8)));
+            }
+            writer.send(new ProducerRecord<>(topic, KeyVault.ROOT_RECORD, next.wrapRoot().getBytes(StandardCharsets.UTF_8)));
+            writer.commitTransaction();
+            return epochKeys.size() + tokenKeys.size();
+        }
     }
 
     /** The ring, as last read back from the topic. */
@@ -269,6 +302,7 @@ public final class KeyService implements AutoCloseable {
         for (KeyEpoch e : plan.keepTokens()) {
             writer.send(new ProducerRecord<>(topic, e.id() + TOKENS, vault.wrapTokenKey(e).getBytes(StandardCharsets.UTF_8)));
         }
+        DeletionEmitter deletions = new DeletionEmitter(vault.auditKey(), policy, null);
         DeletionEmitter.Sink sink = new DeletionEmitter.Sink() {
             @Override
             public void tombstone(DataClass kind, String keyTopic, String key, long at) {
@@ -300,20 +334,30 @@ public final class KeyService implements AutoCloseable {
         return Instant.EPOCH;
     }
 
-    /** Reads the topic (committed records only) to its end, and makes the ring what it says. */
+    /**
+     * Reads the topic (committed records only) to its end, and makes the ring what it says. Only each
+     * key's latest value is unwrapped: before compaction the log still holds values a rotation
+     * re-wrapped, under the previous master key.
+     */
     private void readToEnd() {
+        Map<String, String> latest = new LinkedHashMap<>();
         TopicReader.readToEnd(consumer, List.of(partition), r -> {
-            String key = r.key();
-            if (key == null || KeepAlive.isKeepAlive(key)) {
-                return;
+            if (r.key() != null && !KeepAlive.isKeepAlive(r.key())) {
+                latest.put(r.key(), r.value());
             }
+        });
+        String root = latest.remove(KeyVault.ROOT_RECORD);
+        if (root != null) {
+            vault = masterVault.withRoot(root);
+        }
+        latest.forEach((key, value) -> {
             boolean tokens = key.endsWith(TOKENS);
             String id = tokens ? key.substring(0, key.length() - TOKENS.length()) : key;
             Map<String, KeyEpoch> target = tokens ? tokenKeys : epochKeys;
-            if (r.value() == null) {
+            if (value == null) {
                 target.remove(id);
             } else {
-                target.put(id, tokens ? vault.unwrapTokenKey(id, r.value()) : vault.unwrap(id, r.value()));
+                target.put(id, tokens ? vault.unwrapTokenKey(id, value) : vault.unwrap(id, value));
             }
         });
         List<KeyEpoch> now = effective();

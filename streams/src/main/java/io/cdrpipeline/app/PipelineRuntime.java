@@ -48,7 +48,7 @@ public final class PipelineRuntime implements AutoCloseable {
         if (vault != null) {
             keyService = new KeyService(c, vault, policy);
             keyService.load(Instant.now());
-            material = KeyMaterial.rotating(keyService, vault);
+            material = KeyMaterial.rotating(keyService, keyService.vault());
         } else {
             material = KeyMaterial.fixed(keys);
         }

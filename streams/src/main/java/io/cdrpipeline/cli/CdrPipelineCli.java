@@ -10,7 +10,7 @@ import io.cdrpipeline.app.ErrorText;
         description = "Privacy-preserving CDR pipeline on Kafka Streams: ingest switch CDRs, split billing from "
                 + "pseudonymised analytics, and delete personal data on time.",
         subcommands = {RunCommand.class, ProduceCommand.class,
-                ConsumeCommand.class, TopicsCommand.class, KeysCommand.class, RetentionCommand.class,
+                ConsumeCommand.class, TopicsCommand.class, KeysCommand.class, RotateMasterKeyCommand.class, RetentionCommand.class,
                 EraseCommand.class, AccessCommand.class, HoldCommand.class, ReleaseCommand.class, ConfigCommand.class, DescribeCommand.class, IngestCommand.class, AclsCommand.class, CommandLine.HelpCommand.class})
 public final class CdrPipelineCli {
 

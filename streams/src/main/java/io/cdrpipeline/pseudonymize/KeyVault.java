@@ -16,6 +16,11 @@ import java.util.Arrays;
  * that only the billing side holds (environment {@code CDR_MASTER_KEY}). The epoch id and its
  * start are bound into the authentication tag, so a wrapped key cannot be moved to another epoch.
  * Format of a value: {@code v1:<not-before ISO>:<base64 nonce>:<base64 ciphertext+tag>}.
+ *
+ * <p><b>Rotation.</b> The audit key, the erasure sealing key pair and {@code s1} seals derive from
+ * the vault's <i>root</i>, which is the first master key of the deployment. Rotating the master key
+ * re-wraps every epoch and writes the root, wrapped under the new master key, as the key record
+ * {@code #root}: receipts, the deletion ledger and sealed requests stay valid across rotations.
  */
 public final class KeyVault {
 
@@ -24,14 +29,49 @@ public final class KeyVault {
     public static final String ERASURE_CONTEXT = "cdr-pipeline erasure subject v1";
     private static final int NONCE_BYTES = 12;
     private static final SecureRandom RANDOM = new SecureRandom();
+    private static final byte[] ROOT_AAD = "cdr-pipeline root v1".getBytes(StandardCharsets.UTF_8);
+
+    /** The key record holding the root, wrapped under the master key, once the master key was rotated. */
+    public static final String ROOT_RECORD = "#root";
 
     private final SecretKeySpec master;
+    /** What the audit key, the sealing pair and s1 seals derive from: the deployment's first master key. */
+    private final SecretKeySpec root;
 
     public KeyVault(byte[] masterKey) {
+        this(masterKey, masterKey);
+    }
+
+    private KeyVault(byte[] masterKey, byte[] rootKey) {
         if (masterKey == null || masterKey.length != 32) {
             throw new IllegalArgumentException("the master key must be 32 bytes (base64 in $" + MASTER_KEY_ENV + ")");
         }
         this.master = new SecretKeySpec(masterKey, "AES");
+        this.root = new SecretKeySpec(rootKey, "AES");
+    }
+
+    /** This master key with the root a {@code #root} record holds (wrapped under this master key). */
+    public KeyVault withRoot(String wrapped) {
+        String[] parts = wrapped.split(":");
+        if (parts.length != 3 || !parts[0].equals("r1")) {
+            throw new IllegalArgumentException("the " + ROOT_RECORD + " key record is not of format r1");
+        }
+        try {
+            return new KeyVault(master.getEncoded(), decrypt(parts[1], parts[2], ROOT_AAD));
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw new IllegalArgumentException("the " + ROOT_RECORD + " key record cannot be unwrapped (wrong master key or "
+                    + "tampered; after a rotation every instance needs the new master key)");
+        }
+    }
+
+    /** The vault of {@code newMasterKey} with this vault's root: what a rotation makes. */
+    public KeyVault rotatedTo(byte[] newMasterKey) {
+        return new KeyVault(newMasterKey, root.getEncoded());
+    }
+
+    /** The root, wrapped under the master key, for the {@code #root} key record: {@code r1:<nonce>:<ciphertext+tag>}. */
+    public String wrapRoot() {
+        return "r1:" + encrypt(root.getEncoded(), ROOT_AAD);
     }
 
     /** The master key as an operator gives it (base64 of 32 random bytes); a guessable one is refused. */
@@ -46,14 +86,14 @@ public final class KeyVault {
         return new KeyVault(key);
     }
 
-    /** The audit trail's key in key-store mode: derived from the master key, so it outlives every epoch. */
+    /** The audit trail's key in key-store mode: derived from the root, so it outlives every epoch and rotation. */
     public AuditKey auditKey() {
-        return AuditKey.derivedFrom(master.getEncoded());
+        return AuditKey.derivedFrom(root.getEncoded());
     }
 
-    /** The key pair erasure subjects are sealed to, in key-store mode: derived from the master key. */
+    /** The key pair erasure subjects are sealed to, in key-store mode: derived from the root. */
     public SubjectSealing sealing() {
-        return SubjectSealing.derivedFrom(master.getEncoded());
+        return SubjectSealing.derivedFrom(root.getEncoded());
     }
 
     /**
@@ -142,7 +182,7 @@ public final class KeyVault {
     }
 
     /**
-     * Seals a small secret (an erasure subject) for a topic: AES-256-GCM under the master key with
+     * Seals a small secret (an erasure subject) for a topic: AES-256-GCM under the root with
      * {@code context} bound into the tag. Format {@code s1:<base64 nonce>:<base64 ciphertext+tag>}.
      */
     public String seal(String plain, String context) {
@@ -150,7 +190,7 @@ public final class KeyVault {
             byte[] nonce = new byte[NONCE_BYTES];
             RANDOM.nextBytes(nonce);
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.ENCRYPT_MODE, master, new GCMParameterSpec(128, nonce));
+            c.init(Cipher.ENCRYPT_MODE, root, new GCMParameterSpec(128, nonce));
             c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             Base64.Encoder b64 = Base64.getEncoder();
             return "s1:" + b64.encodeToString(nonce) + ":" + b64.encodeToString(c.doFinal(plain.getBytes(StandardCharsets.UTF_8)));
@@ -167,7 +207,7 @@ public final class KeyVault {
         }
         try {
             Cipher c = Cipher.getInstance("AES/GCM/NoPadding");
-            c.init(Cipher.DECRYPT_MODE, master, new GCMParameterSpec(128, Base64.getDecoder().decode(parts[1])));
+            c.init(Cipher.DECRYPT_MODE, root, new GCMParameterSpec(128, Base64.getDecoder().decode(parts[1])));
             c.updateAAD(context.getBytes(StandardCharsets.UTF_8));
             return new String(c.doFinal(Base64.getDecoder().decode(parts[2])), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException | RuntimeException e) {

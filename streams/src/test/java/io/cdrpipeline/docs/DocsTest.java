@@ -86,7 +86,7 @@ class DocsTest {
         assertThat(readme).as("README lines").hasSizeLessThan(250);
         String text = String.join("\n", readme);
         for (String page : List.of("docs/billing.md", "docs/analytics.md", "docs/operations.md", "docs/switches.md",
-                "docs/privacy.md", "docs/reference.md", "docs/development.md")) {
+                "docs/privacy.md", "docs/reference.md", "docs/development.md", "docs/kubernetes.md")) {
             assertThat(text).as("README links " + page).contains("](" + page + ")");
         }
     }

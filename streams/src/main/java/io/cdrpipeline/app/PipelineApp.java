@@ -9,6 +9,7 @@ import io.cdrpipeline.ops.Health;
 import io.cdrpipeline.ops.OpsServer;
 import io.cdrpipeline.ops.PipelineMeters;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
@@ -55,6 +56,8 @@ public final class PipelineApp implements AutoCloseable {
     private volatile boolean closing;
     private volatile String failure = "see the log";
     private final AtomicInteger rebalances = new AtomicInteger();
+    /** Kafka's metrics bound to /metrics while the ops endpoint serves (their refresh thread stops with it). */
+    private KafkaStreamsMetrics kafkaMetrics;
     /** The key service in key-store mode, else null (static keys are never destroyed). */
     private final KeyService keyService;
 
@@ -165,7 +168,7 @@ public final class PipelineApp implements AutoCloseable {
     public OpsServer serveOps(String bind, int port, Map<String, Object> adminProps, Duration startupTimeout)
             throws IOException {
         PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-        PipelineMeters.bind(registry, streams, metrics, retentionMetrics);
+        kafkaMetrics = PipelineMeters.bind(registry, streams, metrics, retentionMetrics);
         if (keyService != null) {
             PipelineMeters.bindKeyShredding(registry, keyService::overdueKeys);
         }
@@ -236,6 +239,9 @@ public final class PipelineApp implements AutoCloseable {
         timeout = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
         if (ops != null) {
             ops.close();
+        }
+        if (kafkaMetrics != null) {
+            kafkaMetrics.close();
         }
         if (health != null) {
             health.close();

@@ -16,6 +16,9 @@ import io.micrometer.core.instrument.binder.jvm.JvmThreadMetrics;
 import io.micrometer.core.instrument.binder.system.FileDescriptorMetrics;
 import io.micrometer.core.instrument.binder.system.ProcessorMetrics;
 import io.micrometer.core.instrument.binder.system.UptimeMetrics;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import io.micrometer.core.instrument.binder.kafka.KafkaStreamsMetrics;
 import org.apache.kafka.streams.KafkaStreams;
@@ -34,6 +37,9 @@ public final class PipelineMeters {
             Duration.ofHours(1), Duration.ofHours(6), Duration.ofDays(1),
             Duration.ofDays(3), Duration.ofDays(7), Duration.ofDays(14),
             Duration.ofDays(30)};
+
+    /** How often Kafka's metrics are re-listed (new partitions, new clients). */
+    static final Duration METRICS_REFRESH = Duration.ofSeconds(10);
 
     private PipelineMeters() {
     }
@@ -107,7 +113,15 @@ public final class PipelineMeters {
         new ProcessorMetrics().bindTo(registry);
         new UptimeMetrics().bindTo(registry);
         new FileDescriptorMetrics().bindTo(registry);
-        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams);
+        // Kafka creates per-partition metrics (records-lag of each assigned partition) as partitions are
+        // assigned; Micrometer picks new ones up at each refresh: every 10 s rather than its default minute,
+        // so the lag of partitions an instance took over in a rebalance is visible soon after.
+        ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "kafka-metrics-refresh");
+            t.setDaemon(true);
+            return t;
+        });
+        KafkaStreamsMetrics streamsMetrics = new KafkaStreamsMetrics(streams, List.of(), refresher, METRICS_REFRESH);
         streamsMetrics.bindTo(registry);
         return streamsMetrics;
     }

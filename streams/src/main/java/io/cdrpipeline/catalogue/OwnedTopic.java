@@ -55,8 +55,9 @@ public enum OwnedTopic {
             // ops: places, releases and reports holds; the pipeline: keep-alives (a released hold leaves the log).
             EnumSet.of(Role.PIPELINE, Role.OPS), EnumSet.of(Role.OPS, Role.PIPELINE)),
     PSEUDONYM_KEYS("topic.pseudonym-keys", "cdr.pseudonym-keys", null, Sensitivity.SECRET, "secret", Cleanup.COMPACTED, false,
-            "key epoch id (`<id>#tokens`: its token key, once its pseudonymisation key is destroyed)",
-            "key wrapped with AES-256-GCM under `$CDR_MASTER_KEY`",
+            "key epoch id (`<id>#tokens`: its token key, once its pseudonymisation key is destroyed; `#root`: the "
+                    + "deployment's root, once the master key was rotated)",
+            "key wrapped with AES-256-GCM under the master key",
             EnumSet.of(Role.PIPELINE), EnumSet.of(Role.PIPELINE));
 
     /** How a topic lets go of data: by age ({@code retention.ms} = its window), or by tombstones and compaction. */

@@ -1,0 +1,69 @@
+package io.cdrpipeline.kpi;
+
+import java.util.EnumMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The figures of one KPI cell: attempts per outcome, billable seconds of answered calls, and the
+ * distinct calling parties (pseudonyms of one key epoch) — people, not events, are what k counts.
+ * The callers never leave the aggregator: a published cell carries their number only.
+ */
+public final class CellFigures {
+
+    private final Map<Outcome, Long> attempts = new EnumMap<>(Outcome.class);
+    private long answeredBillableSeconds;
+    private final Set<String> callers = new HashSet<>();
+
+    public void add(Outcome outcome, long billableSeconds, String caller) {
+        attempts.merge(outcome, 1L, Long::sum);
+        if (outcome == Outcome.ANSWERED) {
+            answeredBillableSeconds += billableSeconds;
+        }
+        callers.add(caller);
+    }
+
+    public void addAll(CellFigures other) {
+        other.attempts.forEach((o, n) -> attempts.merge(o, n, Long::sum));
+        answeredBillableSeconds += other.answeredBillableSeconds;
+        callers.addAll(other.callers);
+    }
+
+    public long attempts() {
+        return attempts.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    public long count(Outcome outcome) {
+        return attempts.getOrDefault(outcome, 0L);
+    }
+
+    public long answeredBillableSeconds() {
+        return answeredBillableSeconds;
+    }
+
+    public int distinctCallers() {
+        return callers.size();
+    }
+
+    /** Answer-seizure ratio (E.411): answered ÷ attempts, in percent. */
+    public double asr() {
+        return percent(count(Outcome.ANSWERED), attempts());
+    }
+
+    /** Network effectiveness ratio (E.425): (answered + busy + no answer + terminal rejections) ÷ attempts, in percent. */
+    public double ner() {
+        long effective = attempts.entrySet().stream().filter(e -> e.getKey().effective()).mapToLong(Map.Entry::getValue).sum();
+        return percent(effective, attempts());
+    }
+
+    /** Average call duration: billable seconds of answered calls ÷ answered calls (0 when none was answered). */
+    public double acd() {
+        long answered = count(Outcome.ANSWERED);
+        return answered == 0 ? 0 : (double) answeredBillableSeconds / answered;
+    }
+
+    private static double percent(long part, long whole) {
+        return whole == 0 ? 0 : 100.0 * part / whole;
+    }
+}

@@ -2,7 +2,6 @@ package io.cdrpipeline.docs;
 
 import io.cdrpipeline.testing.Pipelines;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.fail;
 
 import io.cdrpipeline.app.AclPlan;
 import io.cdrpipeline.catalogue.OwnedTopic;
@@ -28,6 +27,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.TopologyDescription;
+import io.cdrpipeline.testing.GeneratedBlocks;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -63,21 +63,7 @@ class DocsTest {
                     + read("billing-sink/src/dist/config/billing-postgres.properties") + "```\n";
             default -> throw new IllegalArgumentException(name);
         };
-        Path file = ROOT.resolve(page);
-        String text = Files.readString(file);
-        String begin = "<!-- " + name + ":begin -->\n";
-        String end = "<!-- " + name + ":end -->";
-        int from = text.indexOf(begin);
-        int to = text.indexOf(end);
-        assertThat(from).as("%s: marker %s", page, begin.strip()).isNotNegative();
-        assertThat(to).as("%s: marker %s", page, end).isGreaterThan(from);
-        String block = text.substring(from + begin.length(), to);
-        String expected = generated.get();
-        if (Boolean.getBoolean("docs.update") && !block.equals(expected)) {
-            Files.writeString(file, text.substring(0, from + begin.length()) + expected + text.substring(to));
-            fail(page + ": " + name + " rewritten: review it with git diff, then run again without -Ddocs.update");
-        }
-        assertThat(block).as("%s: %s", page, name).isEqualTo(expected);
+        GeneratedBlocks.check(ROOT.resolve(page), name, generated.get());
     }
 
     @Test

@@ -12,6 +12,11 @@ import java.util.TreeMap;
  * too small there is suppressed. The published cells partition the calls they count: every call is in
  * one published cell or in none, so totals (sums of published cells) never contain a suppressed call
  * and no suppressed figure can be recovered by subtraction.
+ *
+ * <p>Across window sizes the same holds only if a longer window is the sum of the shorter one's
+ * published cells ({@link #rollUp}): an hour published on its own would, minus its four published
+ * quarters, give back what the quarters suppressed. The price: calls suppressed in the shortest
+ * window are in no longer one either.
  */
 public final class Disclosure {
 
@@ -66,6 +71,18 @@ public final class Disclosure {
             return new Result(published, 0, 0);
         }
         return new Result(published, world.attempts(), worldParts);
+    }
+
+    /**
+     * A longer window's cells: per cell, the sum of the shorter windows' published cells of that key
+     * (each of which had at least k callers, so their union has too).
+     */
+    public static Map<Cell, CellFigures> rollUp(Iterable<Map<Cell, CellFigures>> shorterPublished) {
+        Map<Cell, CellFigures> out = new LinkedHashMap<>();
+        for (Map<Cell, CellFigures> window : shorterPublished) {
+            window.forEach((cell, figures) -> out.computeIfAbsent(cell, c -> new CellFigures()).addAll(figures));
+        }
+        return out;
     }
 
     private static Map<String, Map.Entry<Cell, CellFigures>> cellsSorted(Map<Cell, CellFigures> cells) {

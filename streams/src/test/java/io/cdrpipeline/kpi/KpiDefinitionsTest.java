@@ -122,6 +122,38 @@ class KpiDefinitionsTest {
         }
     }
 
+    /**
+     * An hour is the sum of its quarters' published cells: subtracting the published quarters from
+     * the published hour leaves nothing, for every cell — no quarter's suppressed calls come back.
+     */
+    @Test
+    void anHourMinusItsPublishedQuartersRevealsNothing() {
+        Random random = new Random(2611);
+        int roundsWithSuppression = 0;
+        for (int round = 0; round < 200; round++) {
+            List<Map<Cell, CellFigures>> quarters = new java.util.ArrayList<>();
+            long suppressed = 0;
+            for (int q = 0; q < 4; q++) {
+                Map<Cell, CellFigures> cells = new HashMap<>();
+                for (int i = random.nextInt(120); i > 0; i--) {
+                    Cell cell = new Cell(List.of("33", "44", "49").get(random.nextInt(3)), List.of("20", "30", "89").get(random.nextInt(3)));
+                    cells.computeIfAbsent(cell, c -> new CellFigures()).add(Outcome.ANSWERED, 60, "c" + random.nextInt(15));
+                }
+                Disclosure.Result r = Disclosure.publish(cells, 5);
+                quarters.add(r.published());
+                suppressed += r.suppressedAttempts();
+            }
+            Map<Cell, CellFigures> hour = Disclosure.rollUp(quarters);
+            for (Map.Entry<Cell, CellFigures> e : hour.entrySet()) {
+                long fromQuarters = quarters.stream().mapToLong(q -> q.containsKey(e.getKey()) ? q.get(e.getKey()).attempts() : 0).sum();
+                assertThat(e.getValue().attempts()).as("round %d, %s", round, e.getKey()).isEqualTo(fromQuarters);
+                assertThat(e.getValue().distinctCallers()).isGreaterThanOrEqualTo(5);
+            }
+            roundsWithSuppression += suppressed > 0 ? 1 : 0;
+        }
+        assertThat(roundsWithSuppression).as("the property met suppressed quarters").isGreaterThan(20);
+    }
+
     private static CellFigures calls(int n, int callers, String prefix) {
         CellFigures f = new CellFigures();
         for (int i = 0; i < n; i++) {

@@ -1,5 +1,9 @@
 package io.cdrpipeline.kpi;
 
+import io.cdrpipeline.schema.KpiCell;
+import io.cdrpipeline.schema.LegRole;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -61,6 +65,18 @@ public final class CellFigures {
     public double acd() {
         long answered = count(Outcome.ANSWERED);
         return answered == 0 ? 0 : (double) answeredBillableSeconds / answered;
+    }
+
+    /** The published form: figures and their ratios, the number of callers — never who they are. */
+    public KpiCell toRecord(Duration windowSize, Instant windowStart, String source, LegRole legRole,
+            Disclosure.Cell cell, int k) {
+        return KpiCell.newBuilder().setWindowSize(windowSize.toString()).setWindowStart(windowStart)
+                .setWindowEnd(windowStart.plus(windowSize)).setSource(source).setLegRole(legRole)
+                .setCountry(cell.country()).setNdc(cell.ndc()).setAttempts(attempts())
+                .setAnswered(count(Outcome.ANSWERED)).setBusy(count(Outcome.BUSY)).setNoAnswer(count(Outcome.NO_ANSWER))
+                .setRejected(count(Outcome.REJECTED)).setCancelled(count(Outcome.CANCELLED))
+                .setNetworkFailures(count(Outcome.NETWORK_FAILURE)).setAnsweredBillableSeconds(answeredBillableSeconds)
+                .setDistinctCallers(distinctCallers()).setK(k).setAsr(asr()).setNer(ner()).setAcd(acd()).build();
     }
 
     private static double percent(long part, long whole) {

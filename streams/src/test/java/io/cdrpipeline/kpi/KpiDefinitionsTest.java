@@ -46,6 +46,18 @@ class KpiDefinitionsTest {
     }
 
     @Test
+    void thePublishedRecordCarriesFiguresAndTheNumberOfCallersOnly() {
+        CellFigures f = calls(6, 5, "secret-pseudonym");
+        var record = f.toRecord(java.time.Duration.ofMinutes(15), java.time.Instant.parse("2026-11-02T08:00:00Z"), "pbx-berlin",
+                io.cdrpipeline.schema.LegRole.ORIGINATING, new Cell("49", "30"), 5);
+        assertThat(record.getWindowEnd()).isEqualTo(java.time.Instant.parse("2026-11-02T08:15:00Z"));
+        assertThat(record.getAttempts()).isEqualTo(6);
+        assertThat(record.getDistinctCallers()).isEqualTo(5);
+        assertThat(record.getAsr()).isEqualTo(100.0);
+        assertThat(record.toString()).doesNotContain("secret-pseudonym");
+    }
+
+    @Test
     void aFailureTheCalledPartyCausedIsEffective() {
         assertThat(Outcome.of(Disposition.FAILED, 21)).isEqualTo(Outcome.REJECTED);
         assertThat(Outcome.of(Disposition.FAILED, 17)).isEqualTo(Outcome.BUSY);

@@ -2,6 +2,12 @@ package io.cdrpipeline.kpi;
 
 import io.cdrpipeline.schema.KpiCell;
 import io.cdrpipeline.schema.LegRole;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
@@ -77,6 +83,43 @@ public final class CellFigures {
                 .setRejected(count(Outcome.REJECTED)).setCancelled(count(Outcome.CANCELLED))
                 .setNetworkFailures(count(Outcome.NETWORK_FAILURE)).setAnsweredBillableSeconds(answeredBillableSeconds)
                 .setDistinctCallers(distinctCallers()).setK(k).setAsr(asr()).setNer(ner()).setAcd(acd()).build();
+    }
+
+    /** The figures as a store keeps them (callers included: the store is pseudonymous, the record is not). */
+    public byte[] encode() {
+        try (ByteArrayOutputStream bytes = new ByteArrayOutputStream(); DataOutputStream out = new DataOutputStream(bytes)) {
+            for (Outcome o : Outcome.values()) {
+                out.writeLong(count(o));
+            }
+            out.writeLong(answeredBillableSeconds);
+            out.writeInt(callers.size());
+            for (String c : callers) {
+                out.writeUTF(c);
+            }
+            out.flush();
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static CellFigures decode(byte[] encoded) {
+        CellFigures f = new CellFigures();
+        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
+            for (Outcome o : Outcome.values()) {
+                long n = in.readLong();
+                if (n > 0) {
+                    f.attempts.put(o, n);
+                }
+            }
+            f.answeredBillableSeconds = in.readLong();
+            for (int i = in.readInt(); i > 0; i--) {
+                f.callers.add(in.readUTF());
+            }
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static double percent(long part, long whole) {

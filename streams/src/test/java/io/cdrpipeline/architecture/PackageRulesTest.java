@@ -34,7 +34,7 @@ class PackageRulesTest {
             Map.entry("pseudonymize", Set.of("config", "schema")),
             Map.entry("kpi", Set.of("schema")),
             Map.entry("retention", Set.of("catalogue", "config", "pseudonymize", "schema", "serde", "state")),
-            Map.entry("topology", Set.of("catalogue", "config", "ingest", "normalize", "pseudonymize", "retention", "schema", "serde",
+            Map.entry("topology", Set.of("catalogue", "config", "ingest", "kpi", "normalize", "pseudonymize", "retention", "schema", "serde",
                     "state")),
             Map.entry("produce", Set.of("catalogue", "config", "ingest", "normalize")),
             Map.entry("describe", Set.of("catalogue", "config", "retention", "schema")),

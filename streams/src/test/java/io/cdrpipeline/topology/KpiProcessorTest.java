@@ -1,0 +1,91 @@
+package io.cdrpipeline.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.cdrpipeline.schema.AnalyticsRecord;
+import io.cdrpipeline.schema.Disposition;
+import io.cdrpipeline.schema.KpiCell;
+import io.cdrpipeline.schema.LegRole;
+import io.cdrpipeline.schema.NumberType;
+import io.cdrpipeline.schema.PseudonymousParty;
+import io.cdrpipeline.serde.AvroSerde;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Properties;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.kstream.Produced;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.Test;
+
+/** WIP (issue 26): the aggregator alone, on a topology of its own, under the test driver's wall clock. */
+class KpiProcessorTest {
+
+    private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
+
+    @Test
+    void aWindowClosesOnWallClockTimePublishesOnlyCellsOfKCallersAndCountsLateRecords() {
+        StreamsBuilder b = new StreamsBuilder();
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.CELLS_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.WINDOWS_STORE),
+                Serdes.String(), Serdes.Long()));
+        AvroSerde<KpiCell> kpi = new AvroSerde<>(KpiCell.class, KpiCell.getClassSchema());
+        KpiProcessor[] made = new KpiProcessor[1];
+        b.stream("in", Consumed.with(Serdes.String(), new AvroSerde<>(AnalyticsRecord.class, AnalyticsRecord.getClassSchema())))
+                .process(() -> made[0] = new KpiProcessor(5, Duration.ofMinutes(5), Duration.ofMinutes(2)), Named.as("kpi"),
+                        KpiProcessor.CELLS_STORE, KpiProcessor.WINDOWS_STORE)
+                .to("out", Produced.with(Serdes.String(), kpi));
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kpi-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), p, T0.plus(Duration.ofMinutes(1)))) {
+            TestInputTopic<String, AnalyticsRecord> in = driver.createInputTopic("in", new StringSerializer(),
+                    new AvroSerde<>(AnalyticsRecord.class, AnalyticsRecord.getClassSchema()).serializer());
+            TestOutputTopic<String, KpiCell> out = driver.createOutputTopic("out", new StringDeserializer(), kpi.deserializer());
+            // Berlin (49 30): 12 calls from 6 callers; Munich (49 89): 4 calls from 2 callers.
+            for (int i = 0; i < 12; i++) {
+                in.pipeInput("r" + i, call(i, "caller-" + (i % 6), 30, Disposition.ANSWERED, 60));
+            }
+            for (int i = 12; i < 16; i++) {
+                in.pipeInput("r" + i, call(i, "caller-" + (i % 2), 89, Disposition.BUSY, 0));
+            }
+            driver.advanceWallClockTime(Duration.ofMinutes(10));
+            assertThat(out.isEmpty()).as("open until its end + grace").isTrue();
+            driver.advanceWallClockTime(Duration.ofMinutes(15));
+            List<KpiCell> cells = out.readValuesToList();
+            assertThat(cells).singleElement().satisfies(c -> {
+                assertThat(c.getNdc()).isEqualTo("30");
+                assertThat(c.getAttempts()).isEqualTo(12);
+                assertThat(c.getDistinctCallers()).isEqualTo(6);
+                assertThat(c.getAcd()).isEqualTo(60.0);
+                assertThat(c.getWindowStart()).isEqualTo(T0);
+            });
+            in.pipeInput("late", call(99, "caller-x", 30, Disposition.ANSWERED, 60));
+            driver.advanceWallClockTime(Duration.ofMinutes(30));
+            assertThat(out.isEmpty()).as("a closed window is never re-published").isTrue();
+            assertThat(made[0].late()).isEqualTo(1);
+            assertThat(driver.getKeyValueStore(KpiProcessor.CELLS_STORE).approximateNumEntries())
+                    .as("the closed window's callers are gone from the store").isZero();
+        }
+    }
+
+    private static AnalyticsRecord call(int i, String caller, int ndc, Disposition d, long billable) {
+        PseudonymousParty calling = PseudonymousParty.newBuilder().setPseudonym(caller).setType(NumberType.E164)
+                .setCountryCode(49).setDestinationCode("30").setRegion("DE").build();
+        PseudonymousParty called = PseudonymousParty.newBuilder().setPseudonym("dest-" + i).setType(NumberType.E164)
+                .setCountryCode(49).setDestinationCode(Integer.toString(ndc)).setRegion("DE").build();
+        return AnalyticsRecord.newBuilder().setPseudoRecordId("p" + i).setKeyEpoch("2026-11").setCalling(calling).setCalled(called)
+                .setStartMinute(T0.plusSeconds(30L * (i % 20))).setDurationSeconds(billable).setBillableSeconds(billable)
+                .setDisposition(d).setQ850Cause(null).setSource("pbx-berlin").setLegRole(LegRole.ORIGINATING).build();
+    }
+}

@@ -76,7 +76,9 @@ public final class CellFigures {
     /** The published form: figures and their ratios, the number of callers — never who they are. */
     public KpiCell toRecord(Duration windowSize, Instant windowStart, String source, LegRole legRole,
             Disclosure.Cell cell, int k) {
-        return KpiCell.newBuilder().setWindowSize(windowSize.toString()).setWindowStart(windowStart)
+        String size = windowSize.toDaysPart() > 0 && windowSize.toHoursPart() == 0 && windowSize.toMinutesPart() == 0
+                ? "P" + windowSize.toDays() + "D" : windowSize.toString();
+        return KpiCell.newBuilder().setWindowSize(size).setWindowStart(windowStart)
                 .setWindowEnd(windowStart.plus(windowSize)).setSource(source).setLegRole(legRole)
                 .setCountry(cell.country()).setNdc(cell.ndc()).setAttempts(attempts())
                 .setAnswered(count(Outcome.ANSWERED)).setBusy(count(Outcome.BUSY)).setNoAnswer(count(Outcome.NO_ANSWER))

@@ -24,28 +24,36 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * WIP (issue 26, not wired): aggregates analytics records into 15-minute KPI cells and publishes a
  * window's cells through {@link Disclosure} when it closes on wall-clock time — at the later of its
  * end plus {@code grace} and its first arrival plus {@code linger}, so quiet sources publish and a
- * backfill still publishes once. A record for a window already closed is counted late and dropped.
- * Hour and day roll-ups, and deleting closed-window markers, are still to come.
+ * backfill still publishes once. Hours and days are the sums of their quarters' published cells
+ * ({@link Disclosure#rollUp}), closed once their end plus grace has passed and none of their quarters
+ * is open; a quarter of a closed hour or day can no longer open. A record for a closed window is
+ * counted late and dropped; closed-window markers are kept for {@code keepClosed} (the KPI topic's
+ * window), and a record older than that is late too — nothing is ever published twice.
  */
 public final class KpiProcessor implements Processor<String, AnalyticsRecord, String, KpiCell> {
 
     public static final String CELLS_STORE = "kpi-open-cells";
     public static final String WINDOWS_STORE = "kpi-windows";
+    public static final String ROLLUPS_STORE = "kpi-rollups";
+    static final List<Duration> LONGER = List.of(Duration.ofHours(1), Duration.ofDays(1));
     static final Duration QUARTER = Duration.ofMinutes(15);
     private static final long CLOSED = -1;
 
     private final int k;
     private final Duration grace;
     private final Duration linger;
+    private final Duration keepClosed;
+    private KeyValueStore<String, byte[]> rollups;
     private ProcessorContext<String, KpiCell> context;
     private KeyValueStore<String, byte[]> cells;
     private KeyValueStore<String, Long> windows;
     private long late;
 
-    public KpiProcessor(int k, Duration grace, Duration linger) {
+    public KpiProcessor(int k, Duration grace, Duration linger, Duration keepClosed) {
         this.k = k;
         this.grace = grace;
         this.linger = linger;
+        this.keepClosed = keepClosed;
     }
 
     @Override
@@ -53,6 +61,7 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
         this.context = context;
         this.cells = context.getStateStore(CELLS_STORE);
         this.windows = context.getStateStore(WINDOWS_STORE);
+        this.rollups = context.getStateStore(ROLLUPS_STORE);
         context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::close);
     }
 
@@ -66,7 +75,7 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
         String window = start + "|" + a.getSource() + "|" + a.getLegRole();
         Long closesAt = windows.get(window);
         long now = context.currentSystemTimeMs();
-        if (closesAt != null && closesAt == CLOSED) {
+        if (closesAt != null && closesAt == CLOSED || closesAt == null && start + keepClosed.toMillis() < now) {
             late++;
             return;
         }
@@ -91,7 +100,7 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
         try (KeyValueIterator<String, Long> it = windows.all()) {
             while (it.hasNext()) {
                 KeyValue<String, Long> w = it.next();
-                if (w.value != CLOSED && w.value <= now) {
+                if (!w.key.startsWith("P") && w.value != CLOSED && w.value <= now) {
                     due.add(w.key);
                 }
             }
@@ -111,11 +120,92 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
             String[] w = window.split("\\|");
             Instant start = Instant.ofEpochMilli(Long.parseLong(w[0]));
             Disclosure.Result result = Disclosure.publish(figures, k);
-            result.published().forEach((cell, f) -> context.forward(new Record<>(window + "|" + cell.country() + "|" + cell.ndc(),
-                    f.toRecord(QUARTER, start, w[1], LegRole.valueOf(w[2]), cell, k), now)));
+            result.published().forEach((cell, f) -> {
+                context.forward(new Record<>(QUARTER + "|" + window + "|" + cell.country() + "|" + cell.ndc(),
+                        f.toRecord(QUARTER, start, w[1], LegRole.valueOf(w[2]), cell, k), now));
+                for (Duration size : LONGER) {
+                    String longer = size + "|" + floor(start.toEpochMilli(), size) + "|" + w[1] + "|" + w[2];
+                    if (windows.get(longer) == null) {
+                        windows.put(longer, floor(start.toEpochMilli(), size) + size.toMillis() + grace.toMillis());
+                    }
+                    String key = longer + "|" + cell.country() + "|" + cell.ndc();
+                    byte[] held = rollups.get(key);
+                    CellFigures sum = held == null ? new CellFigures() : CellFigures.decode(held);
+                    sum.addAll(f);
+                    rollups.put(key, sum.encode());
+                }
+            });
             keys.forEach(cells::delete);
             windows.put(window, CLOSED);
         }
+        closeLonger(now);
+        purge(now);
+    }
+
+    /** Hours and days whose end plus grace has passed and none of whose quarters is open. */
+    private void closeLonger(long now) {
+        Map<String, Long> all = new LinkedHashMap<>();
+        try (KeyValueIterator<String, Long> it = windows.all()) {
+            it.forEachRemaining(kv -> all.put(kv.key, kv.value));
+        }
+        for (Map.Entry<String, Long> e : all.entrySet()) {
+            String[] w = e.getKey().split("\\|");
+            if (!e.getKey().startsWith("P") || e.getValue() == CLOSED || e.getValue() > now) {
+                continue;
+            }
+            Duration size = Duration.parse(w[0]);
+            long start = Long.parseLong(w[1]);
+            String group = "|" + w[2] + "|" + w[3];
+            boolean quarterOpen = false;
+            for (long q = start; q < start + size.toMillis(); q += QUARTER.toMillis()) {
+                Long state = all.get(q + group);
+                if (state != null && state != CLOSED) {
+                    quarterOpen = true;
+                }
+            }
+            if (quarterOpen) {
+                continue;
+            }
+            List<String> keys = new ArrayList<>();
+            try (KeyValueIterator<String, byte[]> it = rollups.prefixScan(e.getKey() + "|",
+                    new org.apache.kafka.common.serialization.StringSerializer())) {
+                while (it.hasNext()) {
+                    KeyValue<String, byte[]> c = it.next();
+                    String[] cell = c.key.substring(e.getKey().length() + 1).split("\\|", -1);
+                    context.forward(new Record<>(c.key, CellFigures.decode(c.value).toRecord(size, Instant.ofEpochMilli(start), w[2],
+                            LegRole.valueOf(w[3]), new Disclosure.Cell(cell[0], cell[1]), k), now));
+                    keys.add(c.key);
+                }
+            }
+            keys.forEach(rollups::delete);
+            windows.put(e.getKey(), CLOSED);
+            // What has not opened by now never will: its calls would be in no published hour or day.
+            for (long q = start; q < start + size.toMillis(); q += QUARTER.toMillis()) {
+                if (all.get(q + group) == null) {
+                    windows.put(q + group, CLOSED);
+                }
+            }
+        }
+    }
+
+    /** Closed markers older than keepClosed go (records that old are late anyway). */
+    private void purge(long now) {
+        List<String> old = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = windows.all()) {
+            while (it.hasNext()) {
+                KeyValue<String, Long> w = it.next();
+                String[] parts = w.key.split("\\|");
+                long start = Long.parseLong(w.key.startsWith("P") ? parts[1] : parts[0]);
+                if (w.value == CLOSED && start + keepClosed.toMillis() < now) {
+                    old.add(w.key);
+                }
+            }
+        }
+        old.forEach(windows::delete);
+    }
+
+    private static long floor(long millis, Duration size) {
+        return millis / size.toMillis() * size.toMillis();
     }
 
     /** Records that arrived for a window already closed (counted, not re-published). */

@@ -39,11 +39,13 @@ class KpiProcessorTest {
                 Serdes.String(), Serdes.ByteArray()));
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.WINDOWS_STORE),
                 Serdes.String(), Serdes.Long()));
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.ROLLUPS_STORE),
+                Serdes.String(), Serdes.ByteArray()));
         AvroSerde<KpiCell> kpi = new AvroSerde<>(KpiCell.class, KpiCell.getClassSchema());
         KpiProcessor[] made = new KpiProcessor[1];
         b.stream("in", Consumed.with(Serdes.String(), new AvroSerde<>(AnalyticsRecord.class, AnalyticsRecord.getClassSchema())))
-                .process(() -> made[0] = new KpiProcessor(5, Duration.ofMinutes(5), Duration.ofMinutes(2)), Named.as("kpi"),
-                        KpiProcessor.CELLS_STORE, KpiProcessor.WINDOWS_STORE)
+                .process(() -> made[0] = new KpiProcessor(5, Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofDays(400)),
+                        Named.as("kpi"), KpiProcessor.CELLS_STORE, KpiProcessor.WINDOWS_STORE, KpiProcessor.ROLLUPS_STORE)
                 .to("out", Produced.with(Serdes.String(), kpi));
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kpi-test");
@@ -64,6 +66,7 @@ class KpiProcessorTest {
             driver.advanceWallClockTime(Duration.ofMinutes(15));
             List<KpiCell> cells = out.readValuesToList();
             assertThat(cells).singleElement().satisfies(c -> {
+                assertThat(c.getWindowSize()).isEqualTo("PT15M");
                 assertThat(c.getNdc()).isEqualTo("30");
                 assertThat(c.getAttempts()).isEqualTo(12);
                 assertThat(c.getDistinctCallers()).isEqualTo(6);
@@ -71,9 +74,25 @@ class KpiProcessorTest {
                 assertThat(c.getWindowStart()).isEqualTo(T0);
             });
             in.pipeInput("late", call(99, "caller-x", 30, Disposition.ANSWERED, 60));
-            driver.advanceWallClockTime(Duration.ofMinutes(30));
-            assertThat(out.isEmpty()).as("a closed window is never re-published").isTrue();
+            // The hour closes after its end + grace: the sum of its quarters' published cells, Munich still absent.
+            driver.advanceWallClockTime(Duration.ofMinutes(45));
+            List<KpiCell> hour = out.readValuesToList();
+            assertThat(hour).singleElement().satisfies(c -> {
+                assertThat(c.getWindowSize()).isEqualTo("PT1H");
+                assertThat(c.getNdc()).isEqualTo("30");
+                assertThat(c.getAttempts()).as("the late call is in no window").isEqualTo(12);
+            });
             assertThat(made[0].late()).isEqualTo(1);
+            // A call of the closed hour's last quarter, never opened: late, and the hour is not re-published.
+            in.pipeInput("after", AnalyticsRecord.newBuilder(call(100, "caller-y", 30, Disposition.ANSWERED, 60))
+                    .setStartMinute(T0.plus(Duration.ofMinutes(50))).build());
+            driver.advanceWallClockTime(Duration.ofDays(1));
+            List<KpiCell> day = out.readValuesToList();
+            assertThat(day).singleElement().satisfies(c -> {
+                assertThat(c.getWindowSize()).isEqualTo("P1D");
+                assertThat(c.getAttempts()).isEqualTo(12);
+            });
+            assertThat(made[0].late()).isEqualTo(2);
             assertThat(driver.getKeyValueStore(KpiProcessor.CELLS_STORE).approximateNumEntries())
                     .as("the closed window's callers are gone from the store").isZero();
         }

@@ -132,6 +132,20 @@ class StrimziResourcesTest {
         assertThat(got).isEqualTo(want);
     }
 
+    @Test
+    void refusesNamesKubernetesWouldRefuse() throws Exception {
+        Files.createDirectories(WORK);
+        Path conf = WORK.resolve("names.properties");
+        Files.writeString(conf, "bootstrap.servers=unused:9092\n");
+        assertThat(CdrPipelineCli.execute("topics", "--config", conf.toString(), "--strimzi", "My_Cluster")).isEqualTo(2);
+        assertThat(CdrPipelineCli.execute("topics", "--config", conf.toString(), "--strimzi", "")).isEqualTo(2);
+        assertThat(CdrPipelineCli.execute("topics", "--config", conf.toString(), "--strimzi", "c", "--apply")).isEqualTo(2);
+        assertThat(CdrPipelineCli.execute("acls", "--config", conf.toString(), "--strimzi", "c", "--principal",
+                "pipeline=User:CN=Cdr,O=x")).isEqualTo(2);
+        assertThat(CdrPipelineCli.execute("acls", "--config", conf.toString(), "--strimzi", "c", "--strimzi-authentication",
+                "plain", "--principal", "pipeline=User:cdr")).isEqualTo(2);
+    }
+
     /** Strimzi spells a pattern prefix/literal; Kafka PREFIXED/LITERAL. */
     private static String pattern(AclRule rule) {
         var r = rule.getResource();

@@ -124,6 +124,10 @@ public final class StrimziResources {
 
     private static Map<String, Object> resource(String kind, String name, String cluster, String namespace,
             Map<String, Object> spec) {
+        if (!DNS_1123.matcher(cluster).matches() || namespace != null && !DNS_1123.matcher(namespace).matches()) {
+            throw new ConfigException("--strimzi " + cluster + (namespace == null ? "" : " --namespace " + namespace)
+                    + ": Kubernetes names (lower case letters, digits, '-' and '.')");
+        }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", name);
         if (namespace != null && !namespace.isBlank()) {

@@ -40,7 +40,8 @@ final class RotateMasterKeyCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        PipelineConfig config = kafka.loadFor(Role.PIPELINE, OwnedTopic.PSEUDONYM_KEYS, OwnedTopic.AUDIT);
+        // Both keys are checked before the cluster is contacted: a wrong file fails at once.
+        PipelineConfig config = kafka.load();
         KeyVault current = PipelineKeys.masterKeyVault(config);
         if (current == null) {
             throw new ConfigException("rotate-master-key needs the current master key (pseudonym.master.key.file or $"
@@ -56,6 +57,7 @@ final class RotateMasterKeyCommand implements Callable<Integer> {
             throw new ConfigException("--new-master-key-file: " + newKeyFile + ": not base64 of 32 bytes");
         }
         KeyStrength.require(next, "the new master key");
+        kafka.loadFor(Role.PIPELINE, OwnedTopic.PSEUDONYM_KEYS, OwnedTopic.AUDIT);
         RetentionPolicy policy = RetentionPolicy.of(config);
         int rewrapped;
         try (KeyService service = new KeyService(config, current, policy)) {

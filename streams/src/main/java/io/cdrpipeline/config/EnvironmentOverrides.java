@@ -4,7 +4,6 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import io.cdrpipeline.ingest.TemplateColumns;
 
 /**
  * Settings from the environment, as containers pass them: {@code CDR_} + the key in upper case
@@ -33,26 +32,13 @@ final class EnvironmentOverrides {
             } else if (name.startsWith("CDR_KAFKA_") && name.length() > "CDR_KAFKA_".length()) {
                 out.put("kafka." + name.substring("CDR_KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.'), value);
             } else {
-                String nearest = nearest(name, byVariable.keySet());
+                String nearest = NearestName.of(name, byVariable.keySet());
                 throw new ConfigException("environment variable " + name + " names no setting"
                         + (nearest == null ? "" : "; did you mean " + nearest + "?")
                         + " (settings are CDR_ + the key in upper case with _ for . and -, e.g. CDR_BOOTSTRAP_SERVERS)");
             }
         });
         return out;
-    }
-
-    private static String nearest(String name, Set<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = TemplateColumns.distance(k, name);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return bestDistance <= Math.max(3, name.length() / 4) ? best : null;
     }
 
     static String variable(String key) {

@@ -11,7 +11,6 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.streams.StreamsConfig;
-import io.cdrpipeline.ingest.TemplateColumns;
 import java.lang.reflect.Field;
 
 /**
@@ -47,7 +46,7 @@ final class KafkaClientKeys {
             return;
         }
         String prefix = name.substring(0, name.length() - bare.length());
-        String nearest = nearest(bare, name.startsWith("topic.") ? TOPIC : CLIENT.keySet());
+        String nearest = NearestName.of(bare, name.startsWith("topic.") ? TOPIC : CLIENT.keySet());
         throw new ConfigException("unknown Kafka client setting 'kafka." + name + "'"
                 + (nearest == null ? "" : "; did you mean 'kafka." + prefix + nearest + "'?"));
     }
@@ -109,19 +108,6 @@ final class KafkaClientKeys {
             }
         }
         return name;
-    }
-
-    private static String nearest(String name, Set<String> known) {
-        String best = null;
-        int bestDistance = Integer.MAX_VALUE;
-        for (String k : known) {
-            int d = TemplateColumns.distance(k, name);
-            if (d < bestDistance) {
-                best = k;
-                bestDistance = d;
-            }
-        }
-        return bestDistance <= Math.max(3, name.length() / 4) ? best : null;
     }
 
     private static Map<String, ConfigDef.Type> clientKeys() {

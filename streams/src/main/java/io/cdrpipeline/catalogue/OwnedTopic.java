@@ -26,6 +26,12 @@ public enum OwnedTopic {
     ANALYTICS("topic.analytics", "cdr.analytics", DataClass.ANALYTICS, Sensitivity.PSEUDONYMOUS, "pseudonymous",
             Cleanup.COMPACTED, true, "pseudonymous record id", "`AnalyticsRecord` (Avro single-object encoding)",
             EnumSet.of(Role.ANALYST), EnumSet.of(Role.PIPELINE)),
+    KPI("topic.kpi", "cdr.kpi", DataClass.KPI, Sensitivity.ANONYMOUS, "anonymous (cells of at least `kpi.k` distinct callers)",
+            Cleanup.DELETE_BY_AGE, true,
+            "`<window>\\|<window start, epoch ms>\\|<source>\\|<leg role>\\|<country>\\|<ndc>` (UTF-8; `<window>` PT15M, PT1H, PT24H)",
+            "`KpiCell` (Avro single-object encoding): attempts per outcome, answered billable seconds, ASR, NER, ACD, the "
+                    + "number of distinct callers (≥ k) — written once per window and cell when the window closes",
+            EnumSet.of(Role.ANALYST, Role.OPS), EnumSet.of(Role.PIPELINE)),
     REJECTED("topic.rejected", "cdr.rejected", DataClass.REJECTED, Sensitivity.PII, "PII", Cleanup.DELETE_BY_AGE, true,
             "as in `cdr.raw`",
             "the original bytes, unchanged; original headers plus `cdr.error.class`, `cdr.error.reason`, `cdr.source`, "

@@ -11,27 +11,36 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.EnumMap;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
 /**
  * The figures of one KPI cell: attempts per outcome, billable seconds of answered calls, and the
- * distinct calling parties (pseudonyms of one key epoch) — people, not events, are what k counts.
- * The callers never leave the aggregator: a published cell carries their number only.
+ * distinct calling parties — people, not events, are what k counts. A caller is known by a pseudonym
+ * of one key epoch: two pseudonyms of one epoch are two people, but one person has another pseudonym
+ * in each epoch, so the number of people is the largest count within one epoch (a lower bound, exact
+ * when — as with monthly epochs and windows of a day or less — a cell lies in one epoch). A withheld
+ * or unknown caller has no pseudonym and counts as nobody. The callers never leave the aggregator: a
+ * published cell carries their number only.
  */
 public final class CellFigures {
 
     private final Map<Outcome, Long> attempts = new EnumMap<>(Outcome.class);
     private long answeredBillableSeconds;
+    private static final char EPOCH_SEPARATOR = '\u0000';
     private final Set<String> callers = new HashSet<>();
 
-    public void add(Outcome outcome, long billableSeconds, String caller) {
+    /** {@code caller}: the calling party's pseudonym in key epoch {@code epoch}, or null when withheld or unknown. */
+    public void add(Outcome outcome, long billableSeconds, String epoch, String caller) {
         attempts.merge(outcome, 1L, Long::sum);
         if (outcome == Outcome.ANSWERED) {
             answeredBillableSeconds += billableSeconds;
         }
-        callers.add(caller);
+        if (caller != null) {
+            callers.add(epoch + EPOCH_SEPARATOR + caller);
+        }
     }
 
     public void addAll(CellFigures other) {
@@ -53,7 +62,11 @@ public final class CellFigures {
     }
 
     public int distinctCallers() {
-        return callers.size();
+        Map<String, Integer> perEpoch = new HashMap<>();
+        for (String c : callers) {
+            perEpoch.merge(c.substring(0, c.indexOf(EPOCH_SEPARATOR)), 1, Integer::sum);
+        }
+        return perEpoch.values().stream().mapToInt(Integer::intValue).max().orElse(0);
     }
 
     /** Answer-seizure ratio (E.411): answered ÷ attempts, in percent. */

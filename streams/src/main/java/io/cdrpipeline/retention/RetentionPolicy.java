@@ -100,9 +100,11 @@ public final class RetentionPolicy {
         windows.put(DataClass.ANALYTICS, Duration.ofDays(90));
         windows.put(DataClass.REJECTED, Duration.ofDays(7));
         windows.put(DataClass.AUDIT, Duration.ofDays(400));
+        // Anonymous figures: kept for year-on-year comparison (no personal data, so no erasure applies).
+        windows.put(DataClass.KPI, Duration.ofDays(400));
         JsonNode w = root.path("windows");
         if (!w.isMissingNode()) {
-            checkKeys(w, Set.of("raw", "billing", "analytics", "rejected", "audit"), origin, "windows.");
+            checkKeys(w, Set.of("raw", "billing", "analytics", "rejected", "audit", "kpi"), origin, "windows.");
             w.fieldNames().forEachRemaining(k -> windows.put(DataClass.valueOf(k.toUpperCase()),
                     duration(w.get(k), origin, "windows." + k)));
         }

@@ -1,5 +1,6 @@
 package io.cdrpipeline.topology;
 
+import io.cdrpipeline.catalogue.OwnedStore;
 import io.cdrpipeline.kpi.CellFigures;
 import io.cdrpipeline.kpi.Disclosure;
 import io.cdrpipeline.kpi.Outcome;
@@ -21,7 +22,7 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * WIP (issue 26, not wired): aggregates analytics records into 15-minute KPI cells and publishes a
+ * The only door from pseudonymous to anonymous data ({@code Declassifier.KPI}): aggregates analytics records into 15-minute KPI cells and publishes a
  * window's cells through {@link Disclosure} when it closes on wall-clock time — at the later of its
  * end plus {@code grace} and its first arrival plus {@code linger}, so quiet sources publish and a
  * backfill still publishes once. Hours and days are the sums of their quarters' published cells
@@ -32,28 +33,38 @@ import org.apache.kafka.streams.state.KeyValueStore;
  */
 public final class KpiProcessor implements Processor<String, AnalyticsRecord, String, KpiCell> {
 
-    public static final String CELLS_STORE = "kpi-open-cells";
-    public static final String WINDOWS_STORE = "kpi-windows";
-    public static final String ROLLUPS_STORE = "kpi-rollups";
+    public static final String CELLS_STORE = OwnedStore.KPI_OPEN_CELLS.storeName();
+    public static final String WINDOWS_STORE = OwnedStore.KPI_WINDOWS.storeName();
+    public static final String ROLLUPS_STORE = OwnedStore.KPI_ROLLUPS.storeName();
     static final List<Duration> LONGER = List.of(Duration.ofHours(1), Duration.ofDays(1));
     static final Duration QUARTER = Duration.ofMinutes(15);
     private static final long CLOSED = -1;
+
+    /** The country of a rest-of-the-world cell that stands for suppressed calls (never a calling code). */
+    static final String SUPPRESSED = "!";
 
     private final int k;
     private final Duration grace;
     private final Duration linger;
     private final Duration keepClosed;
+    private final Duration tick;
+    private final IngestMetrics metrics;
     private KeyValueStore<String, byte[]> rollups;
     private ProcessorContext<String, KpiCell> context;
     private KeyValueStore<String, byte[]> cells;
     private KeyValueStore<String, Long> windows;
-    private long late;
 
-    public KpiProcessor(int k, Duration grace, Duration linger, Duration keepClosed) {
+    /**
+     * @param tick how often windows are checked on wall-clock time (the sweep interval)
+     * @param keepClosed how long closed-window markers are kept (the KPI topic's window): older records are late
+     */
+    public KpiProcessor(int k, Duration grace, Duration linger, Duration keepClosed, Duration tick, IngestMetrics metrics) {
         this.k = k;
         this.grace = grace;
         this.linger = linger;
         this.keepClosed = keepClosed;
+        this.tick = tick;
+        this.metrics = metrics;
     }
 
     @Override
@@ -62,7 +73,7 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
         this.cells = context.getStateStore(CELLS_STORE);
         this.windows = context.getStateStore(WINDOWS_STORE);
         this.rollups = context.getStateStore(ROLLUPS_STORE);
-        context.schedule(Duration.ofMinutes(1), PunctuationType.WALL_CLOCK_TIME, this::close);
+        context.schedule(tick, PunctuationType.WALL_CLOCK_TIME, this::close);
     }
 
     @Override
@@ -76,7 +87,7 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
         Long closesAt = windows.get(window);
         long now = context.currentSystemTimeMs();
         if (closesAt != null && closesAt == CLOSED || closesAt == null && start + keepClosed.toMillis() < now) {
-            late++;
+            metrics.recordKpiLate();
             return;
         }
         if (closesAt == null) {
@@ -88,9 +99,8 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
         String cellKey = window + "|" + country + "|" + ndc;
         byte[] held = cells.get(cellKey);
         CellFigures f = held == null ? new CellFigures() : CellFigures.decode(held);
-        String caller = a.getCalling().getPseudonym() != null ? a.getCalling().getPseudonym()
-                : "withheld:" + a.getPseudoRecordId();
-        f.add(Outcome.of(a.getDisposition(), a.getQ850Cause()), a.getBillableSeconds(), caller);
+        f.add(Outcome.of(a.getDisposition(), a.getQ850Cause()), a.getBillableSeconds(), a.getKeyEpoch(),
+                a.getCalling().getPseudonym());
         cells.put(cellKey, f.encode());
     }
 
@@ -120,9 +130,14 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
             String[] w = window.split("\\|");
             Instant start = Instant.ofEpochMilli(Long.parseLong(w[0]));
             Disclosure.Result result = Disclosure.publish(figures, k);
-            result.published().forEach((cell, f) -> {
+            metrics.recordKpiCells(result.published().size(), result.suppressedCells());
+            Map<Disclosure.Cell, CellFigures> out = new LinkedHashMap<>(result.published());
+            if (result.suppressedAttempts() > 0) {
+                out.put(new Disclosure.Cell(SUPPRESSED, ""), new CellFigures());
+            }
+            out.forEach((cell, f) -> {
                 context.forward(new Record<>(QUARTER + "|" + window + "|" + cell.country() + "|" + cell.ndc(),
-                        f.toRecord(QUARTER, start, w[1], LegRole.valueOf(w[2]), cell, k), now));
+                        published(f, QUARTER, start, w[1], w[2], cell), now));
                 for (Duration size : LONGER) {
                     String longer = size + "|" + floor(start.toEpochMilli(), size) + "|" + w[1] + "|" + w[2];
                     if (windows.get(longer) == null) {
@@ -172,8 +187,8 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
                 while (it.hasNext()) {
                     KeyValue<String, byte[]> c = it.next();
                     String[] cell = c.key.substring(e.getKey().length() + 1).split("\\|", -1);
-                    context.forward(new Record<>(c.key, CellFigures.decode(c.value).toRecord(size, Instant.ofEpochMilli(start), w[2],
-                            LegRole.valueOf(w[3]), new Disclosure.Cell(cell[0], cell[1]), k), now));
+                    context.forward(new Record<>(c.key, published(CellFigures.decode(c.value), size, Instant.ofEpochMilli(start),
+                            w[2], w[3], new Disclosure.Cell(cell[0], cell[1])), now));
                     keys.add(c.key);
                 }
             }
@@ -204,12 +219,19 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
         old.forEach(windows::delete);
     }
 
-    private static long floor(long millis, Duration size) {
-        return millis / size.toMillis() * size.toMillis();
+    /** A cell as published; the suppressed marker as a world-rest cell with figures 0 and the reason. */
+    private KpiCell published(CellFigures f, Duration size, Instant start, String source, String legRole, Disclosure.Cell cell) {
+        if (!cell.country().equals(SUPPRESSED)) {
+            return f.toRecord(size, start, source, LegRole.valueOf(legRole), cell, k);
+        }
+        KpiCell marker = f.toRecord(size, start, source, LegRole.valueOf(legRole), new Disclosure.Cell(Disclosure.REST, ""), k);
+        marker.setSuppressed(size.equals(QUARTER)
+                ? "calls whose cells and rests had fewer than k = " + k + " distinct callers: suppressed"
+                : "calls suppressed in its 15-minute windows are in no longer window");
+        return marker;
     }
 
-    /** Records that arrived for a window already closed (counted, not re-published). */
-    public long late() {
-        return late;
+    private static long floor(long millis, Duration size) {
+        return millis / size.toMillis() * size.toMillis();
     }
 }

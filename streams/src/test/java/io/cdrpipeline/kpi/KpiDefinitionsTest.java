@@ -24,17 +24,17 @@ class KpiDefinitionsTest {
         long[] billable = {60, 60, 90, 120, 120, 150, 100, 100, 100};
         int caller = 0;
         for (long s : billable) {
-            cell.add(Outcome.of(Disposition.ANSWERED, 16), s, "caller-" + (caller++ % 12));
+            cell.add(Outcome.of(Disposition.ANSWERED, 16), s, "e1", "caller-" + (caller++ % 12));
         }
         for (int i = 0; i < 5; i++) {
-            cell.add(Outcome.of(Disposition.BUSY, 17), 0, "caller-" + (caller++ % 12));
+            cell.add(Outcome.of(Disposition.BUSY, 17), 0, "e1", "caller-" + (caller++ % 12));
         }
         for (int i = 0; i < 3; i++) {
-            cell.add(Outcome.of(Disposition.NO_ANSWER, 19), 0, "caller-" + (caller++ % 12));
+            cell.add(Outcome.of(Disposition.NO_ANSWER, 19), 0, "e1", "caller-" + (caller++ % 12));
         }
-        cell.add(Outcome.of(Disposition.CANCELLED, 487), 0, "caller-" + (caller++ % 12));
-        cell.add(Outcome.of(Disposition.FAILED, 34), 0, "caller-" + (caller++ % 12));
-        cell.add(Outcome.of(Disposition.FAILED, 42), 0, "caller-" + (caller++ % 12));
+        cell.add(Outcome.of(Disposition.CANCELLED, 487), 0, "e1", "caller-" + (caller++ % 12));
+        cell.add(Outcome.of(Disposition.FAILED, 34), 0, "e1", "caller-" + (caller++ % 12));
+        cell.add(Outcome.of(Disposition.FAILED, 42), 0, "e1", "caller-" + (caller++ % 12));
 
         assertThat(cell.attempts()).isEqualTo(20);
         assertThat(cell.distinctCallers()).isEqualTo(12);
@@ -119,7 +119,7 @@ class KpiDefinitionsTest {
                 Cell cell = new Cell(List.of("1", "33", "44", "49").get(random.nextInt(4)),
                         List.of("", "20", "30", "89", "201").get(random.nextInt(5)));
                 CellFigures f = cells.computeIfAbsent(cell, c -> new CellFigures());
-                f.add(Outcome.values()[random.nextInt(Outcome.values().length)], random.nextInt(300),
+                f.add(Outcome.values()[random.nextInt(Outcome.values().length)], random.nextInt(300), "e1",
                         "caller-" + random.nextInt(25));
                 callIds.computeIfAbsent(cell, c -> new HashSet<>()).add("call-" + i);
             }
@@ -149,7 +149,7 @@ class KpiDefinitionsTest {
                 Map<Cell, CellFigures> cells = new HashMap<>();
                 for (int i = random.nextInt(120); i > 0; i--) {
                     Cell cell = new Cell(List.of("33", "44", "49").get(random.nextInt(3)), List.of("20", "30", "89").get(random.nextInt(3)));
-                    cells.computeIfAbsent(cell, c -> new CellFigures()).add(Outcome.ANSWERED, 60, "c" + random.nextInt(15));
+                    cells.computeIfAbsent(cell, c -> new CellFigures()).add(Outcome.ANSWERED, 60, "e1", "c" + random.nextInt(15));
                 }
                 Disclosure.Result r = Disclosure.publish(cells, 5);
                 quarters.add(r.published());
@@ -166,10 +166,28 @@ class KpiDefinitionsTest {
         assertThat(roundsWithSuppression).as("the property met suppressed quarters").isGreaterThan(20);
     }
 
+    @Test
+    void oneCallerUnderTwoEpochsIsOnePersonAndAWithheldCallerIsNobody() {
+        CellFigures f = new CellFigures();
+        // The same four people under two epochs' pseudonyms: never eight.
+        for (int i = 0; i < 4; i++) {
+            f.add(Outcome.ANSWERED, 60, "2026-11", "nov-" + i);
+            f.add(Outcome.ANSWERED, 60, "2026-12", "dec-" + i);
+        }
+        // Forty calls with the number withheld: one person, or forty, nobody can tell — counted as none.
+        for (int i = 0; i < 40; i++) {
+            f.add(Outcome.BUSY, 0, "2026-12", null);
+        }
+        assertThat(f.attempts()).isEqualTo(48);
+        assertThat(f.distinctCallers()).isEqualTo(4);
+        assertThat(Disclosure.publish(Map.of(new Cell("49", "30"), f), 5).published()).isEmpty();
+        assertThat(CellFigures.decode(f.encode()).distinctCallers()).isEqualTo(4);
+    }
+
     private static CellFigures calls(int n, int callers, String prefix) {
         CellFigures f = new CellFigures();
         for (int i = 0; i < n; i++) {
-            f.add(Outcome.ANSWERED, 60, prefix + "-" + (i % callers));
+            f.add(Outcome.ANSWERED, 60, "e1", prefix + "-" + (i % callers));
         }
         return f;
     }

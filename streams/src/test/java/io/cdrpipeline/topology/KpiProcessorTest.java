@@ -27,7 +27,7 @@ import org.apache.kafka.streams.kstream.Produced;
 import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.Test;
 
-/** WIP (issue 26): the aggregator alone, on a topology of its own, under the test driver's wall clock. */
+/** The aggregator alone, on a topology of its own, under the test driver's wall clock. */
 class KpiProcessorTest {
 
     private static final Instant T0 = Instant.parse("2026-11-02T08:00:00Z");
@@ -42,9 +42,10 @@ class KpiProcessorTest {
         b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.ROLLUPS_STORE),
                 Serdes.String(), Serdes.ByteArray()));
         AvroSerde<KpiCell> kpi = new AvroSerde<>(KpiCell.class, KpiCell.getClassSchema());
-        KpiProcessor[] made = new KpiProcessor[1];
+        IngestMetrics metrics = new IngestMetrics();
         b.stream("in", Consumed.with(Serdes.String(), new AvroSerde<>(AnalyticsRecord.class, AnalyticsRecord.getClassSchema())))
-                .process(() -> made[0] = new KpiProcessor(5, Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofDays(400)),
+                .process(() -> new KpiProcessor(5, Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofDays(400),
+                                Duration.ofMinutes(1), metrics),
                         Named.as("kpi"), KpiProcessor.CELLS_STORE, KpiProcessor.WINDOWS_STORE, KpiProcessor.ROLLUPS_STORE)
                 .to("out", Produced.with(Serdes.String(), kpi));
         Properties p = new Properties();
@@ -65,7 +66,13 @@ class KpiProcessorTest {
             assertThat(out.isEmpty()).as("open until its end + grace").isTrue();
             driver.advanceWallClockTime(Duration.ofMinutes(15));
             List<KpiCell> cells = out.readValuesToList();
-            assertThat(cells).singleElement().satisfies(c -> {
+            assertThat(suppressed(cells)).singleElement().satisfies(c -> {
+                assertThat(c.getCountry()).isEqualTo("*");
+                assertThat(c.getAttempts()).as("Munich's 2 callers: not even their count").isZero();
+                assertThat(c.getSuppressed()).contains("fewer than k = 5 distinct callers");
+            });
+            assertThat(metrics.kpiSuppressed()).isEqualTo(1);
+            assertThat(published(cells)).singleElement().satisfies(c -> {
                 assertThat(c.getWindowSize()).isEqualTo("PT15M");
                 assertThat(c.getNdc()).isEqualTo("30");
                 assertThat(c.getAttempts()).isEqualTo(12);
@@ -77,25 +84,34 @@ class KpiProcessorTest {
             // The hour closes after its end + grace: the sum of its quarters' published cells, Munich still absent.
             driver.advanceWallClockTime(Duration.ofMinutes(45));
             List<KpiCell> hour = out.readValuesToList();
-            assertThat(hour).singleElement().satisfies(c -> {
+            assertThat(suppressed(hour)).singleElement().satisfies(c -> assertThat(c.getSuppressed()).contains("15-minute"));
+            assertThat(published(hour)).singleElement().satisfies(c -> {
                 assertThat(c.getWindowSize()).isEqualTo("PT1H");
                 assertThat(c.getNdc()).isEqualTo("30");
                 assertThat(c.getAttempts()).as("the late call is in no window").isEqualTo(12);
             });
-            assertThat(made[0].late()).isEqualTo(1);
+            assertThat(metrics.kpiLate()).isEqualTo(1);
             // A call of the closed hour's last quarter, never opened: late, and the hour is not re-published.
             in.pipeInput("after", AnalyticsRecord.newBuilder(call(100, "caller-y", 30, Disposition.ANSWERED, 60))
                     .setStartMinute(T0.plus(Duration.ofMinutes(50))).build());
             driver.advanceWallClockTime(Duration.ofDays(1));
             List<KpiCell> day = out.readValuesToList();
-            assertThat(day).singleElement().satisfies(c -> {
+            assertThat(published(day)).singleElement().satisfies(c -> {
                 assertThat(c.getWindowSize()).isEqualTo("P1D");
                 assertThat(c.getAttempts()).isEqualTo(12);
             });
-            assertThat(made[0].late()).isEqualTo(2);
+            assertThat(metrics.kpiLate()).isEqualTo(2);
             assertThat(driver.getKeyValueStore(KpiProcessor.CELLS_STORE).approximateNumEntries())
                     .as("the closed window's callers are gone from the store").isZero();
         }
+    }
+
+    private static List<KpiCell> published(List<KpiCell> cells) {
+        return cells.stream().filter(c -> c.getSuppressed() == null).toList();
+    }
+
+    private static List<KpiCell> suppressed(List<KpiCell> cells) {
+        return cells.stream().filter(c -> c.getSuppressed() != null).toList();
     }
 
     private static AnalyticsRecord call(int i, String caller, int ndc, Disposition d, long billable) {

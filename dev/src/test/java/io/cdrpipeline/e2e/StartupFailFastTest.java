@@ -77,6 +77,7 @@ class StartupFailFastTest {
             {"release", "--config", c, "--account", "a-1", "--id", "h1"},
             {"retention", "check", "--config", c},
             {"retention", "report", "--config", c},
+            {"kpi", "--config", c},
         };
         java.util.List<String> timings = new java.util.ArrayList<>();
         for (String[] command : commands) {

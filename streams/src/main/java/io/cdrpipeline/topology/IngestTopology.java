@@ -22,6 +22,8 @@ import io.cdrpipeline.schema.BillingRecord;
 import io.cdrpipeline.schema.DataClass;
 import java.time.Duration;
 import org.apache.kafka.streams.state.Stores;
+import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -163,7 +165,9 @@ public final class IngestTopology {
         Duration grace = config.get(Settings.KPI_GRACE);
         Duration linger = config.get(Settings.KPI_LINGER);
         Duration keepClosed = policy.window(DataClass.KPI);
-        Duration tick = policy.sweepInterval();
+        // Checked as often as the sweep runs, and at least as often as a window lingers.
+        Duration tick = Collections.min(List.of(policy.sweepInterval(), linger.compareTo(Duration.ofSeconds(1)) < 0
+                ? Duration.ofSeconds(1) : linger));
         analysed.selectKey((key, a) -> route(a.getSource(), a.getLegRole().name()), Named.as("key-by-route"))
                 .repartition(Repartitioned.with(Serdes.String(), Topics.analyticsSerde())
                         .withName(InternalTopic.KPI_BY_ROUTE.repartitionName()))

@@ -26,8 +26,9 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * window's cells through {@link Disclosure} when it closes on wall-clock time — at the later of its
  * end plus {@code grace} and its first arrival plus {@code linger}, so quiet sources publish and a
  * backfill still publishes once. Hours and days are the sums of their quarters' published cells
- * ({@link Disclosure#rollUp}), closed once their end plus grace has passed and none of their quarters
- * is open; a quarter of a closed hour or day can no longer open. A record for a closed window is
+ * ({@link Disclosure#rollUp}), closed once their end plus grace — and {@code linger} after their
+ * latest quarter opened — has passed and none of their quarters is open; a quarter of a closed hour
+ * or day can no longer open. A record for a closed window is
  * counted late and dropped; closed-window markers are kept for {@code keepClosed} (the KPI topic's
  * window), and a record older than that is late too — nothing is ever published twice.
  */
@@ -92,6 +93,13 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
         }
         if (closesAt == null) {
             windows.put(window, Math.max(start + QUARTER.toMillis() + grace.toMillis(), now + linger.toMillis()));
+            // Its hour and day stay open at least as long: a backfill's next quarters still find them open.
+            for (Duration size : LONGER) {
+                String longer = size + "|" + floor(start, size) + "|" + a.getSource() + "|" + a.getLegRole();
+                Long held = windows.get(longer);
+                long due = Math.max(floor(start, size) + size.toMillis() + grace.toMillis(), now + linger.toMillis());
+                windows.put(longer, held == null ? due : Math.max(held, due));
+            }
         }
         var called = a.getCalled();
         String country = called.getCountryCode() == null ? "?" : called.getCountryCode().toString();
@@ -140,9 +148,6 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
                         published(f, QUARTER, start, w[1], w[2], cell), now));
                 for (Duration size : LONGER) {
                     String longer = size + "|" + floor(start.toEpochMilli(), size) + "|" + w[1] + "|" + w[2];
-                    if (windows.get(longer) == null) {
-                        windows.put(longer, floor(start.toEpochMilli(), size) + size.toMillis() + grace.toMillis());
-                    }
                     String key = longer + "|" + cell.country() + "|" + cell.ndc();
                     byte[] held = rollups.get(key);
                     CellFigures sum = held == null ? new CellFigures() : CellFigures.decode(held);

@@ -34,27 +34,12 @@ class KpiProcessorTest {
 
     @Test
     void aWindowClosesOnWallClockTimePublishesOnlyCellsOfKCallersAndCountsLateRecords() {
-        StreamsBuilder b = new StreamsBuilder();
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.CELLS_STORE),
-                Serdes.String(), Serdes.ByteArray()));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.WINDOWS_STORE),
-                Serdes.String(), Serdes.Long()));
-        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.ROLLUPS_STORE),
-                Serdes.String(), Serdes.ByteArray()));
-        AvroSerde<KpiCell> kpi = new AvroSerde<>(KpiCell.class, KpiCell.getClassSchema());
         IngestMetrics metrics = new IngestMetrics();
-        b.stream("in", Consumed.with(Serdes.String(), new AvroSerde<>(AnalyticsRecord.class, AnalyticsRecord.getClassSchema())))
-                .process(() -> new KpiProcessor(5, Duration.ofMinutes(5), Duration.ofMinutes(2), Duration.ofDays(400),
-                                Duration.ofMinutes(1), metrics),
-                        Named.as("kpi"), KpiProcessor.CELLS_STORE, KpiProcessor.WINDOWS_STORE, KpiProcessor.ROLLUPS_STORE)
-                .to("out", Produced.with(Serdes.String(), kpi));
-        Properties p = new Properties();
-        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kpi-test");
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        try (TopologyTestDriver driver = new TopologyTestDriver(b.build(), p, T0.plus(Duration.ofMinutes(1)))) {
+        try (TopologyTestDriver driver = driver(metrics, Duration.ofMinutes(2), T0.plus(Duration.ofMinutes(1)))) {
             TestInputTopic<String, AnalyticsRecord> in = driver.createInputTopic("in", new StringSerializer(),
                     new AvroSerde<>(AnalyticsRecord.class, AnalyticsRecord.getClassSchema()).serializer());
-            TestOutputTopic<String, KpiCell> out = driver.createOutputTopic("out", new StringDeserializer(), kpi.deserializer());
+            TestOutputTopic<String, KpiCell> out = driver.createOutputTopic("out", new StringDeserializer(),
+                    KPI.deserializer());
             // Berlin (49 30): 12 calls from 6 callers; Munich (49 89): 4 calls from 2 callers.
             for (int i = 0; i < 12; i++) {
                 in.pipeInput("r" + i, call(i, "caller-" + (i % 6), 30, Disposition.ANSWERED, 60));
@@ -104,6 +89,64 @@ class KpiProcessorTest {
             assertThat(driver.getKeyValueStore(KpiProcessor.CELLS_STORE).approximateNumEntries())
                     .as("the closed window's callers are gone from the store").isZero();
         }
+    }
+
+    @Test
+    void aBackfillOfAnOldHourPublishesEveryQuarterAndTheHourOnce() {
+        IngestMetrics metrics = new IngestMetrics();
+        // A month later: every window's end + grace is long past, so each closes a linger after its first CDR.
+        Instant now = T0.plus(Duration.ofDays(30));
+        try (TopologyTestDriver driver = driver(metrics, Duration.ofSeconds(30), now)) {
+            TestInputTopic<String, AnalyticsRecord> in = driver.createInputTopic("in", new StringSerializer(),
+                    new AvroSerde<>(AnalyticsRecord.class, AnalyticsRecord.getClassSchema()).serializer());
+            TestOutputTopic<String, KpiCell> out = driver.createOutputTopic("out", new StringDeserializer(),
+                    KPI.deserializer());
+            // The hour's four quarters arrive 20 s apart (a file read in order): 6 callers, 6 calls each.
+            for (int q = 0; q < 4; q++) {
+                for (int i = 0; i < 6; i++) {
+                    in.pipeInput("q" + q + "-" + i, AnalyticsRecord.newBuilder(call(i, "caller-" + i, 30, Disposition.ANSWERED, 60))
+                            .setStartMinute(T0.plus(Duration.ofMinutes(15L * q + i))).build());
+                }
+                driver.advanceWallClockTime(Duration.ofSeconds(20));
+            }
+            driver.advanceWallClockTime(Duration.ofMinutes(3));
+            List<KpiCell> cells = published(out.readValuesToList());
+            assertThat(cells.stream().filter(c -> c.getWindowSize().equals("PT15M")).map(KpiCell::getAttempts))
+                    .containsExactly(6L, 6L, 6L, 6L);
+            assertThat(cells.stream().filter(c -> !c.getWindowSize().equals("PT15M")))
+                    .extracting(KpiCell::getWindowSize, KpiCell::getAttempts, KpiCell::getDistinctCallers)
+                    .containsExactly(org.assertj.core.groups.Tuple.tuple("PT1H", 24L, 6),
+                            org.assertj.core.groups.Tuple.tuple("P1D", 24L, 6));
+            assertThat(metrics.kpiLate()).isZero();
+            // The same file again, later: nothing is published twice; every record is counted late.
+            in.pipeInput("again", AnalyticsRecord.newBuilder(call(1, "caller-1", 30, Disposition.ANSWERED, 60))
+                    .setStartMinute(T0.plus(Duration.ofMinutes(1))).build());
+            driver.advanceWallClockTime(Duration.ofMinutes(3));
+            assertThat(out.isEmpty()).isTrue();
+            assertThat(metrics.kpiLate()).isEqualTo(1);
+        }
+    }
+
+    private static final AvroSerde<KpiCell> KPI = new AvroSerde<>(KpiCell.class, KpiCell.getClassSchema());
+
+    /** The aggregator (k 5, grace 5 min, the given linger, checked each second) between topics "in" and "out". */
+    private static TopologyTestDriver driver(IngestMetrics metrics, Duration linger, Instant wallClock) {
+        StreamsBuilder b = new StreamsBuilder();
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.CELLS_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.WINDOWS_STORE),
+                Serdes.String(), Serdes.Long()));
+        b.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(KpiProcessor.ROLLUPS_STORE),
+                Serdes.String(), Serdes.ByteArray()));
+        b.stream("in", Consumed.with(Serdes.String(), new AvroSerde<>(AnalyticsRecord.class, AnalyticsRecord.getClassSchema())))
+                .process(() -> new KpiProcessor(5, Duration.ofMinutes(5), linger, Duration.ofDays(400),
+                                Duration.ofSeconds(1), metrics),
+                        Named.as("kpi"), KpiProcessor.CELLS_STORE, KpiProcessor.WINDOWS_STORE, KpiProcessor.ROLLUPS_STORE)
+                .to("out", Produced.with(Serdes.String(), KPI));
+        Properties p = new Properties();
+        p.put(StreamsConfig.APPLICATION_ID_CONFIG, "kpi-test");
+        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        return new TopologyTestDriver(b.build(), p, wallClock);
     }
 
     private static List<KpiCell> published(List<KpiCell> cells) {

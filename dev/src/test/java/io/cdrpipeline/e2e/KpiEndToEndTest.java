@@ -23,6 +23,7 @@ import io.cdrpipeline.schema.KpiCell;
 import io.cdrpipeline.schema.NumberType;
 import io.cdrpipeline.schema.PartyNumber;
 import io.cdrpipeline.testing.Pipelines;
+import io.cdrpipeline.testing.Prerequisite;
 import io.cdrpipeline.topology.TopicSpecs;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
@@ -222,6 +223,22 @@ class KpiEndToEndTest {
                     String bytes = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);
                     assertThat(secrets).as(f.toString()).noneMatch(bytes::contains);
                 }
+
+                // 4. The analysts' reader (docs/analytics.md) reads cdr.kpi too: every cell, decoded.
+                Path python = Path.of("/usr/bin/python3");
+                Prerequisite.require(Files.isExecutable(python), "/usr/bin/python3 with python3-avro and "
+                        + "python3-confluent-kafka (.ci/run installs them)");
+                Process reader = new ProcessBuilder(python.toString(), "examples/read_analytics.py", "--bootstrap-server",
+                        kafka.bootstrapServers(), "--topic", "cdr.kpi", "--group", "analytics-kpi", "--from-beginning",
+                        "--max-idle", "5").directory(Path.of("..").toAbsolutePath().normalize().toFile())
+                        .redirectErrorStream(true).start();
+                String printed = new String(reader.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(reader.waitFor()).as(printed).isZero();
+                List<String> lines = printed.lines().toList();
+                assertThat(lines).as(printed).hasSize(cells.size())
+                        .allSatisfy(l -> assertThat(l).startsWith("{\"key\": \"P").contains("\"windowSize\"", "\"asr\""));
+                assertThat(lines).anySatisfy(l -> assertThat(l).contains("\"source\": \"pbx-synth\"", "\"country\": \"49\"",
+                        "\"ndc\": \"30\"", "\"windowSize\": \"P1D\""));
             }
         }
     }

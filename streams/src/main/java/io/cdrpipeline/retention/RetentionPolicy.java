@@ -31,7 +31,7 @@ import java.util.Set;
  * sweep-interval: 1m
  * sweep-max-records: 10000
  * max-erasure-delay: 14d
- * windows: {raw: 24h, billing: 180d, analytics: 90d, rejected: 7d, audit: 400d}
+ * windows: {raw: 24h, billing: 180d, analytics: 90d, rejected: 7d, audit: 400d, kpi: 400d}
  * billing-overrides:
  *   jurisdictions: {FR: 365d}
  *   sources: {pbx-paris: FR, pbx-test: 7d}

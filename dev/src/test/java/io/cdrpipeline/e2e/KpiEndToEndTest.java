@@ -224,7 +224,32 @@ class KpiEndToEndTest {
                     assertThat(secrets).as(f.toString()).noneMatch(bytes::contains);
                 }
 
-                // 4. The analysts' reader (docs/analytics.md) reads cdr.kpi too: every cell, decoded.
+                // 4. The kpi command: the newest day of the synthetic traffic, as a table.
+                Path conf = WORK.resolve("pipeline.properties");
+                Files.writeString(conf, settings.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue() + "\n")
+                        .collect(Collectors.joining()));
+                java.io.ByteArrayOutputStream table = new java.io.ByteArrayOutputStream();
+                java.io.PrintStream stdout = System.out;
+                int exit;
+                System.setOut(new java.io.PrintStream(table, true, StandardCharsets.UTF_8));
+                try {
+                    exit = io.cdrpipeline.cli.CdrPipelineCli.execute("kpi", "--config", conf.toString(), "--window", "1d",
+                            "--source", "pbx-synth");
+                } finally {
+                    System.setOut(stdout);
+                }
+                String shown = table.toString(StandardCharsets.UTF_8);
+                assertThat(exit).as(shown).isZero();
+                KpiCell berlin = cells.stream().filter(c -> c.getSource().equals("pbx-synth") && c.getWindowSize().equals("P1D")
+                        && "30".equals(c.getNdc())).findFirst().orElseThrow();
+                assertThat(shown.lines().toList()).as(shown).anySatisfy(l -> assertThat(l)
+                        .startsWith("1d    2026-11-02 00:00  pbx-synth")
+                        .contains("+49 30", " " + berlin.getDistinctCallers() + " ", " " + berlin.getAttempts() + " ",
+                                String.format("%.1f", berlin.getAsr())));
+                assertThat(io.cdrpipeline.cli.CdrPipelineCli.execute("kpi", "--config", conf.toString(), "--window", "2h"))
+                        .as("a window size that does not exist").isEqualTo(2);
+
+                // 5. The analysts' reader (docs/analytics.md) reads cdr.kpi too: every cell, decoded.
                 Path python = Path.of("/usr/bin/python3");
                 Prerequisite.require(Files.isExecutable(python), "/usr/bin/python3 with python3-avro and "
                         + "python3-confluent-kafka (.ci/run installs them)");

@@ -58,6 +58,8 @@ public final class Settings {
     public static final Setting<Integer> INGEST_MAX_PAYLOAD_BYTES = Setting.number("ingest.max.payload.bytes");
     public static final Setting<Integer> NUMBERS_CACHE_SIZE = Setting.number("numbers.cache.size");
     public static final Setting<Integer> KPI_K = Setting.number("kpi.k");
+    public static final Setting<String> AUDIT_SIGNING_KEY_FILE = Setting.text("audit.signing.key.file");
+    public static final Setting<Duration> AUDIT_CHECKPOINT_INTERVAL = Setting.duration("audit.checkpoint.interval");
     public static final Setting<Duration> KPI_GRACE = Setting.duration("kpi.grace");
     public static final Setting<Duration> KPI_LINGER = Setting.duration("kpi.linger");
     public static final Setting<String> DEFAULT_FORMAT = Setting.text("default.format");
@@ -152,6 +154,12 @@ public final class Settings {
                         Importance.LOW, "larger raw records are rejected as `oversized`")
                 .define(NUMBERS_CACHE_SIZE.key(), Type.INT, 200_000, ConfigDef.Range.between(0, 100_000_000), Importance.LOW,
                         "bounded cache of normalised numbers and prefixes")
+                .define(AUDIT_SIGNING_KEY_FILE.key(), Type.STRING, NONE, Importance.HIGH,
+                        "Ed25519 key (`cdr-pipeline keys --audit-signing-key --out FILE`) with which `run` signs checkpoints "
+                                + "of the deletion receipts onto `cdr.audit-checkpoints`, for `audit verify` and `audit prove` "
+                                + "(docs/privacy.md); empty: no checkpoints")
+                .define(AUDIT_CHECKPOINT_INTERVAL.key(), Type.STRING, "10m", DURATION, Importance.LOW,
+                        "at most one checkpoint per audit partition this often (and only when receipts were added)")
                 .define(KPI_K.key(), Type.INT, 5, ConfigDef.Range.atLeast(3), Importance.MEDIUM,
                         "a `cdr.kpi` cell is published only if at least this many distinct calling parties contribute "
                                 + "(never below 3: the statistical-disclosure threshold rule); docs/analytics.md")

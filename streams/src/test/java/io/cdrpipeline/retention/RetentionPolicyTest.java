@@ -65,7 +65,8 @@ class RetentionPolicyTest {
             // Receipts hold no personal data: kept for the audit window, then gone within the limit.
             DeletionBound.Kind kind = t.configs().get("cleanup.policy").equals("compact") ? DeletionBound.Kind.COMPACTED
                     : t.name().equals("cdr.audit") ? DeletionBound.Kind.RECEIPTS
-                    : t.name().equals("cdr.kpi") ? DeletionBound.Kind.ANONYMOUS : DeletionBound.Kind.DELETE_BY_AGE;
+                    : t.name().equals("cdr.kpi") ? DeletionBound.Kind.ANONYMOUS
+                    : t.name().equals("cdr.audit-checkpoints") ? DeletionBound.Kind.CHECKPOINTS : DeletionBound.Kind.DELETE_BY_AGE;
             DeletionBound.Finding f = DeletionBound.of(t.name(), kind, t.configs(), Map.of(), policy);
             assertThat(f.ok()).as("%s: %s", t.name(), f.why()).isTrue();
         }

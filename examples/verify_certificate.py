@@ -5,12 +5,13 @@
 
 The certificate (`cdr-pipeline audit prove`) holds deletion receipts of the cdr.audit topic, each
 with its inclusion proof in the Merkle tree of its partition (RFC 6962 hashing, RFC 9162 proofs),
-and the checkpoint of that tree, signed by the operator (a C2SP signed note, Ed25519). This checks,
+and the checkpoints of those trees, signed by the operator (a C2SP signed note, Ed25519). This checks,
 trusting nothing but the verifier key given on the command line (the operator's `.pub` file):
 
-  1. the checkpoint carries a valid Ed25519 signature by that key;
-  2. each receipt's leaf is in the signed tree (its inclusion proof leads to the signed root);
-  3. each receipt lists the record's key hash (the hex string is in the receipt's bytes).
+  1. each checkpoint carries a valid Ed25519 signature by that key;
+  2. each receipt's leaf is in its signed tree (its inclusion proof leads to the signed root);
+  3. each receipt lists the key hash claimed (the hex string is in the receipt's bytes) and, for a
+     case, the case reference.
 
 It prints what it checked and exits 0, or names what failed and exits 1. Ed25519 is verified
 here as RFC 8032 defines it, so no library is needed; it is slow (about 50 ms a signature) and
@@ -169,22 +170,28 @@ def main():
             cert = json.load(f)
         if cert.get("format") != "cdr-pipeline erasure certificate v1":
             raise ValueError("not a cdr-pipeline erasure certificate v1")
-        body = verify_note(cert["checkpoint"], vkey)
-        lines = body.splitlines()
-        origin, size, root = lines[0], int(lines[1]), base64.b64decode(lines[2])
-        print("checkpoint: %s, %d receipts, signed by %s (%s)" % (origin, size, vkey.split("+")[0], lines[5]))
+        trees = []
+        for note in cert["checkpoints"]:
+            body = verify_note(note, vkey)
+            lines = body.splitlines()
+            trees.append((int(lines[1]), base64.b64decode(lines[2])))
+            print("checkpoint: %s, %s receipts, signed by %s (%s)" % (lines[0], lines[1], vkey.split("+")[0], lines[5]))
         if not cert["receipts"]:
             raise ValueError("the certificate proves no receipt")
+        case = cert.get("case")
         for r in cert["receipts"]:
+            size, root = trees[r["checkpoint"]]
             leaf = base64.b64decode(r["leaf"])
             proof = [base64.b64decode(p) for p in r["proof"]]
             if r["tree_size"] != size:
-                raise ValueError("receipt %s: proved in a tree of %d, the checkpoint has %d" % (r["position"],
-                                                                                                 r["tree_size"], size))
+                raise ValueError("receipt %s: proved in a tree of %d, its checkpoint has %d" % (r["position"],
+                                                                                                r["tree_size"], size))
             if not verify_inclusion(leaf_hash(leaf), r["leaf_index"], size, proof, root):
                 raise ValueError("receipt %s: its inclusion proof does not lead to the signed root" % r["position"])
             if r["key_hash"].encode("ascii") not in leaf:
                 raise ValueError("receipt %s does not list key hash %s" % (r["position"], r["key_hash"]))
+            if case is not None and case.encode("utf-8") not in leaf:
+                raise ValueError("receipt %s is not of case %s" % (r["position"], case))
             print("receipt %s (leaf %d): in the signed tree, lists %s — %s" % (r["position"], r["leaf_index"],
                                                                               r["key_hash"], json.dumps(r["receipt"])))
         print("OK")

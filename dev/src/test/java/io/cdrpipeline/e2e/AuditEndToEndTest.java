@@ -142,6 +142,17 @@ class AuditEndToEndTest {
                 Out refused = python(python, verifierKey, changed);
                 assertThat(refused.exit()).as(refused.out()).isEqualTo(1);
                 assertThat(refused.out()).contains("FAILED", "inclusion proof does not lead to the signed root");
+                // The case's certificate: every receipt of what the erasure filed under DSR-2026-118 deleted.
+                Path caseCertificate = WORK.resolve("case.json");
+                Out proveCase = cli("audit", "prove", "--config", conf.toString(), "--case", "DSR-2026-118", "--out",
+                        caseCertificate.toString());
+                assertThat(proveCase.exit()).as(proveCase.out()).isZero();
+                Out caseOffline = python(python, verifierKey, caseCertificate);
+                assertThat(caseOffline.exit()).as(caseOffline.out()).isZero();
+                assertThat(caseOffline.out().lines().filter(l -> l.startsWith("receipt ")).toList()).as(caseOffline.out())
+                        .hasSizeGreaterThanOrEqualTo(2).allSatisfy(l -> assertThat(l).contains("ERASURE_REQUEST", "DSR-2026-118"));
+                assertThat(caseOffline.out().lines().filter(l -> l.startsWith("receipt ")))
+                        .anySatisfy(l -> assertThat(l).contains("cdr.billing")).anySatisfy(l -> assertThat(l).contains("cdr.analytics"));
                 Path otherKey = WORK.resolve("other.key");
                 assertThat(CdrPipelineCli.execute("keys", "--audit-signing-key", "--out", otherKey.toString())).isZero();
                 assertThat(python(python, Path.of(otherKey + ".pub"), certificate).out()).contains("FAILED",

@@ -34,27 +34,30 @@ public final class ErasureCertificate {
     /**
      * The certificate as JSON; throws naming a receipt that no verified checkpoint covers yet (signed
      * within {@code audit.checkpoint.interval}) or whose tree's earlier receipts have aged out.
+     * {@code caseReference}: the case the receipts were proved for (null: a record id).
      */
-    public static String of(List<Claim> claims, List<AuditVerifier.Entry> partitionReceipts, long logStart,
-            List<Checkpoint> verified, AuditVerifier verifier, String verifierKey) {
+    public static String of(List<Claim> claims, AuditInputs.Receipts receipts, Map<Integer, List<Checkpoint>> verified,
+            AuditVerifier verifier, String verifierKey, String caseReference) {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("format", FORMAT);
         out.put("verifier_key", verifierKey);
+        if (caseReference != null) {
+            out.put("case", caseReference);
+        }
+        List<Checkpoint> used = new ArrayList<>();
         List<Object> proofs = new ArrayList<>();
-        Checkpoint signed = null;
         for (Claim claim : claims) {
+            int partition = claim.receipt().partition();
             long o = claim.receipt().offset();
-            Checkpoint c = verified.stream().filter(x -> x.firstOffset() <= o && x.nextOffset() > o)
+            List<Checkpoint> signed = verified.getOrDefault(partition, List.of());
+            long logStart = receipts.logStart().getOrDefault(partition, 0L);
+            Checkpoint c = signed.stream().filter(x -> x.firstOffset() <= o && x.nextOffset() > o)
                     .max(Comparator.comparingLong(Checkpoint::treeSize)).orElseThrow(() -> new IllegalStateException(
                             "receipt " + claim.receipt().position() + " is not under a signed checkpoint yet: try again after "
                                     + "audit.checkpoint.interval"));
-            if (signed != null && signed != c) {
-                throw new IllegalStateException("the receipts are under different checkpoints: prove them one at a time");
-            }
-            signed = c;
             Checkpoint base = null;
             if (c.firstOffset() < logStart) {
-                base = verified.stream().filter(x -> x.firstOffset() == c.firstOffset() && x.nextOffset() <= o
+                base = signed.stream().filter(x -> x.firstOffset() == c.firstOffset() && x.nextOffset() <= o
                         && x.nextOffset() >= logStart).max(Comparator.comparingLong(Checkpoint::treeSize))
                         .orElseThrow(() -> new IllegalStateException("receipt " + claim.receipt().position()
                                 + ": earlier receipts of its tree have aged out and no checkpoint stands for them"));
@@ -63,7 +66,7 @@ public final class ErasureCertificate {
             MerkleTree t = base == null ? new MerkleTree() : new MerkleTree(base.treeSize(), verifier.frontierOf(base));
             long index = -1;
             byte[] leaf = null;
-            for (AuditVerifier.Entry e : partitionReceipts) {
+            for (AuditVerifier.Entry e : receipts.byPartition().get(partition)) {
                 if (e.offset() < start || e.offset() >= c.nextOffset()) {
                     continue;
                 }
@@ -74,10 +77,15 @@ public final class ErasureCertificate {
                 t.append(MerkleTree.leafData(e.key(), e.value()));
             }
             if (t.size() != c.treeSize() || !Arrays.equals(t.root(), c.root())) {
-                throw new IllegalStateException("the receipts do not give the signed root: run `audit verify`");
+                throw new IllegalStateException("the receipts of partition " + partition + " do not give the signed root: "
+                        + "run `audit verify`");
+            }
+            if (!used.contains(c)) {
+                used.add(c);
             }
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("position", claim.receipt().position());
+            p.put("checkpoint", used.indexOf(c));
             p.put("leaf_index", index);
             p.put("tree_size", c.treeSize());
             p.put("leaf", Base64.getEncoder().encodeToString(leaf));
@@ -91,10 +99,11 @@ public final class ErasureCertificate {
             receipt.put("window_close", r.getWindowClose().toString());
             receipt.put("deleted_at", r.getEmittedAt().toString());
             receipt.put("arrived_after_close", r.getArrivedAfterClose());
+            receipt.put("case", r.getCaseReference());
             p.put("receipt", receipt);
             proofs.add(p);
         }
-        out.put("checkpoint", verifier.noteOf(signed));
+        out.put("checkpoints", used.stream().map(verifier::noteOf).toList());
         out.put("receipts", proofs);
         try {
             return new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(out) + "\n";

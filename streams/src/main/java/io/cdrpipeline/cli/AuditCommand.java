@@ -167,15 +167,24 @@ final class AuditCommand {
     }
 
     @Command(name = "prove", mixinStandardHelpOptions = true,
-            description = "Write an erasure certificate for a record id: its deletion receipts with inclusion proofs and "
-                    + "the signed checkpoint (verify offline with examples/verify_certificate.py).")
+            description = "Write an erasure certificate — deletion receipts with their inclusion proofs and the signed "
+                    + "checkpoints — for a case reference (the receipts of what `erase --case` deleted) or a billing record "
+                    + "id; check it offline with examples/verify_certificate.py.")
     static final class Prove implements Callable<Integer> {
 
         @Mixin
         ConfigOptions kafka;
 
-        @Option(names = "--record-id", required = true, paramLabel = "ID", description = "The billing record id (cdr.billing's key).")
-        String recordId;
+        @picocli.CommandLine.ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+
+        static final class Target {
+            @Option(names = "--case", paramLabel = "REF", description = "The case reference given to erase.")
+            String caseReference;
+
+            @Option(names = "--record-id", paramLabel = "ID", description = "A billing record id (cdr.billing's key).")
+            String recordId;
+        }
 
         @Option(names = "--verifier-key", paramLabel = "FILE", description = "As for audit verify.")
         Path verifierKey;
@@ -188,33 +197,51 @@ final class AuditCommand {
             if (out != null && Files.exists(out)) {
                 throw new IllegalArgumentException("--out " + out + " exists; refusing to overwrite");
             }
+            String caseRef = target.caseReference == null ? null : CaseReferences.check(target.caseReference);
             PipelineConfig config = kafka.loadFor(Role.OPS, OwnedTopic.AUDIT, OwnedTopic.AUDIT_CHECKPOINTS);
             NoteSigner.Verifier keyCheck = verifier(config, verifierKey);
             AuditKey auditKey = auditKey(config);
             String billing = config.topic(OwnedTopic.BILLING);
-            String hash = auditKey.hash(billing, recordId);
             AuditInputs.Receipts receipts = AuditInputs.receipts(config);
-            AuditVerifier.Entry receipt = deleted(receipts, billing).get(hash);
-            if (receipt == null) {
-                System.err.println("no deletion receipt of record " + recordId + " on " + billing + " (not deleted yet, or "
-                        + "its receipt aged out of " + config.topic(OwnedTopic.AUDIT) + ")");
+            List<ErasureCertificate.Claim> claims = new ArrayList<>();
+            String what;
+            if (caseRef != null) {
+                what = "case " + caseRef;
+                var serde = Topics.auditSerde();
+                receipts.byPartition().values().forEach(list -> list.forEach(e -> {
+                    try {
+                        AuditReceipt r = serde.decode(e.value());
+                        if (caseRef.equals(r.getCaseReference()) && r.getReason() == DeletionReason.ERASURE_REQUEST) {
+                            claims.add(new ErasureCertificate.Claim(e, r.getKeyHash()));
+                        }
+                    } catch (RuntimeException undecodable) {
+                        // audit verify names it
+                    }
+                }));
+            } else {
+                what = "record " + target.recordId;
+                String hash = auditKey.hash(billing, target.recordId);
+                AuditVerifier.Entry receipt = deleted(receipts, billing).get(hash);
+                if (receipt != null) {
+                    claims.add(new ErasureCertificate.Claim(receipt, hash));
+                }
+            }
+            if (claims.isEmpty()) {
+                System.err.println("no deletion receipt of " + what + " on " + config.topic(OwnedTopic.AUDIT) + " (not deleted "
+                        + "yet, or its receipts aged out)");
                 return 1;
             }
             String auditTopic = config.topic(OwnedTopic.AUDIT);
             AuditVerifier verifier = new AuditVerifier(auditKey, keyCheck, RetentionPolicy.of(config).maxErasureDelay(),
                     Checkpoint.origin(config.applicationId(), auditTopic, 0).replaceAll("0$", ""));
-            List<String> problems = new ArrayList<>();
             Map<Integer, List<Checkpoint>> verified = verifier.checkpoints(
-                    AuditInputs.records(config, config.topic(OwnedTopic.AUDIT_CHECKPOINTS)), problems);
-            int p = receipt.partition();
-            String certificate = ErasureCertificate.of(List.of(new ErasureCertificate.Claim(receipt, hash)),
-                    receipts.byPartition().get(p), receipts.logStart().get(p), verified.getOrDefault(p, List.of()), verifier,
-                    verifierKeyText(config));
+                    AuditInputs.records(config, config.topic(OwnedTopic.AUDIT_CHECKPOINTS)), new ArrayList<>());
+            String certificate = ErasureCertificate.of(claims, receipts, verified, verifier, verifierKeyText(config), caseRef);
             if (out == null) {
                 System.out.print(certificate);
             } else {
                 Files.writeString(out, certificate);
-                System.err.println("wrote the erasure certificate of " + recordId + " to " + out);
+                System.err.println("wrote the erasure certificate of " + what + " (" + claims.size() + " receipts) to " + out);
             }
             return 0;
         }

@@ -184,6 +184,22 @@ class AuditEndToEndTest {
                 Out failed = cli("audit", "verify", "--config", conf.toString(), "--verifier-key", verifierKey.toString());
                 assertThat(failed.exit()).as(failed.out()).isEqualTo(1);
                 assertThat(failed.out()).contains("FAILED receipt ", "still live on cdr.billing", "tombstone was never written");
+
+                // A checkpoint signed with another key, appended to the checkpoint topic: named by its position.
+                var serde = new io.cdrpipeline.serde.AvroSerde<>(io.cdrpipeline.schema.AuditCheckpoint.class,
+                        io.cdrpipeline.schema.AuditCheckpoint.getClassSchema());
+                io.cdrpipeline.schema.AuditCheckpoint genuine = serde.decode(lastValue(kafka, "cdr.audit-checkpoints"));
+                String body = genuine.getNote().substring(0, genuine.getNote().indexOf("\n\n") + 1);
+                io.cdrpipeline.schema.AuditCheckpoint forged = io.cdrpipeline.schema.AuditCheckpoint.newBuilder(genuine)
+                        .setNote(io.cdrpipeline.audit.NoteSigner.load(otherKey).sign(body)).build();
+                try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()), new StringSerializer(),
+                        new ByteArraySerializer())) {
+                    producer.send(new ProducerRecord<>("cdr.audit-checkpoints", 0, "forged", serde.encode(forged))).get();
+                }
+                Out forgedOut = cli("audit", "verify", "--config", conf.toString(), "--verifier-key", verifierKey.toString());
+                assertThat(forgedOut.exit()).isEqualTo(1);
+                assertThat(forgedOut.out()).contains("FAILED checkpoint 0@", "signed by another key");
             }
         }
     }
@@ -209,6 +225,25 @@ class AuditEndToEndTest {
                 verifierKey.toString(), certificate.toString()).directory(ROOT.toFile()).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         return new Out(p.waitFor(), out);
+    }
+
+    /** The last value written to a topic (the latest timestamp across its partitions). */
+    private static byte[] lastValue(EmbeddedKafka kafka, String topic) {
+        {
+            byte[][] last = {null};
+            long[] at = {-1};
+            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                    new ByteArrayDeserializer())) {
+                TopicReader.readWhole(c, topic, r -> {
+                    if (r.value() != null && r.timestamp() >= at[0]) {
+                        at[0] = r.timestamp();
+                        last[0] = r.value();
+                    }
+                });
+            }
+            return last[0];
+        }
     }
 
     private static Map<String, BillingRecord> billing(EmbeddedKafka kafka) {

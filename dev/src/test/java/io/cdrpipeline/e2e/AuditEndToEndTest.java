@@ -229,21 +229,19 @@ class AuditEndToEndTest {
 
     /** The last value written to a topic (the latest timestamp across its partitions). */
     private static byte[] lastValue(EmbeddedKafka kafka, String topic) {
-        {
-            byte[][] last = {null};
-            long[] at = {-1};
-            try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
-                    kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
-                    new ByteArrayDeserializer())) {
-                TopicReader.readWhole(c, topic, r -> {
-                    if (r.value() != null && r.timestamp() >= at[0]) {
-                        at[0] = r.timestamp();
-                        last[0] = r.value();
-                    }
-                });
-            }
-            return last[0];
+        byte[][] last = {null};
+        long[] at = {-1};
+        try (KafkaConsumer<String, byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new StringDeserializer(),
+                new ByteArrayDeserializer())) {
+            TopicReader.readWhole(c, topic, r -> {
+                if (r.value() != null && r.timestamp() >= at[0]) {
+                    at[0] = r.timestamp();
+                    last[0] = r.value();
+                }
+            });
         }
+        return last[0];
     }
 
     private static Map<String, BillingRecord> billing(EmbeddedKafka kafka) {

@@ -1,8 +1,10 @@
 #!/usr/bin/env python3
-"""Reads the pseudonymous analytics stream (cdr.analytics) and prints one JSON object a line.
+"""Reads the pseudonymous analytics stream (cdr.analytics) — or, with --topic cdr.kpi, the anonymous
+KPI cells — and prints one JSON object a line.
 
     {"key": "<pseudonymous record id>", "record": {...the AnalyticsRecord's fields...}}
     {"key": "<pseudonymous record id>", "deleted": true}     # a tombstone: forget what you kept of it
+    {"key": "PT15M|<start ms>|<source>|<leg role>|<country>|<ndc>", "record": {...the KpiCell's fields...}}
 
 Keep-alives (tombstones under keys starting with "cdr-pipeline#keep-alive#", which the pipeline
 appends so that quiet partitions keep compacting) are no record's deletion and are skipped.
@@ -28,8 +30,7 @@ from confluent_kafka import Consumer
 
 KEEP_ALIVE_PREFIX = b"cdr-pipeline#keep-alive#"
 HERE = os.path.dirname(os.path.abspath(__file__))
-RELEASED = os.path.join(HERE, "..", "schemas", "src", "main", "resources", "io", "cdrpipeline", "schema", "released",
-                        "AnalyticsRecord")
+RELEASED = os.path.join(HERE, "..", "schemas", "src", "main", "resources", "io", "cdrpipeline", "schema", "released")
 
 
 def _crc64_table():
@@ -60,7 +61,7 @@ def load(directory):
     """Every released version of the contract (v1.avsc, v2.avsc, ...) by fingerprint; the reader is the newest."""
     paths = sorted(glob.glob(os.path.join(directory, "v*.avsc")), key=lambda p: int(os.path.basename(p)[1:-5]))
     if not paths:
-        raise SystemExit("no released AnalyticsRecord schemas (v1.avsc, ...) in " + directory)
+        raise SystemExit("no released schemas (v1.avsc, ...) in " + directory)
     schemas = [avro.schema.parse(open(p, encoding="utf-8").read()) for p in paths]
     return {fingerprint(s): s for s in schemas}, schemas[-1]
 
@@ -90,12 +91,14 @@ def main():
     ap.add_argument("--group", default="analytics-reader", help="consumer group (analysts may use analytics-*)")
     ap.add_argument("--from-beginning", action="store_true", help="a new group starts at the oldest record")
     ap.add_argument("--max-idle", type=float, default=0, help="stop after this many seconds without a record (0: never)")
-    ap.add_argument("--schemas", default=RELEASED, help="directory of the released AnalyticsRecord .avsc files")
+    ap.add_argument("--contract", help="AnalyticsRecord or KpiCell (default: KpiCell for a topic named *kpi*)")
+    ap.add_argument("--schemas", help="directory of the contract's released .avsc files (default: the repository's)")
     ap.add_argument("-X", dest="settings", action="append", default=[], metavar="KEY=VALUE",
                     help="a librdkafka setting, e.g. -X security.protocol=SASL_SSL (repeatable)")
     args = ap.parse_args()
 
-    writers, reader = load(args.schemas)
+    contract = args.contract or ("KpiCell" if "kpi" in args.topic else "AnalyticsRecord")
+    writers, reader = load(args.schemas or os.path.join(RELEASED, contract))
     settings = {"bootstrap.servers": args.bootstrap_server, "group.id": args.group,
                 "isolation.level": "read_committed",
                 "auto.offset.reset": "earliest" if args.from_beginning else "latest"}

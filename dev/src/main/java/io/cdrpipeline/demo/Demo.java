@@ -15,6 +15,8 @@ import io.cdrpipeline.pseudonymize.NumberFacts;
 import io.cdrpipeline.pseudonymize.Pseudonymizer;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.KpiCell;
+import io.cdrpipeline.kpi.KpiTable;
 import io.cdrpipeline.schema.NumberType;
 import io.cdrpipeline.schema.PartyNumber;
 import io.cdrpipeline.schema.PseudonymousParty;
@@ -39,11 +41,14 @@ public final class Demo {
     private final PrintStream out;
     private final Path workDir;
     private final int syntheticRecords;
+    private final Path kpiChart;
 
-    public Demo(PrintStream out, Path workDir, int syntheticRecords) {
+    /** {@code kpiChart}: where the ASR/ACD chart of the synthetic traffic goes (PNG), or null for none. */
+    public Demo(PrintStream out, Path workDir, int syntheticRecords, Path kpiChart) {
         this.out = out;
         this.workDir = workDir;
         this.syntheticRecords = syntheticRecords;
+        this.kpiChart = kpiChart;
     }
 
     /** Runs the demo; returns true when the accounting balances. */
@@ -56,6 +61,8 @@ public final class Demo {
             settings.put("state.dir", workDir.resolve("state").toString());
             // Windows longer than the samples' age: the books do not depend on when the first sweep runs.
             settings.put("retention.policy.file", SampleCorpus.writeRetentionPolicy(workDir).toString());
+            // The traffic is from the past: each KPI window closes a few seconds after its first CDR arrived.
+            settings.put("kpi.linger", "4s");
             PipelineConfig config = PipelineConfig.of(settings);
             out.printf("cdr-pipeline demo: embedded Kafka (KRaft) at %s, processing.guarantee=exactly_once_v2%n%n",
                     kafka.bootstrapServers());
@@ -74,6 +81,7 @@ public final class Demo {
                             Duration.ofSeconds(45));
                     report(in, tally, app.metrics().duplicates(), balanced);
                     sideBySide(tally, keys);
+                    kpi(tally);
                     out.printf("%ndemo finished in %.1f s%n", (System.nanoTime() - t0) / 1e9);
                     return balanced;
                 }
@@ -140,6 +148,26 @@ public final class Demo {
             }
             out.printf("  analytics %-34s %s -> %s  %s %ds epoch=%s%n%n", a.getPseudoRecordId(), party(a.getCalling()),
                     party(a.getCalled()), a.getStartMinute(), a.getBillableSeconds(), a.getKeyEpoch());
+        }
+    }
+
+    /** The synthetic traffic's day in cdr.kpi: waits for it to close, prints its cells, draws the chart. */
+    private void kpi(OutputTally tally) throws java.io.IOException {
+        java.util.function.Supplier<List<KpiCell>> day = () -> tally.kpi().stream()
+                .filter(c -> c.getSource().equals("pbx-synth") && c.getWindowSize().equals("P1D")).toList();
+        if (syntheticRecords == 0 || !tally.readUntil(() -> !day.get().isEmpty(), Duration.ofSeconds(60))) {
+            out.println("\ncdr.kpi: no day of synthetic traffic published");
+            return;
+        }
+        List<KpiCell> cells = day.get().stream().sorted(KpiTable.ORDER).toList();
+        out.printf("%nQuality per destination in cdr.kpi (anonymous: cells of at least k = %d distinct callers),%n"
+                + "pbx-synth, the day %s — %d cells published in all windows so far:%n",
+                cells.get(0).getK(), cells.get(0).getWindowStart().toString().substring(0, 10), tally.kpi().size());
+        KpiTable.render(cells).lines().forEach(l -> out.println("  " + l));
+        if (kpiChart != null) {
+            KpiChart.write(cells, "pbx-synth, " + cells.get(0).getWindowStart().toString().substring(0, 10)
+                    + ": ASR and ACD per destination (cdr.kpi)", kpiChart);
+            out.println("  chart: " + kpiChart.toAbsolutePath());
         }
     }
 

@@ -5,6 +5,7 @@ import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.KpiCell;
 import io.cdrpipeline.topology.Topics;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public final class OutputTally implements AutoCloseable {
     private final PipelineConfig config;
     private final Map<String, BillingRecord> billing = new LinkedHashMap<>();
     private final Map<String, AnalyticsRecord> analytics = new LinkedHashMap<>();
+    private final List<KpiCell> kpi = new ArrayList<>();
     private final Map<String, Long> rejectedByReason = new TreeMap<>();
     private long billingRecords;
     private long analyticsRecords;
@@ -46,7 +48,8 @@ public final class OutputTally implements AutoCloseable {
         Map<String, Object> props = KafkaClients.consumer(config);
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String t : List.of(config.topic(OwnedTopic.BILLING), config.topic(OwnedTopic.ANALYTICS), config.topic(OwnedTopic.REJECTED))) {
+        for (String t : List.of(config.topic(OwnedTopic.BILLING), config.topic(OwnedTopic.ANALYTICS), config.topic(OwnedTopic.REJECTED),
+                config.topic(OwnedTopic.KPI))) {
             consumer.partitionsFor(t, Duration.ofSeconds(30)).forEach(p -> partitions.add(new TopicPartition(t, p.partition())));
         }
         consumer.assign(partitions);
@@ -58,6 +61,7 @@ public final class OutputTally implements AutoCloseable {
         Instant deadline = Instant.now().plus(timeout);
         var billingSerde = Topics.billingSerde();
         var analyticsSerde = Topics.analyticsSerde();
+        var kpiSerde = Topics.kpiSerde();
         while (!done.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
                 return false;
@@ -83,6 +87,8 @@ public final class OutputTally implements AutoCloseable {
                         analyticsRecords++;
                         analytics.put(key, analyticsSerde.decode(r.value()));
                     }
+                } else if (r.topic().equals(config.topic(OwnedTopic.KPI))) {
+                    kpi.add(kpiSerde.decode(r.value()));
                 } else {
                     rejected++;
                     Header h = r.headers().lastHeader(CdrHeaders.ERROR_CLASS);
@@ -122,6 +128,11 @@ public final class OutputTally implements AutoCloseable {
 
     public Map<String, BillingRecord> billing() {
         return billing;
+    }
+
+    /** The KPI cells published so far (each window and cell once). */
+    public List<KpiCell> kpi() {
+        return kpi;
     }
 
     public Map<String, AnalyticsRecord> analytics() {

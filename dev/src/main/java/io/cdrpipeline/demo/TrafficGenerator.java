@@ -63,7 +63,9 @@ public final class TrafficGenerator {
         sequence++;
         int caller = draw();
         int callee = draw();
-        boolean answered = random.nextDouble() < 0.7;
+        String dialled = callee % 5 == 0 ? Integer.toString(200 + callee % 100) : destination(callee);
+        // One draw per call whatever the destination: the sequence (resends, bad records) does not depend on it.
+        boolean answered = random.nextDouble() < answerShare(callee);
         long ring = 2 + random.nextInt(20);
         long talk = answered ? 5 + random.nextInt(600) : 0;
         Instant start = clock;
@@ -76,13 +78,12 @@ public final class TrafficGenerator {
         // Asterisk's uniqueid starts with the channel's creation epoch (UTC), here the call's start.
         String uniqueId = start.getEpochSecond() + "." + sequence;
         String line = String.join(",",
-                q(caller % 7 == 0 ? "acct-" + caller % 50 : ""), q(subscriber(caller)), q(callee % 5 == 0
-                        ? Integer.toString(200 + callee % 100) : landline(callee)),
+                q(caller % 7 == 0 ? "acct-" + caller % 50 : ""), q(subscriber(caller)), q(dialled),
                 q("from-internal"), q("\"\"Subscriber " + caller + "\"\" <" + subscriber(caller) + ">"),
                 q("SIP/trunk-" + Long.toHexString(sequence)), q("SIP/carrier-" + Long.toHexString(sequence + 1)),
-                q("Dial"), q("SIP/carrier/" + landline(callee) + ",60,tT"),
+                q("Dial"), q("SIP/carrier/" + dialled + ",60,tT"),
                 q(STAMP.format(start)), answered ? q(STAMP.format(start.plusSeconds(ring))) : "", q(STAMP.format(end)),
-                Long.toString(ring + talk), Long.toString(talk), q(answered ? "ANSWERED" : "NO ANSWER"), q("BILLING"),
+                Long.toString(ring + talk), Long.toString(talk), q(answered ? "ANSWERED" : unanswered(sequence)), q("BILLING"),
                 q(uniqueId), q(""), q(""), q(uniqueId), Long.toString(sequence % 10));
         if (!impossible) {
             sent.add(line);
@@ -122,6 +123,39 @@ public final class TrafficGenerator {
     /** A German mobile number in national format, unique per subscriber index. */
     static String subscriber(int k) {
         return String.format("01512%07d", 1_000_000 + (int) ((long) k * 37 % 8_999_999));
+    }
+
+    /**
+     * Where callee k is, as dialled in Germany: Berlin, Munich, Hamburg, a mobile, Paris, London or
+     * New York — unique per k within each kind, so numbers still never repeat in {@link #allUnique}.
+     */
+    private static String destination(int k) {
+        int n = (int) ((long) k * 53 % 7_999_999);
+        return switch (k % 10) {
+            case 1 -> String.format("089%07d", 1_000_000 + n % 8_999_999);
+            case 2 -> String.format("040%08d", 20_000_000 + n);
+            case 3 -> String.format("0171%07d", 2_000_000 + n % 7_999_999);
+            case 4 -> String.format("00331%08d", 40_000_000 + n);
+            case 6 -> String.format("0044207%07d", 1_000_000 + n % 8_999_999);
+            case 7 -> String.format("001212%07d", 2_000_000 + n % 7_999_999);
+            default -> landline(k);
+        };
+    }
+
+    /** The share of answered calls per destination kind: routes differ, as they do in real traffic. */
+    private static double answerShare(int k) {
+        return switch (k % 10) {
+            case 3 -> 0.75;
+            case 4 -> 0.55;
+            case 6 -> 0.6;
+            case 7 -> 0.45;
+            default -> 0.7;
+        };
+    }
+
+    /** Unanswered calls: busy, failed in the network, or not answered. */
+    private static String unanswered(long sequence) {
+        return sequence % 4 == 0 ? "BUSY" : sequence % 9 == 0 ? "FAILED" : "NO ANSWER";
     }
 
     /** A Berlin landline in national format. */

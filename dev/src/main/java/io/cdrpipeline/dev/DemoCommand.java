@@ -25,6 +25,11 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--keep", description = "Keep the broker and state directory afterwards (printed at the end).")
     boolean keep;
 
+    @Option(names = "--kpi-chart", defaultValue = "cdr-demo-kpi.png", paramLabel = "FILE",
+            description = "Where to draw ASR and ACD per destination of the synthetic traffic (PNG; default ${DEFAULT-VALUE}; "
+                    + "'none' for no chart).")
+    String kpiChart;
+
     @Override
     public Integer call() throws Exception {
         if (records < 0 || records > 10_000_000) {
@@ -35,9 +40,15 @@ final class DemoCommand implements Callable<Integer> {
         System.setProperty("KAFKA_LOG_LEVEL", System.getProperty("KAFKA_LOG_LEVEL", "ERROR"));
         System.setProperty("CDR_LOG_LEVEL", System.getProperty("CDR_LOG_LEVEL", "WARN"));
         reloadLogging();
+        if (!kpiChart.equals("none") && Path.of(kpiChart).toAbsolutePath().getParent() != null
+                && !Files.isDirectory(Path.of(kpiChart).toAbsolutePath().getParent())) {
+            throw new IllegalArgumentException("--kpi-chart: directory " + Path.of(kpiChart).toAbsolutePath().getParent()
+                    + " does not exist");
+        }
+        System.setProperty("java.awt.headless", "true");
         Path work = Files.createTempDirectory("cdr-demo-");
         try {
-            return new Demo(System.out, work, records).run() ? 0 : 1;
+            return new Demo(System.out, work, records, kpiChart.equals("none") ? null : Path.of(kpiChart)).run() ? 0 : 1;
         } finally {
             if (keep) {
                 System.out.println("kept " + work);

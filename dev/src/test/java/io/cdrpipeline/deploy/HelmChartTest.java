@@ -126,8 +126,13 @@ class HelmChartTest {
         ownerOnlySecret(pod, c, env.get("CDR_INGEST_HTTP_TLS_KEYSTORE"));
         assertThat(c.getEnv()).filteredOn(e -> e.getName().equals("CDR_INGEST_HTTP_TLS_KEYSTORE_PASSWORD")).singleElement()
                 .satisfies(e -> assertThat(e.getValueFrom().getSecretKeyRef().getName()).isEqualTo("ingest-tls"));
-        assertThat(env(container(one(full, StatefulSet.class).getSpec().getTemplate().getSpec(), "pipeline")))
-                .containsKeys("CDR_KAFKA_SECURITY_PROTOCOL", "CDR_KAFKA_SASL_MECHANISM", "CDR_KAFKA_SASL_JAAS_CONFIG");
+        PodSpec pipelinePod = one(full, StatefulSet.class).getSpec().getTemplate().getSpec();
+        Map<String, String> pipelineEnv = env(container(pipelinePod, "pipeline"));
+        assertThat(pipelineEnv).containsKeys("CDR_KAFKA_SECURITY_PROTOCOL", "CDR_KAFKA_SASL_MECHANISM", "CDR_KAFKA_SASL_JAAS_CONFIG");
+        // The audit signing key: owner-only like the master key, next to it.
+        ownerOnlySecret(pipelinePod, container(pipelinePod, "pipeline"), pipelineEnv.get("CDR_AUDIT_SIGNING_KEY_FILE"));
+        assertThat(volume(pipelinePod, "secrets-in").getProjected().getSources()).extracting(s -> s.getSecret().getName())
+                .containsExactly("cdr-pipeline-master-key", "cdr-pipeline-audit-key");
         Job job = one(full, Job.class);
         assertThat(job.getSpec().getTemplate().getSpec().getInitContainers()).extracting(Container::getArgs)
                 .singleElement().satisfies(a -> assertThat(a).containsSequence("topics").contains("--apply"));

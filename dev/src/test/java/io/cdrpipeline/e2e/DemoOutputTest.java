@@ -24,7 +24,7 @@ class DemoOutputTest {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         boolean balanced;
         try (PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8)) {
-            balanced = new Demo(out, WORK, 5000).run();
+            balanced = new Demo(out, WORK, 5000, WORK.resolve("kpi.png")).run();
         }
         String printed = bytes.toString(StandardCharsets.UTF_8);
         assertThat(balanced).as(printed).isTrue();

@@ -111,7 +111,8 @@ final class Scanners {
     /** The topics a pipeline with this application id writes: its outputs and every internal topic. */
     static List<String> ownedTopics(String bootstrap, String applicationId) throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
-            List<String> owned = new ArrayList<>(List.of("cdr.raw", "cdr.billing", "cdr.analytics", "cdr.rejected", "cdr.audit"));
+            List<String> owned = new ArrayList<>(List.of("cdr.raw", "cdr.billing", "cdr.analytics", "cdr.kpi", "cdr.rejected", "cdr.audit",
+                    "cdr.audit-checkpoints"));
             admin.listTopics().names().get().stream().filter(t -> t.startsWith(applicationId + "-")).forEach(owned::add);
             return owned;
         }

@@ -77,10 +77,14 @@ class StartupFailFastTest {
             {"release", "--config", c, "--account", "a-1", "--id", "h1"},
             {"retention", "check", "--config", c},
             {"retention", "report", "--config", c},
+            {"kpi", "--config", c},
+            {"audit", "verify", "--config", c},
+            {"audit", "prove", "--config", c, "--record-id", "pbx:1.1"},
+            {"audit", "reconcile", "--config", c, "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/billing", "--table", "billing"},
         };
         java.util.List<String> timings = new java.util.ArrayList<>();
         for (String[] command : commands) {
-            String name = command[0].equals("retention") ? "retention " + command[1] : command[0];
+            String name = command[0].equals("retention") || command[0].equals("audit") ? command[0] + " " + command[1] : command[0];
             Outcome o = cli(command);
             timings.add(name + " " + o.millis() + " ms");
             assertThat(o.exit()).as("%s exit code; stderr: %s", name, o.err()).isNotZero();

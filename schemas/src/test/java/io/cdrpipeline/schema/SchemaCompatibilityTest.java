@@ -15,7 +15,7 @@ class SchemaCompatibilityTest {
 
     private static final List<Schema> CURRENT =
             List.of(BillingRecord.getClassSchema(), AnalyticsRecord.getClassSchema(), AuditReceipt.getClassSchema(),
-            ErasureRequest.getClassSchema(), LegalHold.getClassSchema());
+            ErasureRequest.getClassSchema(), LegalHold.getClassSchema(), KpiCell.getClassSchema(), AuditCheckpoint.getClassSchema());
 
     @Test
     void shouldKeepEveryCurrentSchemaCompatibleWithEveryReleasedVersion() {

@@ -123,6 +123,15 @@ public final class KeyService implements AutoCloseable {
     }
 
     /**
+     * Reads the topic and names the keys (epoch ids, {@code <id>#tokens}) past their destruction
+     * deadline that are still on it — writing nothing: what {@code audit verify} asks.
+     */
+    public List<String> overdue(Instant now) {
+        readToEnd();
+        return plan(now).tombstones();
+    }
+
+    /**
      * Pseudonymisation and token keys whose destruction deadline (plus a sweep) had passed and that
      * were still on the topic after the last maintenance round: 0 while shredding keeps up.
      */

@@ -1,6 +1,10 @@
 package io.cdrpipeline.app;
 
+import io.cdrpipeline.audit.AuditCheckpointer;
+import io.cdrpipeline.audit.NoteSigner;
 import io.cdrpipeline.config.KafkaClients;
+import io.cdrpipeline.config.Settings;
+import java.nio.file.Path;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.retention.KeepAlive;
@@ -38,6 +42,8 @@ final class PipelineMaintenance implements AutoCloseable {
     private final List<String> controlTopics;
     private final PurgeableStoreRegistry local;
     private final RetentionPolicy policy;
+    /** Signs checkpoints of the receipts, when an audit signing key is configured; else null. */
+    private final AuditCheckpointer checkpointer;
     private final ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "pipeline-maintenance");
         t.setDaemon(true);
@@ -51,6 +57,9 @@ final class PipelineMaintenance implements AutoCloseable {
         this.resolver = new ErasureResolver(config, keys.ring(), keys.sealing(), keys.vault());
         this.keepAlives = new KafkaProducer<>(KafkaClients.producer(config), new StringSerializer(), new ByteArraySerializer());
         this.controlTopics = List.of(config.topic(OwnedTopic.ERASURE_REQUESTS), config.topic(OwnedTopic.LEGAL_HOLDS));
+        String signingKey = config.get(Settings.AUDIT_SIGNING_KEY_FILE);
+        this.checkpointer = signingKey.isBlank() ? null : new AuditCheckpointer(config, NoteSigner.load(Path.of(signingKey)),
+                config.get(Settings.AUDIT_CHECKPOINT_INTERVAL));
     }
 
     void start() {
@@ -70,6 +79,9 @@ final class PipelineMaintenance implements AutoCloseable {
             return null;
         });
         step("standby purge", () -> local.purgeIdle(policy.purgeStep()));
+        if (checkpointer != null) {
+            step("audit checkpoints", () -> checkpointer.run(Instant.now()));
+        }
     }
 
     private void step(String what, Callable<?> step) {
@@ -99,5 +111,8 @@ final class PipelineMaintenance implements AutoCloseable {
         Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
         resolver.close(left.dividedBy(2));
         keepAlives.close(left.dividedBy(2));
+        if (checkpointer != null) {
+            checkpointer.close();
+        }
     }
 }

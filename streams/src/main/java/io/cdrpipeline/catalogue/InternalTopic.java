@@ -9,7 +9,9 @@ package io.cdrpipeline.catalogue;
 public enum InternalTopic {
 
     /** CDRs a producer of ours did not place, re-keyed by identity: whole billing records. */
-    BY_IDENTITY("by-identity", Sensitivity.PII, "purged after each commit");
+    BY_IDENTITY("by-identity", Sensitivity.PII, "purged after each commit"),
+    /** Analytics records on their way to the KPI aggregator, keyed by source and leg role: all of a window's cells meet. */
+    KPI_BY_ROUTE("kpi-by-route", Sensitivity.PSEUDONYMOUS, "purged after each commit");
 
     private static final String REPARTITION = "-repartition";
 

@@ -10,7 +10,13 @@ public enum OwnedStore {
     RETENTION_META("retention-meta", Sensitivity.PII,
             "sweep cursors (a record id where a step stopped), policy version, request ids"),
     LEGAL_HOLDS("legal-holds", Sensitivity.PII, "mirrors its topic"),
-    ERASURE_REQUESTS("erasure-requests", Sensitivity.PSEUDONYMOUS, "mirrors its topic");
+    ERASURE_REQUESTS("erasure-requests", Sensitivity.PSEUDONYMOUS, "mirrors its topic"),
+    KPI_OPEN_CELLS("kpi-open-cells", Sensitivity.PSEUDONYMOUS,
+            "figures and caller pseudonyms of open 15-minute KPI cells, until the window closes (minutes)"),
+    KPI_ROLLUPS("kpi-rollups", Sensitivity.PSEUDONYMOUS,
+            "published 15-minute cells (their callers included) summed per hour and day, until the day closes"),
+    KPI_WINDOWS("kpi-windows", Sensitivity.ANONYMOUS,
+            "when each KPI window closes; closed markers for the KPI topic's window");
 
     private final String storeName;
     private final Sensitivity sensitivity;

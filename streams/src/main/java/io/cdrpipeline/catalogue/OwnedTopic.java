@@ -25,7 +25,14 @@ public enum OwnedTopic {
             EnumSet.of(Role.BILLING, Role.OPS), EnumSet.of(Role.PIPELINE)),
     ANALYTICS("topic.analytics", "cdr.analytics", DataClass.ANALYTICS, Sensitivity.PSEUDONYMOUS, "pseudonymous",
             Cleanup.COMPACTED, true, "pseudonymous record id", "`AnalyticsRecord` (Avro single-object encoding)",
-            EnumSet.of(Role.ANALYST), EnumSet.of(Role.PIPELINE)),
+            // ops: `audit verify` checks that no receipted key is still live here.
+            EnumSet.of(Role.ANALYST, Role.OPS), EnumSet.of(Role.PIPELINE)),
+    KPI("topic.kpi", "cdr.kpi", DataClass.KPI, Sensitivity.ANONYMOUS, "anonymous (cells of at least `kpi.k` distinct callers)",
+            Cleanup.DELETE_BY_AGE, true,
+            "`<window>\\|<window start, epoch ms>\\|<source>\\|<leg role>\\|<country>\\|<ndc>` (UTF-8; `<window>` PT15M, PT1H, PT24H)",
+            "`KpiCell` (Avro single-object encoding): attempts per outcome, answered billable seconds, ASR, NER, ACD, the "
+                    + "number of distinct callers (≥ k) — written once per window and cell when the window closes",
+            EnumSet.of(Role.ANALYST, Role.OPS), EnumSet.of(Role.PIPELINE)),
     REJECTED("topic.rejected", "cdr.rejected", DataClass.REJECTED, Sensitivity.PII, "PII", Cleanup.DELETE_BY_AGE, true,
             "as in `cdr.raw`",
             "the original bytes, unchanged; original headers plus `cdr.error.class`, `cdr.error.reason`, `cdr.source`, "
@@ -44,6 +51,13 @@ public enum OwnedTopic {
                     + "key's HMAC of 0x01, topic, 0 and that list (comma-separated); an `access` export's receipt "
                     + "(ACCESS_REQUEST) is keyed by SHA-256 of its random request id",
             EnumSet.of(Role.OPS), EnumSet.of(Role.PIPELINE, Role.OPS)),
+    AUDIT_CHECKPOINTS("topic.audit-checkpoints", "cdr.audit-checkpoints", DataClass.CHECKPOINT, Sensitivity.AUDIT,
+            "audit (no PII)", Cleanup.DELETE_BY_AGE, true, "`<audit partition>\\|<tree size>`",
+            "`AuditCheckpoint`: a C2SP signed note (origin `cdr-pipeline/<application.id>/cdr.audit/<partition>`, tree size, "
+                    + "root hash of the RFC 6962 Merkle tree over that partition's receipts, first-offset, next-offset, time; "
+                    + "Ed25519 signature of `audit.signing.key.file`) and the tree's frontier; kept longer than the receipts "
+                    + "(policy `windows.checkpoints`)",
+            EnumSet.of(Role.PIPELINE, Role.OPS), EnumSet.of(Role.PIPELINE)),
     ERASURE_REQUESTS("topic.erasure-requests", "cdr.erasure-requests", null, Sensitivity.PSEUDONYMOUS, "pseudonymous",
             Cleanup.COMPACTED, false, "subject token; `cdr-pipeline#request#<id>` for a request `erase` filed",
             "`ErasureRequest` (request id, subject kind, key epoch, reason, time; the subject sealed to the pipeline's "
@@ -142,7 +156,8 @@ public enum OwnedTopic {
     /** The documentation's words for its configuration. */
     public String configWords() {
         if (cleanup == Cleanup.DELETE_BY_AGE) {
-            return "`cleanup.policy=delete`, `retention.ms` = policy `windows." + dataClass.name().toLowerCase(Locale.ROOT)
+            return "`cleanup.policy=delete`, `retention.ms` = policy `windows." + (dataClass == DataClass.CHECKPOINT ? "checkpoints"
+                    : dataClass.name().toLowerCase(Locale.ROOT))
                     + "`";
         }
         return "compacted; `segment.ms`, `max.compaction.lag.ms`, `delete.retention.ms` derived from the policy"

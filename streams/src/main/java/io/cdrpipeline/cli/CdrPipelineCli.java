@@ -11,7 +11,7 @@ import io.cdrpipeline.app.ErrorText;
                 + "pseudonymised analytics, and delete personal data on time.",
         subcommands = {RunCommand.class, ProduceCommand.class,
                 ConsumeCommand.class, TopicsCommand.class, KeysCommand.class, RotateMasterKeyCommand.class, RetentionCommand.class,
-                EraseCommand.class, AccessCommand.class, HoldCommand.class, ReleaseCommand.class, ConfigCommand.class, DescribeCommand.class, IngestCommand.class, AclsCommand.class, CommandLine.HelpCommand.class})
+                EraseCommand.class, AccessCommand.class, KpiCommand.class, AuditCommand.class, HoldCommand.class, ReleaseCommand.class, ConfigCommand.class, DescribeCommand.class, IngestCommand.class, AclsCommand.class, CommandLine.HelpCommand.class})
 public final class CdrPipelineCli {
 
     private static volatile boolean verbose;

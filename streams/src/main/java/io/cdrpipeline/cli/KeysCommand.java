@@ -24,6 +24,14 @@ final class KeysCommand implements Callable<Integer> {
             + "pseudonym.master.key.file or $CDR_MASTER_KEY, instead of a static key file.")
     boolean masterKey;
 
+    @Option(names = "--audit-signing-key", description = "Write an Ed25519 key for audit.signing.key.file (signs the "
+            + "checkpoints of the deletion receipts) and its verifier key to FILE.pub, for auditors.")
+    boolean auditSigningKey;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "With --audit-signing-key: the key's name in signatures "
+            + "(default: cdr-pipeline-audit).")
+    String name = "cdr-pipeline-audit";
+
     @Option(names = "--out", required = true, paramLabel = "FILE", description = "Key file to create (must not exist).")
     Path out;
 
@@ -44,6 +52,21 @@ final class KeysCommand implements Callable<Integer> {
         if (dir != null && !Files.isDirectory(dir)) {
             throw new IllegalArgumentException("the directory " + dir + " does not exist; create it first (mkdir -p "
                     + dir + ", readable by the key's owner only: chmod 700)");
+        }
+        if (masterKey && auditSigningKey) {
+            throw new IllegalArgumentException("--master-key and --audit-signing-key write different files: one at a time");
+        }
+        if (auditSigningKey) {
+            io.cdrpipeline.audit.NoteSigner signer = io.cdrpipeline.audit.NoteSigner.generate(name);
+            Path pub = Path.of(out + ".pub");
+            if (Files.exists(pub, LinkOption.NOFOLLOW_LINKS)) {
+                throw new IllegalArgumentException(pub + " exists; refusing to overwrite a key file");
+            }
+            writePrivate(out, signer.keyFile());
+            Files.writeString(pub, signer.verifierKey() + "\n");
+            System.out.println("wrote an audit signing key to " + out + " (audit.signing.key.file=" + out.toAbsolutePath()
+                    + ") and its verifier key to " + pub + " (give that one to auditors): " + signer.verifierKey());
+            return 0;
         }
         if (masterKey) {
             byte[] key = new byte[32];

@@ -111,7 +111,9 @@ final class RetentionCommand {
                 // Control topics (one partition: requests, holds, keys) are checked where they exist.
                 if (t.configuredPartitions() || existing.contains(config.topic(t))) {
                     owned.put(config.topic(t), t.cleanup() == OwnedTopic.Cleanup.COMPACTED ? DeletionBound.Kind.COMPACTED
-                            : t.sensitivity() == Sensitivity.AUDIT ? DeletionBound.Kind.RECEIPTS : DeletionBound.Kind.DELETE_BY_AGE);
+                            : t == OwnedTopic.AUDIT_CHECKPOINTS ? DeletionBound.Kind.CHECKPOINTS
+                            : t.sensitivity() == Sensitivity.AUDIT ? DeletionBound.Kind.RECEIPTS
+                            : t.sensitivity() == Sensitivity.ANONYMOUS ? DeletionBound.Kind.ANONYMOUS : DeletionBound.Kind.DELETE_BY_AGE);
                 }
             }
             String prefix = config.applicationId() + "-";

@@ -57,6 +57,11 @@ public final class Settings {
     public static final Setting<String> RETENTION_POLICY_FILE = Setting.text("retention.policy.file");
     public static final Setting<Integer> INGEST_MAX_PAYLOAD_BYTES = Setting.number("ingest.max.payload.bytes");
     public static final Setting<Integer> NUMBERS_CACHE_SIZE = Setting.number("numbers.cache.size");
+    public static final Setting<Integer> KPI_K = Setting.number("kpi.k");
+    public static final Setting<String> AUDIT_SIGNING_KEY_FILE = Setting.text("audit.signing.key.file");
+    public static final Setting<Duration> AUDIT_CHECKPOINT_INTERVAL = Setting.duration("audit.checkpoint.interval");
+    public static final Setting<Duration> KPI_GRACE = Setting.duration("kpi.grace");
+    public static final Setting<Duration> KPI_LINGER = Setting.duration("kpi.linger");
     public static final Setting<String> DEFAULT_FORMAT = Setting.text("default.format");
     public static final Setting<String> DEFAULT_REGION = Setting.text("default.region");
     public static final Setting<String> DEFAULT_ZONE = Setting.text("default.zone");
@@ -149,6 +154,21 @@ public final class Settings {
                         Importance.LOW, "larger raw records are rejected as `oversized`")
                 .define(NUMBERS_CACHE_SIZE.key(), Type.INT, 200_000, ConfigDef.Range.between(0, 100_000_000), Importance.LOW,
                         "bounded cache of normalised numbers and prefixes")
+                .define(AUDIT_SIGNING_KEY_FILE.key(), Type.STRING, NONE, Importance.HIGH,
+                        "Ed25519 key (`cdr-pipeline keys --audit-signing-key --out FILE`) with which `run` signs checkpoints "
+                                + "of the deletion receipts onto `cdr.audit-checkpoints`, for `audit verify` and `audit prove` "
+                                + "(docs/privacy.md); empty: no checkpoints")
+                .define(AUDIT_CHECKPOINT_INTERVAL.key(), Type.STRING, "10m", DURATION, Importance.LOW,
+                        "at most one checkpoint per audit partition this often (and only when receipts were added)")
+                .define(KPI_K.key(), Type.INT, 5, ConfigDef.Range.atLeast(3), Importance.MEDIUM,
+                        "a `cdr.kpi` cell is published only if at least this many distinct calling parties contribute "
+                                + "(never below 3: the statistical-disclosure threshold rule); docs/analytics.md")
+                .define(KPI_GRACE.key(), Type.STRING, "5m", DURATION, Importance.LOW,
+                        "a 15-minute KPI window closes this long after its end (wall clock): CDRs of its calls that "
+                                + "arrive later are counted in `cdr_kpi_late_total`, never published")
+                .define(KPI_LINGER.key(), Type.STRING, "1m", DURATION, Importance.LOW,
+                        "and never sooner than this after its first CDR arrived, so a backfill of old files still "
+                                + "publishes (once)")
                 .define(DEFAULT_FORMAT.key(), Type.STRING, NONE, Importance.MEDIUM,
                         "format when a record has no `cdr.format` header and its source none")
                 .define(DEFAULT_REGION.key(), Type.STRING, NONE, Importance.MEDIUM,

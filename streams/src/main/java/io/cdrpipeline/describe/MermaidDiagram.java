@@ -4,7 +4,11 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import org.apache.kafka.streams.TopologyDescription;
 
-/** Renders a topology description as a Mermaid flowchart with every topic and store labelled by class and retention. */
+/**
+ * Renders a topology description as a Mermaid flowchart with every topic and store labelled by class
+ * and retention, and every declassifier (the only doors between classes) marked with the class it
+ * lets out.
+ */
 public final class MermaidDiagram {
 
     private MermaidDiagram() {
@@ -18,7 +22,10 @@ public final class MermaidDiagram {
         for (TopologyDescription.Subtopology sub : description.subtopologies()) {
             out.append("  subgraph sub").append(sub.id()).append("[\"sub-topology ").append(sub.id()).append("\"]\n");
             for (TopologyDescription.Node n : sub.nodes()) {
-                out.append("    ").append(id("p", n.name())).append("[\"").append(n.name()).append("\"]\n");
+                var declassifiesTo = PrivacyMap.DECLASSIFIERS.get(n.name());
+                out.append("    ").append(id("p", n.name())).append("[\"").append(n.name())
+                        .append(declassifiesTo == null ? "\"]\n"
+                                : "<br/>declassifier → " + declassifiesTo + "\"]:::declassifier\n");
                 n.successors().forEach(s -> edges.append("  ").append(id("p", n.name())).append(" --> ")
                         .append(id("p", s.name())).append('\n'));
                 if (n instanceof TopologyDescription.Source src && src.topicSet() != null) {
@@ -57,7 +64,8 @@ public final class MermaidDiagram {
         out.append(edges);
         out.append("  classDef pii fill:#f8d7da,stroke:#a33\n  classDef pseudonymous fill:#fff3cd,stroke:#a80\n")
                 .append("  classDef anonymous fill:#d4edda,stroke:#393\n  classDef audit fill:#d6e4f0,stroke:#36a\n")
-                .append("  classDef secret fill:#ddd,stroke:#333\n  classDef unknown fill:#fff,stroke:#f00\n");
+                .append("  classDef secret fill:#ddd,stroke:#333\n  classDef unknown fill:#fff,stroke:#f00\n")
+                .append("  classDef declassifier stroke:#000,stroke-width:3px\n");
         return out.toString();
     }
 

@@ -9,9 +9,10 @@ import org.apache.kafka.streams.TopologyDescription;
 
 /**
  * Walks a topology's description and reports every way personal data could escape its purpose:
- * a path from a PII source topic to a pseudonymous, anonymous or audit sink that does not pass
- * the declassifier for that class (the pseudonymiser, the receipt builder), and every topic the
- * topology writes that has no retention rule.
+ * a path from a PII source topic to a pseudonymous, anonymous or audit sink, or from a pseudonymous
+ * source to an anonymous or audit sink, that does not pass the declassifier for that class (the
+ * pseudonymiser, the KPI aggregator, the receipt builder), and every topic the topology writes that
+ * has no retention rule.
  */
 public final class PrivacyLint {
 
@@ -28,8 +29,9 @@ public final class PrivacyLint {
                         problems.add("topic " + sink.topic() + " (written by " + sink.name() + ") has no retention policy");
                     }
                 }
-                if (node instanceof TopologyDescription.Source source && readsPii(source, map)) {
-                    walk(source, null, new ArrayList<>(List.of(source.name())), new HashSet<>(), map, problems);
+                if (node instanceof TopologyDescription.Source source && readsPersonalData(source, map)) {
+                    walk(source, readsPii(source, map) ? null : Sensitivity.PSEUDONYMOUS,
+                            new ArrayList<>(List.of(source.name())), new HashSet<>(), map, problems);
                 }
             }
         }
@@ -43,6 +45,12 @@ public final class PrivacyLint {
         });
     }
 
+    private static boolean readsPersonalData(TopologyDescription.Source source, PrivacyMap map) {
+        return readsPii(source, map) || source.topicSet() != null && source.topicSet().stream()
+                .anyMatch(t -> map.topic(t).sensitivity() == Sensitivity.PSEUDONYMOUS);
+    }
+
+    /** {@code declassifiedTo}: the class the data has at this node (null: still PII). */
     private static void walk(TopologyDescription.Node node, Sensitivity declassifiedTo, List<String> path,
             Set<String> seen, PrivacyMap map, List<String> problems) {
         if (!seen.add(node.name() + "|" + declassifiedTo)) {
@@ -55,9 +63,13 @@ public final class PrivacyLint {
             boolean needsDeclassifier = target == Sensitivity.PSEUDONYMOUS || target == Sensitivity.ANONYMOUS
                     || target == Sensitivity.AUDIT;
             if (needsDeclassifier && now != target) {
-                problems.add("PII reaches " + target.name().toLowerCase() + " topic " + sink.topic() + " without "
-                        + (target == Sensitivity.AUDIT ? "the receipt builder" : "the pseudonymizer") + ": "
-                        + String.join(" -> ", path));
+                problems.add((now == null ? "PII" : now.name().toLowerCase() + " data") + " reaches "
+                        + target.name().toLowerCase() + " topic " + sink.topic() + " without "
+                        + switch (target) {
+                            case AUDIT -> "the receipt builder";
+                            case ANONYMOUS -> "the KPI aggregator";
+                            default -> "the pseudonymizer";
+                        } + ": " + String.join(" -> ", path));
             }
         }
         for (TopologyDescription.Node next : node.successors()) {

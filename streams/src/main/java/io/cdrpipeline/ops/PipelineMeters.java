@@ -82,6 +82,14 @@ public final class PipelineMeters {
                 .register(registry);
         FunctionCounter.builder("cdr.records.erased.suppressed", ingest, IngestMetrics::erasedSuppressed)
                 .description("new CDRs of erased subjects kept out of analytics").register(registry);
+        FunctionCounter.builder("cdr.kpi.late", ingest, IngestMetrics::kpiLate)
+                .description("analytics records for a KPI window already closed: counted, not re-published").register(registry);
+        FunctionCounter.builder("cdr.kpi.cells", ingest, IngestMetrics::kpiPublished).tag("outcome", "published")
+                .description("15-minute KPI cells, published or suppressed (fewer than k distinct callers after the ladder)")
+                .register(registry);
+        FunctionCounter.builder("cdr.kpi.cells", ingest, IngestMetrics::kpiSuppressed).tag("outcome", "suppressed")
+                .description("15-minute KPI cells, published or suppressed (fewer than k distinct callers after the ladder)")
+                .register(registry);
         for (String store : new String[] {ControlMirrors.ERASURES_STORE,
                 ControlMirrors.HOLDS_STORE}) {
             FunctionCounter.builder("cdr.control.records.skipped", retention, m -> m.controlSkipped().getOrDefault(store, 0L))

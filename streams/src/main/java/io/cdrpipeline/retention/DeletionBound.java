@@ -34,7 +34,7 @@ public final class DeletionBound {
      * personal data (the audit topic) — its records must go within the limit after their own window
      * ({@code retention.ms} no longer than the policy's audit window), not within the limit of arriving.
      */
-    public enum Kind { COMPACTED, DELETE_BY_AGE, REPARTITION, RECEIPTS, LOCAL_STORES }
+    public enum Kind { COMPACTED, DELETE_BY_AGE, REPARTITION, RECEIPTS, ANONYMOUS, CHECKPOINTS, LOCAL_STORES }
 
     /** One topic's verdict: its worst case and whether it fits the policy's limit. */
     public record Finding(String topic, Kind kind, Duration worstCase, Duration limit, String why) {
@@ -86,17 +86,21 @@ public final class DeletionBound {
                 why = "retention.ms " + retention + " + segment.ms " + segment + " + retention check " + check
                         + " + file.delete.delay.ms " + fileDelete;
             }
-            case RECEIPTS -> {
-                long window = policy.window(DataClass.AUDIT).toMillis();
+            case RECEIPTS, ANONYMOUS, CHECKPOINTS -> {
+                // No personal data (receipts, KPI cells, checkpoints): kept for their own window, then gone by age.
+                DataClass cls = kind == Kind.RECEIPTS ? DataClass.AUDIT : kind == Kind.ANONYMOUS ? DataClass.KPI
+                        : DataClass.CHECKPOINT;
+                String what = kind == Kind.CHECKPOINTS ? "checkpoints" : cls.name().toLowerCase(java.util.Locale.ROOT);
+                long window = policy.window(cls).toMillis();
                 long retention = number(configs, "retention.ms", Long.MAX_VALUE);
                 if (!configs.getOrDefault("cleanup.policy", "delete").contains("delete") || retention > window) {
                     return new Finding(topic, kind, Duration.ofMillis(Long.MAX_VALUE), policy.maxErasureDelay(),
-                            "receipts must go by age within the audit window " + window + ": retention.ms " + retention);
+                            "must go by age within the " + what + " window " + window + ": retention.ms " + retention);
                 }
                 long check = number(broker, "log.retention.check.interval.ms", DEFAULT_RETENTION_CHECK_MS);
                 worst = sum(segment, check, fileDelete);
-                why = "after retention.ms " + retention + " (≤ audit window): segment.ms " + segment + " + retention check "
-                        + check + " + file.delete.delay.ms " + fileDelete;
+                why = "after retention.ms " + retention + " (≤ " + what + " window): segment.ms " + segment
+                        + " + retention check " + check + " + file.delete.delay.ms " + fileDelete;
             }
             default -> {
                 long check = number(broker, "log.retention.check.interval.ms", DEFAULT_RETENTION_CHECK_MS);

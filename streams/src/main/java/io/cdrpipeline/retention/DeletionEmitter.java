@@ -38,7 +38,8 @@ public final class DeletionEmitter {
     }
 
     /** What the deletions sharing one receipt have in common. */
-    private record Group(String topic, DataClass kind, DeletionReason reason, long emittedAt, boolean arrivedAfterClose) {
+    private record Group(String topic, DataClass kind, DeletionReason reason, long emittedAt, boolean arrivedAfterClose,
+            String caseReference) {
     }
 
     /** The key hashes of one receipt, and the earliest window close among them (its lateness is the group's worst). */
@@ -67,8 +68,17 @@ public final class DeletionEmitter {
      */
     public String delete(Sink sink, DataClass kind, String topic, String key, DeletionReason reason, long deadline,
             long arrival, long now) {
+        return delete(sink, kind, topic, key, reason, deadline, arrival, now, null);
+    }
+
+    /**
+     * {@link #delete} on behalf of an erasure request with the operator's case reference (null: none):
+     * its receipts carry it, so that {@code audit prove --case} finds them.
+     */
+    public String delete(Sink sink, DataClass kind, String topic, String key, DeletionReason reason, long deadline,
+            long arrival, long now, String caseReference) {
         sink.tombstone(kind, topic, key, now);
-        Group group = new Group(topic, kind, reason, coarse(now), arrival > deadline);
+        Group group = new Group(topic, kind, reason, coarse(now), arrival > deadline, caseReference);
         Pending p = pending.computeIfAbsent(group, g -> new Pending());
         String hash = auditKey.hash(topic, key);
         p.hashes.add(hash);
@@ -98,7 +108,7 @@ public final class DeletionEmitter {
         List<String> hashes = p.hashes;
         boolean one = hashes.size() == 1;
         String keyHash = one ? hashes.get(0) : auditKey.digest(group.topic(), hashes);
-        // Every field set here (caseReference stays null): setters, without the builder's per-field checks.
+        // Every field set here: setters, without the builder's per-field checks.
         AuditReceipt receipt = new AuditReceipt();
         receipt.setKeyHash(keyHash);
         receipt.setKeyHashes(one ? List.of() : List.copyOf(hashes));
@@ -110,6 +120,7 @@ public final class DeletionEmitter {
         receipt.setWindowClose(Instant.ofEpochMilli(p.windowClose));
         receipt.setEmittedAt(Instant.ofEpochMilli(group.emittedAt()));
         receipt.setArrivedAfterClose(group.arrivedAfterClose());
+        receipt.setCaseReference(group.caseReference());
         sink.receipt(keyHash, receipt, now);
     }
 

@@ -49,7 +49,7 @@ final class ErasureStep {
                     stores.subjectIndex.delete(h.subjectKey());   // left over from an aborted transaction
                     continue;
                 }
-                stores.apply(RetentionRules.onErasure(e, requested, stores.facts(e, now)), now);
+                stores.apply(RetentionRules.onErasure(e, requested, stores.facts(e, now)), now, request.getCaseReference());
             }
             used[0] += Math.max(1, hits.size());
             if (hits.size() < max) {

@@ -31,7 +31,7 @@ import java.util.Set;
  * sweep-interval: 1m
  * sweep-max-records: 10000
  * max-erasure-delay: 14d
- * windows: {raw: 24h, billing: 180d, analytics: 90d, rejected: 7d, audit: 400d}
+ * windows: {raw: 24h, billing: 180d, analytics: 90d, rejected: 7d, audit: 400d, kpi: 400d}
  * billing-overrides:
  *   jurisdictions: {FR: 365d}
  *   sources: {pbx-paris: FR, pbx-test: 7d}
@@ -100,11 +100,20 @@ public final class RetentionPolicy {
         windows.put(DataClass.ANALYTICS, Duration.ofDays(90));
         windows.put(DataClass.REJECTED, Duration.ofDays(7));
         windows.put(DataClass.AUDIT, Duration.ofDays(400));
+        // Anonymous figures: kept for year-on-year comparison (no personal data, so no erasure applies).
+        windows.put(DataClass.KPI, Duration.ofDays(400));
+        // Signed checkpoints of the receipts: they prove what the receipts said after the receipts aged out.
+        windows.put(DataClass.CHECKPOINT, Duration.ofDays(3650));
         JsonNode w = root.path("windows");
         if (!w.isMissingNode()) {
-            checkKeys(w, Set.of("raw", "billing", "analytics", "rejected", "audit"), origin, "windows.");
-            w.fieldNames().forEachRemaining(k -> windows.put(DataClass.valueOf(k.toUpperCase()),
-                    duration(w.get(k), origin, "windows." + k)));
+            checkKeys(w, Set.of("raw", "billing", "analytics", "rejected", "audit", "kpi", "checkpoints"), origin, "windows.");
+            w.fieldNames().forEachRemaining(k -> windows.put(k.equals("checkpoints") ? DataClass.CHECKPOINT
+                    : DataClass.valueOf(k.toUpperCase()), duration(w.get(k), origin, "windows." + k)));
+            if (windows.get(DataClass.CHECKPOINT).compareTo(windows.get(DataClass.AUDIT)) < 0) {
+                throw new ConfigException(origin + ": windows.checkpoints (" + Durations.format(windows.get(DataClass.CHECKPOINT))
+                        + ") must be at least windows.audit (" + Durations.format(windows.get(DataClass.AUDIT))
+                        + "): the checkpoints prove what the receipts said after they are gone");
+            }
         }
         Map<String, Duration> bySource = billingOverrides(root.path("billing-overrides"), origin);
         int maxRecords = root.has("sweep-max-records") ? root.get("sweep-max-records").asInt(-1) : 10_000;

@@ -85,15 +85,20 @@ public final class TaskRetention {
 
     /** Carries out a plan made at {@code now}. */
     void apply(RetentionRules.Plan plan, long now) {
+        apply(plan, now, null);
+    }
+
+    /** {@link #apply} for an erasure request with the operator's case reference (null: none), which its receipts carry. */
+    void apply(RetentionRules.Plan plan, long now, String caseReference) {
         ExpiryIndex.Entry before = plan.before();
         ExpiryIndex.Entry after = plan.after();
         for (RetentionRules.Deletion d : plan.deletions()) {
             if (d.kind() == DataClass.ANALYTICS) {
                 emitter.delete(sink, d.kind(), analyticsTopic, BASE64URL.encodeToString(after.pseudoId()), d.reason(),
-                        d.deadline(), after.arrival(), now);
+                        d.deadline(), after.arrival(), now, caseReference);
             } else {
                 String hash = emitter.delete(sink, d.kind(), billingTopic, after.recordId(), d.reason(), d.deadline(),
-                        after.arrival(), now);
+                        after.arrival(), now, caseReference);
                 ledger.remember(hash, forgetAt(after), now);
             }
         }

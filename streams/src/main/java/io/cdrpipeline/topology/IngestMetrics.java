@@ -25,6 +25,9 @@ public final class IngestMetrics {
     private final LongAdder erasedSuppressed = new LongAdder();
     private final Map<RejectReason, LongAdder> rejected = new EnumMap<>(RejectReason.class);
     private final LongAdder switchIdReused = new LongAdder();
+    private final LongAdder kpiLate = new LongAdder();
+    private final LongAdder kpiPublished = new LongAdder();
+    private final LongAdder kpiSuppressed = new LongAdder();
     private final Map<String, LongAdder> zoneMismatches = new ConcurrentHashMap<>();
 
     public IngestMetrics() {
@@ -82,6 +85,30 @@ public final class IngestMetrics {
 
     void recordSwitchIdReused() {
         switchIdReused.increment();
+    }
+
+    void recordKpiLate() {
+        kpiLate.increment();
+    }
+
+    void recordKpiCells(int published, int suppressed) {
+        kpiPublished.add(published);
+        kpiSuppressed.add(suppressed);
+    }
+
+    /** Analytics records for a KPI window already closed: counted, never re-published. */
+    public long kpiLate() {
+        return kpiLate.sum();
+    }
+
+    /** 15-minute KPI cells published (rests included). */
+    public long kpiPublished() {
+        return kpiPublished.sum();
+    }
+
+    /** 15-minute cells whose calls are in no published cell (fewer than k callers after the ladder). */
+    public long kpiSuppressed() {
+        return kpiSuppressed.sum();
     }
 
     private volatile Consumer<String> newZoneSource = s -> { };

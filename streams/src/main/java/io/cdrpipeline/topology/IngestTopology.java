@@ -17,7 +17,13 @@ import io.cdrpipeline.retention.DeletionLedger;
 import io.cdrpipeline.retention.ExpiryIndex;
 import io.cdrpipeline.retention.RetentionMetrics;
 import io.cdrpipeline.retention.RetentionPolicy;
+import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.DataClass;
+import java.time.Duration;
+import org.apache.kafka.streams.state.Stores;
+import java.util.Collections;
+import java.util.List;
 import java.util.Properties;
 import java.util.function.Supplier;
 import org.apache.kafka.common.serialization.Serdes;
@@ -56,6 +62,7 @@ public final class IngestTopology {
 
         StreamsBuilder builder = builder(config);
         RetentionTopology.addStores(builder, policy, topics, local, retentionMetrics);
+        addKpiStores(builder, policy, local);
         builder.stream(topics.raw().name(), topics.raw().consumed("cdr-raw-source"))
                 .processValues(() -> new ParseProcessor(parsers, metrics), Named.as("parse-and-normalize"))
                 .split(Named.as("parsed-"))
@@ -69,12 +76,23 @@ public final class IngestTopology {
                             KStream<String, BillingRecord> unique = dedupe(accepted, policy, metrics, auditKey, topics, local);
                             KStream<String, Arrival> decided = unique.processValues(
                                     () -> new DecideProcessor(pseudonymizers, metrics), Named.as("decide"));
-                            splitByPurpose(decided, topics);
+                            aggregate(splitByPurpose(decided, topics), config, policy, metrics, topics, local);
                             RetentionTopology.sweepInto(decided, topics, policy, retentionMetrics,
-                                    InternalTopic.BY_IDENTITY.topicName(config.applicationId()), auditKey, local);
+                                    InternalTopic.BY_IDENTITY.topicName(config.applicationId()),
+                                    InternalTopic.KPI_BY_ROUTE.topicName(config.applicationId()), auditKey, local);
                         },
                         "accepted"));
         return builder.build();
+    }
+
+    /** The KPI aggregator's stores: purgeable (caller pseudonyms must leave the disk), changelogs compacted on the erasure budget. */
+    private static void addKpiStores(StreamsBuilder builder, RetentionPolicy policy, PurgeableStoreRegistry local) {
+        builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(KpiProcessor.CELLS_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(KpiProcessor.ROLLUPS_STORE),
+                Serdes.String(), Serdes.ByteArray()).withLoggingEnabled(TopicSpecs.compacted(policy)));
+        builder.addStateStore(Stores.keyValueStoreBuilder(local.supplier(KpiProcessor.WINDOWS_STORE),
+                Serdes.String(), Serdes.Long()).withLoggingEnabled(TopicSpecs.compacted(policy)));
     }
 
     /**
@@ -124,11 +142,45 @@ public final class IngestTopology {
      * re-keyed by its pseudonymous id, to analytics — the PII boundary: nothing of the billing
      * record passes {@code analytics-view} but the analytics record made from it.
      */
-    private static void splitByPurpose(KStream<String, Arrival> decided, Topics topics) {
+    private static KStream<String, AnalyticsRecord> splitByPurpose(KStream<String, Arrival> decided, Topics topics) {
         decided.mapValues(Arrival::billing, Named.as("billing-view"))
                 .to(topics.billing().name(), topics.billing().produced("cdr-billing-sink"));
-        decided.filter((key, a) -> a.analytics() != null, Named.as("analysed"))
-                .map((key, a) -> KeyValue.pair(a.pseudonyms().pseudoRecordId(), a.analytics()), Named.as(Declassifier.ANALYTICS_VIEW.processorName()))
-                .to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-sink"));
+        KStream<String, AnalyticsRecord> analysed = decided.filter((key, a) -> a.analytics() != null, Named.as("analysed"))
+                .map((key, a) -> KeyValue.pair(a.pseudonyms().pseudoRecordId(), a.analytics()),
+                        Named.as(Declassifier.ANALYTICS_VIEW.processorName()));
+        analysed.to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-sink"));
+        return analysed;
+    }
+
+    /**
+     * The anonymous branch: analytics records, re-keyed by source and leg role so that every cell of a
+     * window meets in one task, into the KPI aggregator — the only door from pseudonymous to anonymous
+     * data — whose cells (at least k distinct callers each) go to {@code cdr.kpi} when their window closes.
+     * Its stores hold caller pseudonyms only while a window is open, in purgeable stores whose
+     * changelogs are compacted on the erasure budget.
+     */
+    private static void aggregate(KStream<String, AnalyticsRecord> analysed, PipelineConfig config, RetentionPolicy policy,
+            IngestMetrics metrics, Topics topics, PurgeableStoreRegistry local) {
+        int k = config.get(Settings.KPI_K);
+        Duration grace = config.get(Settings.KPI_GRACE);
+        Duration linger = config.get(Settings.KPI_LINGER);
+        Duration keepClosed = policy.window(DataClass.KPI);
+        // Checked as often as the sweep runs, and at least as often as a window lingers.
+        Duration tick = Collections.min(List.of(policy.sweepInterval(), linger.compareTo(Duration.ofSeconds(1)) < 0
+                ? Duration.ofSeconds(1) : linger));
+        analysed.selectKey((key, a) -> route(a.getSource(), a.getLegRole().name()), Named.as("key-by-route"))
+                .repartition(Repartitioned.with(Serdes.String(), Topics.analyticsSerde())
+                        .withName(InternalTopic.KPI_BY_ROUTE.repartitionName()))
+                // The sweeps' keep-alives (null values) keep this topic's quiet partitions rolling; they carry no CDR.
+                .filter((key, a) -> a != null, Named.as("drop-kpi-keep-alives"))
+                .process(() -> new KpiProcessor(k, grace, linger, keepClosed, tick, metrics),
+                        Named.as(Declassifier.KPI_AGGREGATE.processorName()),
+                        KpiProcessor.CELLS_STORE, KpiProcessor.WINDOWS_STORE, KpiProcessor.ROLLUPS_STORE)
+                .to(topics.kpi().name(), topics.kpi().produced("cdr-kpi-sink"));
+    }
+
+    /** The KPI repartition key: all cells of one source and leg role meet in one task. */
+    static String route(String source, String legRole) {
+        return source + "|" + legRole;
     }
 }

@@ -76,13 +76,13 @@ final class RetentionTopology {
     }
 
     static void sweepInto(KStream<String, Arrival> decided, Topics topics, RetentionPolicy policy, RetentionMetrics metrics,
-            String repartitionTopic, AuditKey auditKey, PurgeableStoreRegistry local) {
+            String repartitionTopic, String kpiRepartitionTopic, AuditKey auditKey, PurgeableStoreRegistry local) {
         decided.process(() -> new RetentionProcessor(policy, metrics, topics.billing().name(), topics.analytics().name(),
                                 auditKey, local),
                         Named.as("retention"), ExpiryIndex.STORE, SubjectIndex.STORE, HeldIndex.STORE,
                         DeletionLedger.STORE, SweepState.STORE)
                 .split(Named.as("deletion-"))
-                .branch((key, e) -> e.isKeepAlive(), Branched.withConsumer(s -> keepRolling(s, topics, repartitionTopic),
+                .branch((key, e) -> e.isKeepAlive(), Branched.withConsumer(s -> keepRolling(s, topics, repartitionTopic, kpiRepartitionTopic),
                         "keep-alive"))
                 .branch((key, e) -> e.isTombstoneFor(DataClass.BILLING), Branched.withConsumer(s -> s
                         .mapValues(e -> (BillingRecord) null, Named.as("billing-tombstone"))
@@ -96,17 +96,21 @@ final class RetentionTopology {
                         .to(topics.audit().name(), topics.audit().produced("cdr-audit-sink")), "receipt"));
     }
 
-    /** A keep-alive tombstone to every partition of billing, analytics and the repartition topic ({@link KeepAlive}). */
-    private static void keepRolling(KStream<String, RetentionEvent> s, Topics topics, String repartitionTopic) {
+    /** A keep-alive tombstone to every partition of billing, analytics and the repartition topics ({@link KeepAlive}). */
+    private static void keepRolling(KStream<String, RetentionEvent> s, Topics topics, String repartitionTopic,
+            String kpiRepartitionTopic) {
         s.mapValues(e -> (BillingRecord) null, Named.as("billing-keep-alive"))
                 .to(topics.billing().name(), topics.billing().produced("cdr-billing-keep-alive-sink")
                         .withStreamPartitioner(KeepAlive.stringPartitioner()));
-        s.mapValues(e -> (AnalyticsRecord) null, Named.as(Declassifier.ANALYTICS_KEEP_ALIVE.processorName()))
-                .to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-keep-alive-sink")
-                        .withStreamPartitioner(KeepAlive.stringPartitioner()));
+        KStream<String, AnalyticsRecord> nothing = s.mapValues(e -> (AnalyticsRecord) null,
+                Named.as(Declassifier.ANALYTICS_KEEP_ALIVE.processorName()));
+        nothing.to(topics.analytics().name(), topics.analytics().produced("cdr-analytics-keep-alive-sink")
+                .withStreamPartitioner(KeepAlive.stringPartitioner()));
         s.map((key, e) -> KeyValue.pair(key.getBytes(StandardCharsets.UTF_8), (BillingRecord) null),
                         Named.as("repartition-keep-alive"))
                 .to(repartitionTopic, Produced.with(Serdes.ByteArray(), Topics.billingSerde())
                         .withName("by-identity-keep-alive-sink").withStreamPartitioner(KeepAlive.bytesPartitioner()));
+        nothing.to(kpiRepartitionTopic, Produced.with(Serdes.String(), Topics.analyticsSerde())
+                        .withName("kpi-by-route-keep-alive-sink").withStreamPartitioner(KeepAlive.stringPartitioner()));
     }
 }

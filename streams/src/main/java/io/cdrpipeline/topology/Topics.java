@@ -5,6 +5,7 @@ import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.schema.AnalyticsRecord;
 import io.cdrpipeline.schema.AuditReceipt;
 import io.cdrpipeline.schema.BillingRecord;
+import io.cdrpipeline.schema.KpiCell;
 import io.cdrpipeline.serde.AvroSerde;
 import org.apache.kafka.common.serialization.Serdes;
 
@@ -13,6 +14,7 @@ public record Topics(
         Topic<byte[], byte[]> raw,
         Topic<String, BillingRecord> billing,
         Topic<String, AnalyticsRecord> analytics,
+        Topic<String, KpiCell> kpi,
         Topic<byte[], byte[]> rejected,
         Topic<String, AuditReceipt> audit,
         Topic<String, byte[]> erasureRequests,
@@ -23,6 +25,7 @@ public record Topics(
                 new Topic<>(config.topic(OwnedTopic.RAW), Serdes.ByteArray(), Serdes.ByteArray()),
                 new Topic<>(config.topic(OwnedTopic.BILLING), Serdes.String(), billingSerde()),
                 new Topic<>(config.topic(OwnedTopic.ANALYTICS), Serdes.String(), analyticsSerde()),
+                new Topic<>(config.topic(OwnedTopic.KPI), Serdes.String(), kpiSerde()),
                 new Topic<>(config.topic(OwnedTopic.REJECTED), Serdes.ByteArray(), Serdes.ByteArray()),
                 new Topic<>(config.topic(OwnedTopic.AUDIT), Serdes.String(), auditSerde()),
                 // Mirrored as bytes: the stores' updater decodes and checks each record (an undecodable one is skipped).
@@ -36,6 +39,10 @@ public record Topics(
 
     public static AvroSerde<AuditReceipt> auditSerde() {
         return new AvroSerde<>(AuditReceipt.class, AuditReceipt.getClassSchema());
+    }
+
+    public static AvroSerde<KpiCell> kpiSerde() {
+        return new AvroSerde<>(KpiCell.class, KpiCell.getClassSchema());
     }
 
     public static AvroSerde<AnalyticsRecord> analyticsSerde() {

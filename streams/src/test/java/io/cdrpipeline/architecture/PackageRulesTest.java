@@ -32,8 +32,9 @@ class PackageRulesTest {
             Map.entry("config", Set.of("catalogue", "ingest")),
             Map.entry("normalize", Set.of("ingest", "schema")),
             Map.entry("pseudonymize", Set.of("config", "schema")),
+            Map.entry("kpi", Set.of("schema")),
             Map.entry("retention", Set.of("catalogue", "config", "pseudonymize", "schema", "serde", "state")),
-            Map.entry("topology", Set.of("catalogue", "config", "ingest", "normalize", "pseudonymize", "retention", "schema", "serde",
+            Map.entry("topology", Set.of("catalogue", "config", "ingest", "kpi", "normalize", "pseudonymize", "retention", "schema", "serde",
                     "state")),
             Map.entry("produce", Set.of("catalogue", "config", "ingest", "normalize")),
             Map.entry("describe", Set.of("catalogue", "config", "retention", "schema")),
@@ -42,7 +43,7 @@ class PackageRulesTest {
                     "state", "normalize")));
 
     private static final List<String> ALL = List.of("schema", "catalogue", "serde", "state", "ingest", "config", "normalize",
-            "pseudonymize", "retention", "topology", "produce", "describe", "ops", "app", "cli");
+            "pseudonymize", "kpi", "retention", "topology", "produce", "describe", "ops", "app", "cli");
 
     @Test
     void packagesHaveNoImportCycles() {

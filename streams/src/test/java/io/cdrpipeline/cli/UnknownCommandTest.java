@@ -9,11 +9,11 @@ class UnknownCommandTest {
 
     @Test
     void shouldRefuseACommandThatDoesNotExistWhateverOptionsFollow() {
-        assertThat(CdrPipelineCli.execute("kpi", "--help")).isEqualTo(2);
-        assertThat(CdrPipelineCli.execute("kpi")).isEqualTo(2);
+        assertThat(CdrPipelineCli.execute("kpis", "--help")).isEqualTo(2);
+        assertThat(CdrPipelineCli.execute("kpis")).isEqualTo(2);
         assertThat(CdrPipelineCli.execute("retention", "chek", "--help")).isEqualTo(2);
-        assertThat(CdrPipelineCli.unknownCommand(CdrPipelineCli.commandLine(), "--verbose", "kpi", "--help"))
-                .contains("'kpi' is not a command of cdr-pipeline", "erase", "retention");
+        assertThat(CdrPipelineCli.unknownCommand(CdrPipelineCli.commandLine(), "--verbose", "kpis", "--help"))
+                .contains("'kpis' is not a command of cdr-pipeline", "erase", "retention");
     }
 
     @Test
@@ -22,5 +22,6 @@ class UnknownCommandTest {
         assertThat(CdrPipelineCli.execute("erase", "--help")).isZero();
         assertThat(CdrPipelineCli.execute("retention", "report", "--help")).isZero();
         assertThat(CdrPipelineCli.execute("help", "erase")).isZero();
+        assertThat(CdrPipelineCli.execute("kpi", "--help")).isZero();
     }
 }

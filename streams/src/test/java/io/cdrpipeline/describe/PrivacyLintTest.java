@@ -45,6 +45,17 @@ class PrivacyLintTest {
     }
 
     @Test
+    void shouldFailAPathFromAnalyticsToTheKpiTopicThatSkipsTheAggregator() {
+        StreamsBuilder b = new StreamsBuilder();
+        b.stream("cdr.analytics", Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("analytics-source"))
+                .mapValues(v -> v, Named.as("copy"))
+                .to("cdr.kpi", Produced.with(Serdes.String(), Serdes.ByteArray()).withName("kpi-sink"));
+
+        assertThat(PrivacyLint.check(b.build().describe(), map)).containsExactly(
+                "pseudonymous data reaches anonymous topic cdr.kpi without the KPI aggregator: analytics-source -> copy -> kpi-sink");
+    }
+
+    @Test
     void shouldFailAReceiptPathThatSkipsTheReceiptBuilderAndATopicWithoutRetention() {
         StreamsBuilder b = new StreamsBuilder();
         var s = b.stream("cdr.raw", Consumed.with(Serdes.ByteArray(), Serdes.ByteArray()).withName("raw"));
@@ -82,6 +93,8 @@ class PrivacyLintTest {
         String mermaid = MermaidDiagram.render(d, map);
         assertThat(mermaid).startsWith("flowchart LR").doesNotContain("UNCLASSIFIED")
                 .contains("cdr.analytics<br/>PSEUDONYMOUS · 90d", "cdr.billing<br/>PII · 180d", "store subject-index<br/>PSEUDONYMOUS")
-                .contains(":::pii", ":::pseudonymous", ":::audit");
+                .contains(":::pii", ":::pseudonymous", ":::audit", ":::anonymous")
+                .contains("cdr.kpi<br/>ANONYMOUS · 400d", "kpi-aggregate<br/>declassifier → ANONYMOUS\"]:::declassifier",
+                        "analytics-view<br/>declassifier → PSEUDONYMOUS");
     }
 }

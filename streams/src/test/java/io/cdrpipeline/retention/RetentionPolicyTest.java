@@ -64,7 +64,9 @@ class RetentionPolicyTest {
         for (NewTopic t : TopicSpecs.all(config, policy)) {
             // Receipts hold no personal data: kept for the audit window, then gone within the limit.
             DeletionBound.Kind kind = t.configs().get("cleanup.policy").equals("compact") ? DeletionBound.Kind.COMPACTED
-                    : t.name().equals("cdr.audit") ? DeletionBound.Kind.RECEIPTS : DeletionBound.Kind.DELETE_BY_AGE;
+                    : t.name().equals("cdr.audit") ? DeletionBound.Kind.RECEIPTS
+                    : t.name().equals("cdr.kpi") ? DeletionBound.Kind.ANONYMOUS
+                    : t.name().equals("cdr.audit-checkpoints") ? DeletionBound.Kind.CHECKPOINTS : DeletionBound.Kind.DELETE_BY_AGE;
             DeletionBound.Finding f = DeletionBound.of(t.name(), kind, t.configs(), Map.of(), policy);
             assertThat(f.ok()).as("%s: %s", t.name(), f.why()).isTrue();
         }
@@ -78,6 +80,9 @@ class RetentionPolicyTest {
                 "retention.ms", Long.toString(policy.window(DataClass.AUDIT).toMillis() + 1)), Map.of(), policy).ok()).isFalse();
         assertThat(DeletionBound.of("cdr.audit", DeletionBound.Kind.RECEIPTS, Map.of("cleanup.policy", "compact"), Map.of(),
                 policy).ok()).isFalse();
+        // So do KPI cells kept past their own window.
+        assertThat(DeletionBound.of("cdr.kpi", DeletionBound.Kind.ANONYMOUS, Map.of("cleanup.policy", "delete",
+                "retention.ms", Long.toString(policy.window(DataClass.KPI).toMillis() + 1)), Map.of(), policy).ok()).isFalse();
     }
 
     @org.junit.jupiter.params.ParameterizedTest(name = "{0}={1} on a {2} topic exceeds the budget")

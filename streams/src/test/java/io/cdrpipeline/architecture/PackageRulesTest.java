@@ -1,6 +1,7 @@
 package io.cdrpipeline.architecture;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static org.assertj.core.api.Assertions.assertThat;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -39,11 +40,22 @@ class PackageRulesTest {
             Map.entry("produce", Set.of("catalogue", "config", "ingest", "normalize")),
             Map.entry("describe", Set.of("catalogue", "config", "retention", "schema")),
             Map.entry("ops", Set.of("config", "ingest", "retention", "schema", "topology")),
-            Map.entry("app", Set.of("catalogue", "config", "ingest", "ops", "pseudonymize", "retention", "schema", "serde", "topology",
-                    "state", "normalize")));
+            Map.entry("audit", Set.of("catalogue", "config", "pseudonymize", "retention", "schema", "serde")),
+            Map.entry("app", Set.of("audit", "catalogue", "config", "ingest", "ops", "pseudonymize", "retention", "schema", "serde",
+                    "topology", "state", "normalize")));
 
     private static final List<String> ALL = List.of("schema", "catalogue", "serde", "state", "ingest", "config", "normalize",
-            "pseudonymize", "kpi", "retention", "topology", "produce", "describe", "ops", "app", "cli");
+            "pseudonymize", "kpi", "retention", "topology", "produce", "describe", "ops", "audit", "app", "cli");
+
+    @Test
+    void everyPackageHasItsPlaceInTheRules() {
+        Set<String> packages = new TreeSet<>();
+        PRODUCTION.forEach(c -> {
+            String rest = c.getPackageName().replaceFirst("^io\\.cdrpipeline\\.?", "");
+            packages.add(rest.isEmpty() ? "(root)" : rest.split("\\.")[0]);
+        });
+        assertThat(ALL).as("add a new package to ALL and MAY_USE").containsAll(packages);
+    }
 
     @Test
     void packagesHaveNoImportCycles() {

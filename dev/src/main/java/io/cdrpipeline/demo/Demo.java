@@ -165,9 +165,15 @@ public final class Demo {
                 cells.get(0).getK(), cells.get(0).getWindowStart().toString().substring(0, 10), tally.kpi().size());
         KpiTable.render(cells).lines().forEach(l -> out.println("  " + l));
         if (kpiChart != null) {
-            KpiChart.write(cells, "pbx-synth, " + cells.get(0).getWindowStart().toString().substring(0, 10)
-                    + ": ASR and ACD per destination (cdr.kpi)", kpiChart);
-            out.println("  chart: " + kpiChart.toAbsolutePath());
+            try {
+                KpiChart.write(cells, "pbx-synth, " + cells.get(0).getWindowStart().toString().substring(0, 10)
+                        + ": ASR and ACD per destination (cdr.kpi)", kpiChart);
+                out.println("  chart: " + kpiChart.toAbsolutePath());
+            } catch (RuntimeException | Error e) {
+                // The books above stand without the picture: a machine without fonts cannot draw it.
+                out.println("  chart not drawn (" + e.getClass().getSimpleName() + ": " + e.getMessage() + "); a machine "
+                        + "without fonts needs them: apt-get install fontconfig fonts-dejavu-core");
+            }
         }
     }
 

@@ -38,6 +38,11 @@ class DemoOutputTest {
         assertThat(lines.subList(from, to + 1)).containsExactlyElementsOf(readmeBlock());
         assertThat(printed).contains("The same calls in billing (PII) and in analytics (pseudonymous):")
                 .doesNotContain("MISSING");
+        // The KPI day of the synthetic traffic, as a table and as a PNG chart.
+        assertThat(printed).contains("Quality per destination in cdr.kpi", "pbx-synth      ORIGINATING  +49 30",
+                "chart: " + WORK.resolve("kpi.png"));
+        byte[] png = Files.readAllBytes(WORK.resolve("kpi.png"));
+        assertThat(java.util.Arrays.copyOf(png, 8)).as("a PNG").isEqualTo(new byte[] {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1A, '\n'});
     }
 
     private static List<String> readmeBlock() throws Exception {

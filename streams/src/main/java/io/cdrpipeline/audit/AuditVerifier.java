@@ -109,6 +109,32 @@ public final class AuditVerifier {
         return new Result(problems, decoded, deletions, total, leaves, uncheckpointed);
     }
 
+    /**
+     * Every key whose tombstone is still visible on the key topic ({@code keys}: key → live) has its
+     * {@code KEY_DESTROYED} receipt; names each one that has none.
+     */
+    public List<String> destroyedKeysWithoutReceipt(Map<Integer, List<Entry>> receipts, String keyTopic,
+            Map<String, Boolean> keys) {
+        java.util.Set<String> receipted = new java.util.HashSet<>();
+        receipts.values().forEach(list -> list.forEach(e -> {
+            try {
+                AuditReceipt r = RECEIPTS.decode(e.value());
+                if (r.getReason() == DeletionReason.KEY_DESTROYED && r.getTopic().equals(keyTopic)) {
+                    receipted.addAll(r.getKeyHashes().isEmpty() ? List.of(r.getKeyHash()) : r.getKeyHashes());
+                }
+            } catch (RuntimeException undecodable) {
+                // named by verify
+            }
+        }));
+        List<String> problems = new ArrayList<>();
+        new TreeMap<>(keys).forEach((key, live) -> {
+            if (!live && !receipted.contains(auditKey.hash(keyTopic, key))) {
+                problems.add("key " + key + " was destroyed on " + keyTopic + " without a KEY_DESTROYED receipt");
+            }
+        });
+        return problems;
+    }
+
     /** Count, digest, lateness, and that what it deleted is gone; returns the deletions it stands for. */
     private long checkReceipt(Entry e, AuditReceipt r, Set<String> live, List<String> problems) {
         List<String> hashes = r.getKeyHashes().isEmpty() ? List.of(r.getKeyHash()) : r.getKeyHashes();

@@ -139,12 +139,7 @@ final class AuditCommand {
             List<String> problems = new ArrayList<>(result.problems());
             // Every destroyed key whose tombstone is still visible has its receipt; none is past its deadline.
             String keysTopic = config.topic(OwnedTopic.PSEUDONYM_KEYS);
-            Map<String, AuditVerifier.Entry> keyReceipts = deleted(receipts, keysTopic);
-            keyTopic.forEach((k, isLive) -> {
-                if (!isLive && !keyReceipts.containsKey(auditKey.hash(keysTopic, k))) {
-                    problems.add("key " + k + " was destroyed on " + keysTopic + " without a KEY_DESTROYED receipt");
-                }
-            });
+            problems.addAll(verifier.destroyedKeysWithoutReceipt(receipts.byPartition(), keysTopic, keyTopic));
             if (PipelineKeys.masterKeyVault(config) != null) {
                 try (KeyService keys = new KeyService(config, PipelineKeys.masterKeyVault(config), policy)) {
                     keys.overdue(Instant.now()).forEach(k -> problems.add("key " + k + " is past its destruction deadline "

@@ -177,6 +177,24 @@ class AuditVerifierTest {
     }
 
     @Test
+    void aKeyDestroyedWithoutItsReceiptIsNamed() {
+        String keyTopic = "cdr.pseudonym-keys";
+        String hash = auditKey.hash(keyTopic, "2025-01");
+        AuditReceipt r = AuditReceipt.newBuilder().setKeyHash(hash).setKeyHashes(List.of()).setTopic(keyTopic)
+                .setDataClass(DataClass.KEY).setCount(1).setPolicyVersion(1).setReason(DeletionReason.KEY_DESTROYED)
+                .setWindowClose(T).setEmittedAt(T).setArrivedAfterClose(false).build();
+        Map<Integer, List<AuditVerifier.Entry>> receipts = Map.of(0, List.of(new AuditVerifier.Entry(0, 0,
+                hash.getBytes(StandardCharsets.UTF_8), RECEIPTS.encode(r))));
+        // 2025-01 and 2025-02 tombstoned on the key topic, 2026-12 live: only 2025-02 lacks its receipt.
+        assertThat(verifier.destroyedKeysWithoutReceipt(receipts, keyTopic,
+                Map.of("2025-01", false, "2025-02", false, "2026-12", true)))
+                .containsExactly("key 2025-02 was destroyed on cdr.pseudonym-keys without a KEY_DESTROYED receipt");
+        // And a receipted key that is still live is what verify's live-key check names.
+        assertThat(verifier.verify(Map.of(0, receipts.get(0)), Map.of(0, 0L), List.of(), Set.of(hash)).problems())
+                .anySatisfy(p -> assertThat(p).contains("still live on cdr.pseudonym-keys"));
+    }
+
+    @Test
     void receiptsThatAgedOutAreCoveredByTheFirstCheckpointWhoseReceiptsAreStillThere() {
         var receipts = receipts();
         List<AuditVerifier.Entry> checkpoints = checkpoints(receipts, signer);

@@ -1,10 +1,8 @@
 package io.cdrpipeline.audit;
 
 import io.cdrpipeline.config.ConfigException;
-import java.io.IOException;
+import io.cdrpipeline.config.SecretFiles;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
@@ -60,14 +58,8 @@ public final class NoteSigner {
 
     /** The signing key file {@code keys --audit-signing-key} wrote: PKCS#8 PEM, its name in a comment line. */
     public static NoteSigner load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (NoSuchFileException e) {
-            throw new ConfigException("audit.signing.key.file " + file + " does not exist");
-        } catch (IOException e) {
-            throw new ConfigException("cannot read audit.signing.key.file " + file + ": " + e.getMessage());
-        }
+        // A private key like the others: refused when group or others may read it.
+        String text = SecretFiles.read(file, "audit.signing.key.file");
         String name = text.lines().filter(l -> l.startsWith("# name: ")).map(l -> l.substring(8).trim()).findFirst()
                 .orElseThrow(() -> new ConfigException("audit.signing.key.file " + file + ": no '# name:' line (write the "
                         + "file with `cdr-pipeline keys --audit-signing-key --out FILE`)"));

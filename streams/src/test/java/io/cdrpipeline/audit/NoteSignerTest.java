@@ -28,6 +28,11 @@ class NoteSignerTest {
         // The key file round-trips: the loaded signer is the same key.
         Path file = dir.resolve("audit.key");
         Files.writeString(file, signer.keyFile());
+        // A private key readable by group or others is refused, naming the chmod that fixes it.
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> NoteSigner.load(file)).hasMessageContaining("audit.signing.key.file")
+                .hasMessageContaining("chmod 600");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
         assertThat(NoteSigner.load(file).verifierKey()).isEqualTo(signer.verifierKey());
         assertThat(v.verify(NoteSigner.load(file).sign("x\n"))).isEqualTo("x\n");
     }

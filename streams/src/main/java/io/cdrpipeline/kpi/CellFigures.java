@@ -34,10 +34,20 @@ public final class CellFigures {
 
     /** {@code caller}: the calling party's pseudonym in key epoch {@code epoch}, or null when withheld or unknown. */
     public void add(Outcome outcome, long billableSeconds, String epoch, String caller) {
+        count(outcome, billableSeconds);
+        addCaller(epoch, caller);
+    }
+
+    /** One attempt, its caller kept elsewhere (the aggregator's store keeps each caller once, as its own key). */
+    public void count(Outcome outcome, long billableSeconds) {
         attempts.merge(outcome, 1L, Long::sum);
         if (outcome == Outcome.ANSWERED) {
             answeredBillableSeconds += billableSeconds;
         }
+    }
+
+    /** A contributing caller (null: withheld or unknown, counts as nobody). */
+    public void addCaller(String epoch, String caller) {
         if (caller != null) {
             callers.add(epoch + EPOCH_SEPARATOR + caller);
         }

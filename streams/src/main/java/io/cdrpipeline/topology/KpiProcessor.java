@@ -41,6 +41,9 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
     static final Duration QUARTER = Duration.ofMinutes(15);
     private static final long CLOSED = -1;
 
+    /** Between a cell's key and one of its callers' (key epoch, separator, pseudonym): neither byte is in a cell's key. */
+    private static final String MEMBER = "|\u0001";
+    private static final String EPOCH = "\u0000";
     /** The country of a rest-of-the-world cell that stands for suppressed calls (never a calling code). */
     static final String SUPPRESSED = "!";
 
@@ -107,9 +110,16 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
         String cellKey = window + "|" + country + "|" + ndc;
         byte[] held = cells.get(cellKey);
         CellFigures f = held == null ? new CellFigures() : CellFigures.decode(held);
-        f.add(Outcome.of(a.getDisposition(), a.getQ850Cause()), a.getBillableSeconds(), a.getKeyEpoch(),
-                a.getCalling().getPseudonym());
+        f.count(Outcome.of(a.getDisposition(), a.getQ850Cause()), a.getBillableSeconds());
         cells.put(cellKey, f.encode());
+        // Each caller once, as a key of its own: a record costs the same whether its cell has 5 callers or 50,000.
+        String caller = a.getCalling().getPseudonym();
+        if (caller != null) {
+            String member = cellKey + MEMBER + a.getKeyEpoch() + EPOCH + caller;
+            if (cells.get(member) == null) {
+                cells.put(member, new byte[0]);
+            }
+        }
     }
 
     /** Closes every window due at {@code now}: its cells through the ladder, then a closed marker. */
@@ -130,8 +140,16 @@ public final class KpiProcessor implements Processor<String, AnalyticsRecord, St
                     new org.apache.kafka.common.serialization.StringSerializer())) {
                 while (it.hasNext()) {
                     KeyValue<String, byte[]> c = it.next();
-                    String[] parts = c.key.substring(window.length() + 1).split("\\|", -1);
-                    figures.put(new Disclosure.Cell(parts[0], parts[1]), CellFigures.decode(c.value));
+                    String rest = c.key.substring(window.length() + 1);
+                    int member = rest.indexOf(MEMBER);
+                    String[] parts = (member < 0 ? rest : rest.substring(0, member)).split("\\|", -1);
+                    CellFigures f = figures.computeIfAbsent(new Disclosure.Cell(parts[0], parts[1]), x -> new CellFigures());
+                    if (member < 0) {
+                        f.addAll(CellFigures.decode(c.value));
+                    } else {
+                        String[] caller = rest.substring(member + MEMBER.length()).split(EPOCH, 2);
+                        f.addCaller(caller[0], caller[1]);
+                    }
                     keys.add(c.key);
                 }
             }

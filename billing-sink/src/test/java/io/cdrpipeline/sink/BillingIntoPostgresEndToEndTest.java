@@ -198,7 +198,7 @@ class BillingIntoPostgresEndToEndTest {
         Map<String, BillingRecord> table = new HashMap<>();
         try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(),
                 new ByteArrayDeserializer())) {
-            io.cdrpipeline.app.TopicReader.readWhole(consumer, "cdr.billing", r -> {
+            io.cdrpipeline.config.TopicReader.readWhole(consumer, "cdr.billing", r -> {
                 if (r.value() == null) {
                     table.remove(r.key());
                 } else {

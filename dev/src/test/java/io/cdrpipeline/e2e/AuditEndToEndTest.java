@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.cdrpipeline.app.PipelineApp;
 import io.cdrpipeline.app.TopicAdmin;
-import io.cdrpipeline.app.TopicReader;
+import io.cdrpipeline.config.TopicReader;
 import io.cdrpipeline.broker.EmbeddedKafka;
 import io.cdrpipeline.cli.CdrPipelineCli;
 import io.cdrpipeline.config.PipelineConfig;

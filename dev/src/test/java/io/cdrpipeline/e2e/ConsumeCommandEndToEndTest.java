@@ -150,7 +150,7 @@ class ConsumeCommandEndToEndTest {
         List<Long> out = new java.util.ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            io.cdrpipeline.app.TopicReader.readWhole(consumer, topic, r -> {
+            io.cdrpipeline.config.TopicReader.readWhole(consumer, topic, r -> {
                 if (r.partition() == partition) {
                     out.add(r.offset());
                 }
@@ -168,7 +168,7 @@ class ConsumeCommandEndToEndTest {
         long[] n = {0};
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(c, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            io.cdrpipeline.app.TopicReader.readWhole(consumer, topic, r -> n[0]++);
+            io.cdrpipeline.config.TopicReader.readWhole(consumer, topic, r -> n[0]++);
         }
         return n[0];
     }

@@ -204,7 +204,7 @@ class EndToEndTest {
         List<ConsumerRecord<byte[], byte[]>> stored = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            io.cdrpipeline.app.TopicReader.readWhole(c, "http.raw", stored::add);
+            io.cdrpipeline.config.TopicReader.readWhole(c, "http.raw", stored::add);
         }
         assertThat(stored).hasSize(3).allSatisfy(r -> {
             assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo(doc);
@@ -230,7 +230,7 @@ class EndToEndTest {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 kafka.bootstrapServers()), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            io.cdrpipeline.app.TopicReader.readWhole(c, "follow.raw", r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
+            io.cdrpipeline.config.TopicReader.readWhole(c, "follow.raw", r -> values.add(new String(r.value(), StandardCharsets.UTF_8)));
         }
         return values;
     }

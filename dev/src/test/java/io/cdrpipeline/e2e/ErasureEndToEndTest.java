@@ -325,7 +325,7 @@ class ErasureEndToEndTest {
                 kafka.bootstrapServers(), ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
                 new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             // A record's receipt: its key hash, or its entry in an aggregated receipt's list.
-            io.cdrpipeline.app.TopicReader.readWhole(c, "cdr.audit", r -> {
+            io.cdrpipeline.config.TopicReader.readWhole(c, "cdr.audit", r -> {
                 io.cdrpipeline.schema.AuditReceipt a = Topics.auditSerde().decode(r.value());
                 if (a.getKeyHashes().isEmpty()) {
                     receipts.merge(a.getKeyHash(), 1, Integer::sum);

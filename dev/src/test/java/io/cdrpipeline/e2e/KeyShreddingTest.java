@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.cdrpipeline.app.KeyService;
 import io.cdrpipeline.app.TopicAdmin;
-import io.cdrpipeline.app.TopicReader;
+import io.cdrpipeline.config.TopicReader;
 import io.cdrpipeline.broker.EmbeddedKafka;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.KeyEpoch;

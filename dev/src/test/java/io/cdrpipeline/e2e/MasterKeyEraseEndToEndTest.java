@@ -7,7 +7,7 @@ import io.cdrpipeline.app.ErasureResolver;
 import io.cdrpipeline.app.KeyService;
 import io.cdrpipeline.app.PipelineRuntime;
 import io.cdrpipeline.app.TopicAdmin;
-import io.cdrpipeline.app.TopicReader;
+import io.cdrpipeline.config.TopicReader;
 import io.cdrpipeline.broker.EmbeddedKafka;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.ingest.CdrFormat;

@@ -213,7 +213,7 @@ class OpsEndToEndTest {
         try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
                 c, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            io.cdrpipeline.app.TopicReader.readWhole(consumer, topic, r -> {
+            io.cdrpipeline.config.TopicReader.readWhole(consumer, topic, r -> {
                 if (r.value() != null) {
                     n[0]++;
                 }
@@ -231,7 +231,7 @@ class OpsEndToEndTest {
         try (org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(
                 c, new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
-            io.cdrpipeline.app.TopicReader.readWhole(consumer, topic, r -> latest.put(
+            io.cdrpipeline.config.TopicReader.readWhole(consumer, topic, r -> latest.put(
                     new String(r.key(), java.nio.charset.StandardCharsets.UTF_8), r.value() != null));
         }
         return latest.values().stream().filter(v -> v).count();

@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.cdrpipeline.app.PipelineRuntime;
 import io.cdrpipeline.app.TopicAdmin;
-import io.cdrpipeline.app.TopicReader;
+import io.cdrpipeline.config.TopicReader;
 import io.cdrpipeline.broker.EmbeddedKafka;
 import io.cdrpipeline.cli.CdrPipelineCli;
 import io.cdrpipeline.config.PipelineConfig;

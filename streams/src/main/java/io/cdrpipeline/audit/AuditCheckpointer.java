@@ -3,6 +3,7 @@ package io.cdrpipeline.audit;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.KafkaClients;
 import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.config.TopicReader;
 import io.cdrpipeline.schema.AuditCheckpoint;
 import io.cdrpipeline.serde.AvroSerde;
 import java.time.Duration;
@@ -12,7 +13,6 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -125,12 +125,7 @@ public final class AuditCheckpointer implements AutoCloseable {
     private void readReceipts(TopicPartition tp, Tree t) {
         audit.assign(List.of(tp));
         audit.seek(tp, t.nextOffset);
-        long end = audit.endOffsets(List.of(tp)).get(tp);
-        while (audit.position(tp) < end) {
-            for (ConsumerRecord<byte[], byte[]> r : audit.poll(Duration.ofMillis(200)).records(tp)) {
-                t.tree.append(MerkleTree.leafData(r.key(), r.value()));
-            }
-        }
+        TopicReader.readToEnd(audit, List.of(tp), r -> t.tree.append(MerkleTree.leafData(r.key(), r.value())));
         t.nextOffset = audit.position(tp);
     }
 
@@ -146,30 +141,26 @@ public final class AuditCheckpointer implements AutoCloseable {
     }
 
     private void readCheckpoints() {
-        List<TopicPartition> parts = new ArrayList<>(checkpoints.assignment());
-        Map<TopicPartition, Long> end = checkpoints.endOffsets(parts);
-        while (parts.stream().anyMatch(p -> checkpoints.position(p) < end.get(p))) {
-            for (ConsumerRecord<byte[], byte[]> r : checkpoints.poll(Duration.ofMillis(200))) {
-                if (r.value() == null) {
-                    continue;
-                }
-                try {
-                    AuditCheckpoint v = SERDE.decode(r.value());
-                    // Only what this key signed, with a frontier that hashes to the signed root, is carried on from.
-                    Checkpoint c = Checkpoint.parse(verifier.verify(v.getNote()));
-                    List<byte[]> frontier = v.getFrontier().stream().map(Base64.getDecoder()::decode).toList();
-                    Checkpoint held = newest.get(c.partition());
-                    if (c.origin().equals(Checkpoint.origin(applicationId, auditTopic, c.partition()))
-                            && java.util.Arrays.equals(new MerkleTree(c.treeSize(), frontier).root(), c.root())
-                            && (held == null || c.treeSize() > held.treeSize() || c.firstOffset() > held.firstOffset())) {
-                        newest.put(c.partition(), c);
-                        newestFrontier.put(c.partition(), frontier);
-                    }
-                } catch (RuntimeException e) {
-                    // Not ours to judge here: `audit verify` names it. The tree goes on from the newest good one.
-                }
+        TopicReader.readToEnd(checkpoints, new ArrayList<>(checkpoints.assignment()), r -> {
+            if (r.value() == null) {
+                return;
             }
-        }
+            try {
+                AuditCheckpoint v = SERDE.decode(r.value());
+                // Only what this key signed, with a frontier that hashes to the signed root, is carried on from.
+                Checkpoint c = Checkpoint.parse(verifier.verify(v.getNote()));
+                List<byte[]> frontier = v.getFrontier().stream().map(Base64.getDecoder()::decode).toList();
+                Checkpoint held = newest.get(c.partition());
+                if (c.origin().equals(Checkpoint.origin(applicationId, auditTopic, c.partition()))
+                        && java.util.Arrays.equals(new MerkleTree(c.treeSize(), frontier).root(), c.root())
+                        && (held == null || c.treeSize() > held.treeSize() || c.firstOffset() > held.firstOffset())) {
+                    newest.put(c.partition(), c);
+                    newestFrontier.put(c.partition(), frontier);
+                }
+            } catch (RuntimeException e) {
+                // Not ours to judge here: `audit verify` names it. The tree goes on from the newest good one.
+            }
+        });
     }
 
     private static List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> consumer, String topic) {

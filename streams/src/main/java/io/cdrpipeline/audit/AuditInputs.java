@@ -3,6 +3,7 @@ package io.cdrpipeline.audit;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.KafkaClients;
 import io.cdrpipeline.config.PipelineConfig;
+import io.cdrpipeline.config.TopicReader;
 import io.cdrpipeline.retention.KeepAlive;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -34,7 +35,9 @@ public final class AuditInputs {
             List<TopicPartition> parts = partitions(c, topic);
             c.beginningOffsets(parts).forEach((tp, o) -> starts.put(tp.partition(), o));
             parts.forEach(tp -> out.put(tp.partition(), new ArrayList<>()));
-            read(c, parts, r -> out.get(r.partition()).add(entry(r)));
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            TopicReader.readToEnd(c, parts, r -> out.get(r.partition()).add(entry(r)));
         }
         return new Receipts(out, starts);
     }
@@ -42,7 +45,8 @@ public final class AuditInputs {
     public static List<AuditVerifier.Entry> records(PipelineConfig config, String topic) {
         List<AuditVerifier.Entry> out = new ArrayList<>();
         try (KafkaConsumer<byte[], byte[]> c = consumer(config)) {
-            read(c, partitions(c, topic), r -> out.add(entry(r)));
+            partitions(c, topic);   // names a topic that does not exist
+            TopicReader.readWhole(c, topic, r -> out.add(entry(r)));
         }
         return out;
     }
@@ -77,15 +81,5 @@ public final class AuditInputs {
         }
         return infos.stream().map(p -> new TopicPartition(topic, p.partition())).sorted(
                 java.util.Comparator.comparingInt(TopicPartition::partition)).toList();
-    }
-
-    private static void read(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts,
-            java.util.function.Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        c.assign(parts);
-        c.seekToBeginning(parts);
-        Map<TopicPartition, Long> end = c.endOffsets(parts);
-        while (parts.stream().anyMatch(p -> c.position(p) < end.get(p))) {
-            c.poll(Duration.ofMillis(200)).forEach(each);
-        }
     }
 }

@@ -115,17 +115,7 @@ public final class AuditVerifier {
      */
     public List<String> destroyedKeysWithoutReceipt(Map<Integer, List<Entry>> receipts, String keyTopic,
             Map<String, Boolean> keys) {
-        java.util.Set<String> receipted = new java.util.HashSet<>();
-        receipts.values().forEach(list -> list.forEach(e -> {
-            try {
-                AuditReceipt r = RECEIPTS.decode(e.value());
-                if (r.getReason() == DeletionReason.KEY_DESTROYED && r.getTopic().equals(keyTopic)) {
-                    receipted.addAll(r.getKeyHashes().isEmpty() ? List.of(r.getKeyHash()) : r.getKeyHashes());
-                }
-            } catch (RuntimeException undecodable) {
-                // named by verify
-            }
-        }));
+        Set<String> receipted = receipted(receipts, keyTopic, r -> r == DeletionReason.KEY_DESTROYED).keySet();
         List<String> problems = new ArrayList<>();
         new TreeMap<>(keys).forEach((key, live) -> {
             if (!live && !receipted.contains(auditKey.hash(keyTopic, key))) {
@@ -133,6 +123,26 @@ public final class AuditVerifier {
             }
         });
         return problems;
+    }
+
+    /**
+     * The key hashes that receipts of {@code topic} for the given reasons list, each with its receipt
+     * (undecodable receipts are left to {@link #verify}, which names them).
+     */
+    public static Map<String, Entry> receipted(Map<Integer, List<Entry>> receipts, String topic,
+            java.util.function.Predicate<DeletionReason> reasons) {
+        Map<String, Entry> out = new java.util.HashMap<>();
+        receipts.values().forEach(list -> list.forEach(e -> {
+            try {
+                AuditReceipt r = RECEIPTS.decode(e.value());
+                if (r.getTopic().equals(topic) && reasons.test(r.getReason())) {
+                    (r.getKeyHashes().isEmpty() ? List.of(r.getKeyHash()) : r.getKeyHashes()).forEach(h -> out.put(h, e));
+                }
+            } catch (RuntimeException undecodable) {
+                // named by verify
+            }
+        }));
+        return out;
     }
 
     /** Count, digest, lateness, and that what it deleted is gone; returns the deletions it stands for. */

@@ -22,7 +22,12 @@ public record Checkpoint(String origin, int partition, long treeSize, byte[] roo
         Instant time) {
 
     public static String origin(String applicationId, String topic, int partition) {
-        return "cdr-pipeline/" + applicationId + "/" + topic + "/" + partition;
+        return originPrefix(applicationId, topic) + partition;
+    }
+
+    /** What every partition's origin of this pipeline's audit topic starts with. */
+    public static String originPrefix(String applicationId, String topic) {
+        return "cdr-pipeline/" + applicationId + "/" + topic + "/";
     }
 
     public String body() {

@@ -3,7 +3,7 @@ package io.cdrpipeline.cli;
 import io.cdrpipeline.catalogue.Role;
 
 import io.cdrpipeline.config.KafkaClients;
-import io.cdrpipeline.app.TopicReader;
+import io.cdrpipeline.config.TopicReader;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.config.PipelineConfig;
 import io.cdrpipeline.pseudonymize.SubjectSealing;

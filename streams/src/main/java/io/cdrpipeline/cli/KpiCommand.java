@@ -1,6 +1,6 @@
 package io.cdrpipeline.cli;
 
-import io.cdrpipeline.app.TopicReader;
+import io.cdrpipeline.config.TopicReader;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.catalogue.Role;
 import io.cdrpipeline.config.KafkaClients;

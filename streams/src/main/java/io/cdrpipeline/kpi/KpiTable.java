@@ -54,17 +54,16 @@ public final class KpiTable {
                 "size", "window start", "source", "leg", "to", "callers", "attempts", "answered", "busy", "noans", "rej",
                 "canc", "fail", "ASR%", "NER%", "ACD s", "minutes"));
         for (KpiCell c : cells) {
-            String head = String.format("%-5s %-17s %-14s %-12s ", label(c.getWindowSize()),
-                    c.getWindowStart().toString().substring(0, 16).replace('T', ' '), c.getSource(), c.getLegRole());
+            out.append(String.format("%-5s %-17s %-14s %-12s ", label(c.getWindowSize()),
+                    c.getWindowStart().toString().substring(0, 16).replace('T', ' '), c.getSource(), c.getLegRole()));
             if (c.getSuppressed() != null) {
-                out.append(head.stripTrailing()).append(" (suppressed) ").append(c.getSuppressed()).append('\n');
+                out.append("(suppressed) ").append(c.getSuppressed()).append('\n');
                 continue;
             }
-            out.append(String.format("%-5s %-17s %-14s %-12s %-9s %7d %8d %8d %5d %5d %5d %5d %5d %6.1f %6.1f %6.1f %8.1f%n",
-                    label(c.getWindowSize()), c.getWindowStart().toString().substring(0, 16).replace('T', ' '), c.getSource(),
-                    c.getLegRole(), destination(c), c.getDistinctCallers(), c.getAttempts(), c.getAnswered(), c.getBusy(),
-                    c.getNoAnswer(), c.getRejected(), c.getCancelled(), c.getNetworkFailures(), c.getAsr(), c.getNer(),
-                    c.getAcd(), c.getAnsweredBillableSeconds() / 60.0));
+            out.append(String.format("%-9s %7d %8d %8d %5d %5d %5d %5d %5d %6.1f %6.1f %6.1f %8.1f%n", destination(c),
+                    c.getDistinctCallers(), c.getAttempts(), c.getAnswered(), c.getBusy(), c.getNoAnswer(), c.getRejected(),
+                    c.getCancelled(), c.getNetworkFailures(), c.getAsr(), c.getNer(), c.getAcd(),
+                    c.getAnsweredBillableSeconds() / 60.0));
         }
         return out.toString();
     }

@@ -1,4 +1,4 @@
-package io.cdrpipeline.app;
+package io.cdrpipeline.config;
 
 import java.time.Duration;
 import java.util.Collection;

@@ -53,6 +53,8 @@ final class AuditCommand {
         if (verifierKey != null) {
             try {
                 return NoteSigner.Verifier.parse(Files.readString(verifierKey).trim());
+            } catch (java.nio.file.NoSuchFileException e) {
+                throw new IllegalArgumentException("--verifier-key " + verifierKey + " does not exist");
             } catch (IOException e) {
                 throw new IllegalArgumentException("--verifier-key " + verifierKey + ": " + e.getMessage());
             }
@@ -82,19 +84,7 @@ final class AuditCommand {
 
     /** Every deletion receipt's key hashes (the record keys it stands for), with where the receipt is. */
     static Map<String, AuditVerifier.Entry> deleted(AuditInputs.Receipts receipts, String topic) {
-        Map<String, AuditVerifier.Entry> out = new HashMap<>();
-        var serde = Topics.auditSerde();
-        receipts.byPartition().values().forEach(list -> list.forEach(e -> {
-            try {
-                AuditReceipt r = serde.decode(e.value());
-                if (r.getTopic().equals(topic) && r.getReason() != DeletionReason.ACCESS_REQUEST) {
-                    (r.getKeyHashes().isEmpty() ? List.of(r.getKeyHash()) : r.getKeyHashes()).forEach(h -> out.put(h, e));
-                }
-            } catch (RuntimeException undecodable) {
-                // audit verify names it
-            }
-        }));
-        return out;
+        return AuditVerifier.receipted(receipts.byPartition(), topic, r -> r != DeletionReason.ACCESS_REQUEST);
     }
 
     @Command(name = "verify", mixinStandardHelpOptions = true,
@@ -110,10 +100,11 @@ final class AuditCommand {
 
         @Override
         public Integer call() throws Exception {
+            // What can be wrong without a cluster (the verifier key, the policy) stops before one is asked.
+            NoteSigner.Verifier keyCheck = verifier(kafka.load(), verifierKey);
+            RetentionPolicy policy = RetentionPolicy.of(kafka.load());
             PipelineConfig config = kafka.loadFor(Role.OPS, OwnedTopic.AUDIT, OwnedTopic.AUDIT_CHECKPOINTS, OwnedTopic.BILLING,
                     OwnedTopic.ANALYTICS);
-            NoteSigner.Verifier keyCheck = verifier(config, verifierKey);
-            RetentionPolicy policy = RetentionPolicy.of(config);
             AuditKey auditKey = auditKey(config);
             String auditTopic = config.topic(OwnedTopic.AUDIT);
             AuditInputs.Receipts receipts = AuditInputs.receipts(config);
@@ -134,7 +125,7 @@ final class AuditCommand {
                 });
             }
             AuditVerifier verifier = new AuditVerifier(auditKey, keyCheck, policy.maxErasureDelay(),
-                    Checkpoint.origin(config.applicationId(), auditTopic, 0).replaceAll("0$", ""));
+                    Checkpoint.originPrefix(config.applicationId(), auditTopic));
             AuditVerifier.Result result = verifier.verify(receipts.byPartition(), receipts.logStart(), checkpoints, live);
             List<String> problems = new ArrayList<>(result.problems());
             // Every destroyed key whose tombstone is still visible has its receipt; none is past its deadline.
@@ -193,8 +184,8 @@ final class AuditCommand {
                 throw new IllegalArgumentException("--out " + out + " exists; refusing to overwrite");
             }
             String caseRef = target.caseReference == null ? null : CaseReferences.check(target.caseReference);
+            NoteSigner.Verifier keyCheck = verifier(kafka.load(), verifierKey);
             PipelineConfig config = kafka.loadFor(Role.OPS, OwnedTopic.AUDIT, OwnedTopic.AUDIT_CHECKPOINTS);
-            NoteSigner.Verifier keyCheck = verifier(config, verifierKey);
             AuditKey auditKey = auditKey(config);
             String billing = config.topic(OwnedTopic.BILLING);
             AuditInputs.Receipts receipts = AuditInputs.receipts(config);
@@ -228,7 +219,7 @@ final class AuditCommand {
             }
             String auditTopic = config.topic(OwnedTopic.AUDIT);
             AuditVerifier verifier = new AuditVerifier(auditKey, keyCheck, RetentionPolicy.of(config).maxErasureDelay(),
-                    Checkpoint.origin(config.applicationId(), auditTopic, 0).replaceAll("0$", ""));
+                    Checkpoint.originPrefix(config.applicationId(), auditTopic));
             Map<Integer, List<Checkpoint>> verified = verifier.checkpoints(
                     AuditInputs.records(config, config.topic(OwnedTopic.AUDIT_CHECKPOINTS)), new ArrayList<>());
             String certificate = ErasureCertificate.of(claims, receipts, verified, verifier, verifierKeyText(config), caseRef);

@@ -1,7 +1,7 @@
 package io.cdrpipeline.cli;
 
 import io.cdrpipeline.catalogue.InternalTopic;
-import io.cdrpipeline.app.TopicReader;
+import io.cdrpipeline.config.TopicReader;
 import io.cdrpipeline.catalogue.OwnedTopic;
 import io.cdrpipeline.catalogue.Sensitivity;
 import io.cdrpipeline.config.PipelineConfig;
@@ -54,8 +54,8 @@ final class RetentionCommand {
         @Override
         public Integer call() throws Exception {
             PipelineConfig config = kafka.load();
+            RetentionPolicy policy = RetentionPolicy.of(config);   // a bad policy stops before the cluster is asked
             ClusterChecks.awaitCluster(config);
-            RetentionPolicy policy = RetentionPolicy.of(config);
             try (Admin admin = admin(config)) {
                 Map<String, DeletionBound.Kind> owned = ownedTopics(config, admin.listTopics().names().get());
                 Map<String, String> broker = new HashMap<>(brokerConfigs(admin));

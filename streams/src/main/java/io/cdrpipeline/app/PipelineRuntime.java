@@ -40,6 +40,10 @@ public final class PipelineRuntime implements AutoCloseable {
         c.bootstrapServers();
         Duration closeTimeout = c.get(Settings.CLOSE_TIMEOUT);
         RetentionPolicy policy = RetentionPolicy.of(c);
+        // A bad audit signing key stops here, before the cluster is asked (the checkpointer loads it again).
+        if (!c.get(Settings.AUDIT_SIGNING_KEY_FILE).isBlank()) {
+            io.cdrpipeline.audit.NoteSigner.load(java.nio.file.Path.of(c.get(Settings.AUDIT_SIGNING_KEY_FILE)));
+        }
         KeyVault vault = PipelineKeys.masterKeyVault(c);
         KeyRing keys = vault == null ? PipelineKeys.staticKeysForRun(c) : null;
         ClusterChecks.require(c, Role.PIPELINE, ClusterChecks.pipelineTopics(c));

@@ -19,6 +19,8 @@ class AuditArgumentsTest {
         Path conf = Files.writeString(dir.resolve("p.properties"), "bootstrap.servers=127.0.0.1:1\nstartup.timeout=60s\n");
         Path garbage = Files.writeString(dir.resolve("bad.pub"), "garbage\n");
         String c = conf.toString();
+        Path noKey = Files.writeString(dir.resolve("run.properties"), "bootstrap.servers=127.0.0.1:1\nstartup.timeout=60s\n"
+                + "audit.signing.key.file=" + dir.resolve("audit.key") + "\nsource.p.region=DE\nsource.p.zone=UTC\n");
         String[][] commands = {
             {"audit", "verify", "--config", c, "--verifier-key", garbage.toString()},
             {"audit", "verify", "--config", c, "--verifier-key", dir.resolve("missing.pub").toString()},
@@ -28,6 +30,7 @@ class AuditArgumentsTest {
             {"audit", "reconcile", "--config", c, "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/b", "--table", "b;drop"},
             {"kpi", "--config", c, "--window", "2h"},
             {"kpi", "--config", c, "--windows", "0"},
+            {"run", "--config", noKey.toString()},   // the audit signing key file does not exist
         };
         for (String[] command : commands) {
             long t0 = System.nanoTime();

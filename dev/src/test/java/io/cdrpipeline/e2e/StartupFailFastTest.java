@@ -62,6 +62,10 @@ class StartupFailFastTest {
     void shouldGiveUpOnAClosedPortWithinTheStartupTimeoutNamingTheSetting() throws Exception {
         Path conf = config("127.0.0.1:" + closedPort(), "");
         Path cdrs = Files.writeString(WORK.resolve("cdrs.csv"), "\"\",\"100\",\"+4930123456\",\"default\"\n");
+        // A good verifier key: what fails the audit commands is the cluster, nothing they check before it.
+        Path auditKey = WORK.resolve("audit-" + System.nanoTime() + ".key");
+        assertThat(io.cdrpipeline.cli.CdrPipelineCli.execute("keys", "--audit-signing-key", "--out", auditKey.toString())).isZero();
+        String pub = auditKey + ".pub";
         String c = conf.toString();
         // Issue 23, finding 1: every command that talks to Kafka, not just some (erase took 61 s, access 31 s).
         String[][] commands = {
@@ -78,8 +82,8 @@ class StartupFailFastTest {
             {"retention", "check", "--config", c},
             {"retention", "report", "--config", c},
             {"kpi", "--config", c},
-            {"audit", "verify", "--config", c},
-            {"audit", "prove", "--config", c, "--record-id", "pbx:1.1"},
+            {"audit", "verify", "--config", c, "--verifier-key", pub},
+            {"audit", "prove", "--config", c, "--record-id", "pbx:1.1", "--verifier-key", pub},
             {"audit", "reconcile", "--config", c, "--jdbc-url", "jdbc:postgresql://127.0.0.1:1/billing", "--table", "billing"},
         };
         java.util.List<String> timings = new java.util.ArrayList<>();

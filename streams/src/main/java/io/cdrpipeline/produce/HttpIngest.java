@@ -130,11 +130,11 @@ public final class HttpIngest implements AutoCloseable {
             Callback done = Callback.from(callback, () -> guard.requestDone(connection));
             String path = request.getHttpURI().getPath();
             if (!ENDPOINTS.contains(path == null ? "" : path)) {
-                reply(response, done, 404, "no such endpoint: POST CDRs to /cdr");
+                refuseUnread(response, done, 404, "no such endpoint: POST CDRs to /cdr");
                 return true;
             }
             if (!request.getMethod().equals("POST")) {
-                reply(response, done, 405, "POST a CDR");
+                refuseUnread(response, done, 405, "POST a CDR");
                 return true;
             }
             Map<String, String> query = PostedDocument.fields(request.getHttpURI().getQuery());
@@ -144,26 +144,26 @@ public final class HttpIngest implements AutoCloseable {
                 var binding = settings.credentials().authenticate(request.getHeaders().get(HttpHeader.AUTHORIZATION));
                 if (binding.isEmpty()) {
                     response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"cdr-pipeline\"");
-                    reply(response, done, 401, "credentials required");
+                    refuseUnread(response, done, 401, "credentials required");
                     return true;
                 }
                 source = binding.get().source();
                 format = binding.get().format();
                 if (!query.getOrDefault("source", source).equals(source)
                         || !CdrFormat.parse(query.getOrDefault("format", format.id())).equals(Optional.of(format))) {
-                    reply(response, done, 403, "this credential posts " + format.id() + " for source " + source + " only");
+                    refuseUnread(response, done, 403, "this credential posts " + format.id() + " for source " + source + " only");
                     return true;
                 }
             } else {
                 source = query.getOrDefault("source", settings.defaultSource());
                 format = CdrFormat.parse(query.getOrDefault("format", settings.defaultFormat().id())).orElse(null);
                 if (format == null || !source.matches("[A-Za-z0-9._-]{1,128}")) {
-                    reply(response, done, 400, "bad source or format parameter");
+                    refuseUnread(response, done, 400, "bad source or format parameter");
                     return true;
                 }
             }
             if (request.getLength() > settings.maxBytes()) {
-                reply(response, done, 413, "body exceeds " + settings.maxBytes() + " bytes");
+                refuseUnread(response, done, 413, "body exceeds " + settings.maxBytes() + " bytes");
                 return true;
             }
             AtomicBoolean late = new AtomicBoolean();
@@ -240,6 +240,16 @@ public final class HttpIngest implements AutoCloseable {
             LOG.warn("ingest: {} post(s) answered 503: Kafka did not acknowledge within {} ({})", n,
                     settings.kafkaTimeout(), cause.getClass().getName());
         }
+    }
+
+    /**
+     * An answer given before the body was read: the connection closes after it, and says so — else
+     * a client reuses a connection the server is closing behind the response (Jetty cannot keep it once
+     * a body is left unread) and its next request gets no answer at all.
+     */
+    private static void refuseUnread(Response response, Callback callback, int status, String text) {
+        response.getHeaders().put(HttpHeader.CONNECTION, "close");
+        reply(response, callback, status, text);
     }
 
     private static void reply(Response response, Callback callback, int status, String text) {
